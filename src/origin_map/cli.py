@@ -1,0 +1,197 @@
+"""The ``origin-map`` command line: density statistics and file validation.
+
+Exit codes: 0 success; 1 invalid data or settings (the message says what and how to fix it);
+2 wrong usage (unknown option, missing argument).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+from . import __version__
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .datasets import LoadResult
+    from .geometry import Centre
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+
+_EPILOG = """\
+examples:
+  origin-map stats                                  # shipped data, Dongsheng Building, 1 km
+  origin-map stats --rings 500,1000,2000 --output density.csv
+  origin-map stats --sector large_models --sector ai_infrastructure --kind firm
+  origin-map stats --data firms.csv --datum gcj02 --centre 39.9925,116.3277
+  origin-map stats --h3 9 --radius-m 2000           # H3 hexagon table instead
+  origin-map validate firms.csv --datum bd09
+
+The density table has one row per ring x sector plus one 'all' row per ring:
+  centre_id, ring_inner_m, ring_outer_m, sector, count, share (of the ring's places, 0-1),
+  area_km2 (of the ring), density_per_km2, cumulative_count (within ring_outer_m).
+Distances are geodesic metres on the WGS-84 ellipsoid; a place exactly on a radius is inside.
+CSV output is UTF-8 with BOM; text cells that could run as spreadsheet formulas start with '.
+"""
+
+
+def _add_data_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--datum", default="wgs84", choices=["wgs84", "gcj02", "bd09"],
+                   help="datum of the file's coordinates: wgs84 (GPS/OSM), gcj02 (AMap, "
+                        "Tencent, WeChat) or bd09 (Baidu); converted to WGS-84 (default wgs84)")
+    p.add_argument("--unknown-values", choices=["error", "default"], default="error",
+                   help="a kind/sector/status outside the vocabulary is an error (default), or "
+                        "is set to the default value (sector 'unknown') with a warning")
+    p.add_argument("--layer", help="GeoPackage layer to read (default: the first)")
+    p.add_argument("--sheet", help="Excel sheet to read (default: the first)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of ``origin-map``."""
+    from .vocab import KINDS, POSITION_QUALITIES, SECTOR_IDS
+
+    parser = argparse.ArgumentParser(
+        prog="origin-map",
+        description="Measure an innovation cluster: places within metric rings of a centre.",
+        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"origin-map {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    stats = sub.add_parser(
+        "stats", help="write the density table (or the H3 table) as CSV",
+        description="Write the density table for a centre, rings and a filter as CSV.",
+        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
+    stats.add_argument("--data", type=Path, metavar="FILE",
+                       help="places file (CSV, XLSX, GeoJSON, GPKG); default: the shipped data")
+    _add_data_options(stats)
+    stats.add_argument("--centre", "--center", metavar="ID|LAT,LON",
+                       help="a centre id from geodata/centres.csv or 'LAT,LON' (WGS-84); "
+                            "default: dongsheng-building")
+    stats.add_argument("--radius-m", type=float, default=1000.0, metavar="M",
+                       help="main radius in metres (default 1000); always one of the rings")
+    stats.add_argument("--rings", metavar="M,M,...",
+                       help="more ring radii in metres, e.g. 500,1000,2000")
+    stats.add_argument("--sector", action="append", metavar="S", choices=SECTOR_IDS,
+                       help=f"count only this sector (repeatable): {', '.join(SECTOR_IDS)}")
+    stats.add_argument("--kind", action="append", metavar="K", choices=list(KINDS),
+                       help=f"count only this kind (repeatable): {', '.join(KINDS)}")
+    stats.add_argument("--quality", action="append", metavar="Q",
+                       choices=list(POSITION_QUALITIES),
+                       help="count only this position quality (repeatable)")
+    stats.add_argument("--include-historic", action="store_true",
+                       help="count historic (former) tenants too; default: current places only")
+    stats.add_argument("--skip-invalid", action="store_true",
+                       help="leave out invalid rows (listed on stderr) instead of failing")
+    stats.add_argument("--h3", type=int, metavar="RES",
+                       help="write the H3 hexagon table at this resolution (0-15) instead; "
+                            "places within the largest ring count")
+    stats.add_argument("--output", "-o", type=Path, metavar="FILE.csv",
+                       help="write here instead of standard output")
+
+    val = sub.add_parser("validate", help="check a places file and list every problem",
+                         description="Check a places file; print every problem with its row, "
+                                     "field and fix (exit 1), or a one-line summary (exit 0).")
+    val.add_argument("file", type=Path, metavar="FILE")
+    _add_data_options(val)
+    return parser
+
+
+def _read(args: argparse.Namespace, centre: Centre | None = None) -> LoadResult:
+    from .datasets import read_places
+
+    sheet: str | int | None = args.sheet
+    if isinstance(sheet, str) and sheet.isdigit():
+        sheet = int(sheet)
+    return read_places(args.file if args.command == "validate" else args.data, datum=args.datum,
+                       unknown_values=args.unknown_values, layer=args.layer, sheet=sheet,
+                       centre=centre)
+
+
+def _print_problems(problems: pd.DataFrame, stream: TextIO, severities: Sequence[str]) -> None:
+    import pandas as pd
+
+    for r in problems[problems["severity"].isin(severities)].itertuples():
+        where = f"row {int(r.row)}" if not pd.isna(r.row) else "file"
+        field = f", field '{r.field}'" if r.field else ""
+        value = f" (value: {r.value!r})" if r.value else ""
+        fix = f" Fix: {r.fix}" if r.fix else ""
+        print(f"{r.severity}: {where}{field}: {r.problem}{value}{fix}", file=stream)
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from .datasets import resolve_centre
+
+    result = _read(args, resolve_centre(None))
+    if result.n_errors:
+        _print_problems(result.problems, sys.stdout, ("error", "warning"))
+        print(f"{result.n_errors} problem(s); {len(result.places)} of "
+              f"{len(result.places) + len(result.rejected)} rows valid.", file=sys.stderr)
+        return EXIT_DATA
+    _print_problems(result.problems, sys.stderr, ("warning",))
+    print(result.summary())
+    return EXIT_OK
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    from .datasets import resolve_centre, shipped_places
+    from .export import to_csv_bytes
+    from .geometry import parse_radii_text, ring_radii
+    from .stats import PlaceFilter, density_table, h3_table
+
+    centre = resolve_centre(args.centre)
+    radii = ring_radii(args.radius_m, parse_radii_text(args.rings) if args.rings else None)
+    flt = PlaceFilter(sectors=args.sector, kinds=args.kind, qualities=args.quality,
+                      include_historic=args.include_historic)
+    if args.data is None:
+        places = shipped_places()
+    else:
+        result = _read(args, centre)
+        if result.n_errors and not args.skip_invalid:
+            _print_problems(result.problems, sys.stderr, ("error",))
+            print(f"{result.n_errors} problem(s) in {result.name}; nothing written. Fix them, "
+                  "or use --skip-invalid to leave those rows out.", file=sys.stderr)
+            return EXIT_DATA
+        if result.n_errors:
+            print(f"{len(result.rejected)} invalid row(s) left out: rows "
+                  f"{', '.join(map(str, result.rejected['row'].head(50)))}"
+                  f"{' ...' if len(result.rejected) > 50 else ''}", file=sys.stderr)
+        places = result.places
+    if args.h3 is not None:
+        table = h3_table(places, centre, resolution=args.h3, place_filter=flt,
+                         max_distance_m=max(radii))
+    else:
+        table = density_table(places, centre, radii, place_filter=flt)
+    data = to_csv_bytes(table)
+    if args.output:
+        args.output.write_bytes(data)
+        print(f"wrote {len(table)} rows to {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code."""
+    from .errors import OriginMapError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "validate":
+            return _cmd_validate(args)
+        return _cmd_stats(args)
+    except OriginMapError as exc:
+        print(f"origin-map: error: {exc}", file=sys.stderr)
+        return EXIT_DATA
+    except OSError as exc:
+        print(f"origin-map: error: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
+        return EXIT_DATA
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

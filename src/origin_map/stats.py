@@ -1,0 +1,295 @@
+"""Density statistics for a centre, rings and a filter, as tidy DataFrames with units in names.
+
+* :func:`density_table`: one row per ring × sector plus one ``all`` row per ring, with counts,
+  shares, ring areas (km²), densities (places per km²) and cumulative counts.
+* :func:`h3_table`: counts and densities per H3 hexagon.
+* :func:`headline`: the figures the Overview shows (places inside the radius by kind and sector,
+  AI share of firms).
+
+Every count uses metric distances from :func:`origin_map.geometry.distances_m`; polygons never
+take part in counting.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from . import vocab
+from .errors import SettingsError
+from .geometry import Centre, assign_rings, distances_m, normalise_radii
+
+__all__ = [
+    "DENSITY_COLUMNS",
+    "H3_COLUMNS",
+    "PlaceFilter",
+    "density_table",
+    "h3_table",
+    "headline",
+    "with_distances",
+]
+
+DENSITY_COLUMNS = (
+    "centre_id", "ring_inner_m", "ring_outer_m", "sector", "count", "share", "area_km2",
+    "density_per_km2", "cumulative_count",
+)
+H3_COLUMNS = (
+    "centre_id", "h3_cell", "resolution", "cell_lat", "cell_lon", "distance_m", "count",
+    "ai_count", "area_km2", "density_per_km2",
+)
+ALL = "all"
+
+
+def _check_values(values: Iterable[str] | None, allowed: Iterable[str], what: str
+                  ) -> tuple[str, ...] | None:
+    if values is None:
+        return None
+    vals = tuple(dict.fromkeys(str(v).strip() for v in values if str(v).strip()))
+    allowed_t = tuple(allowed)
+    bad = [v for v in vals if v not in allowed_t]
+    if bad:
+        raise SettingsError(f"Unknown {what} {', '.join(map(repr, bad))}. "
+                            f"Use one of: {', '.join(allowed_t)}.")
+    return vals
+
+
+@dataclass(frozen=True)
+class PlaceFilter:
+    """Which places to count.
+
+    Parameters
+    ----------
+    sectors, kinds, qualities
+        Allowed values; ``None`` means all. Values are checked against the vocabularies.
+    include_historic
+        Count historic (former) tenants too; by default only ``current`` places count.
+    search
+        Case-insensitive text that must occur in a name (Chinese or English), address or id.
+    """
+
+    sectors: tuple[str, ...] | None = None
+    kinds: tuple[str, ...] | None = None
+    qualities: tuple[str, ...] | None = None
+    include_historic: bool = False
+    search: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "sectors",
+                           _check_values(self.sectors, vocab.SECTOR_IDS, "sector"))
+        object.__setattr__(self, "kinds", _check_values(self.kinds, vocab.KINDS, "kind"))
+        object.__setattr__(self, "qualities", _check_values(
+            self.qualities, vocab.POSITION_QUALITIES, "position quality"))
+        object.__setattr__(self, "search", str(self.search or "").strip()[:200])
+
+    def mask(self, places: pd.DataFrame) -> np.ndarray:
+        """Return a boolean array selecting the places that pass the filter."""
+        keep = np.ones(len(places), dtype=bool)
+        if self.sectors is not None:
+            keep &= places["sector"].isin(self.sectors).to_numpy()
+        if self.kinds is not None:
+            keep &= places["kind"].isin(self.kinds).to_numpy()
+        if self.qualities is not None:
+            keep &= places["position_quality"].isin(self.qualities).to_numpy()
+        if not self.include_historic and "status" in places.columns:
+            keep &= (places["status"] != "historic").to_numpy()
+        if self.search:
+            needle = self.search.lower()
+            hit = np.zeros(len(places), dtype=bool)
+            for col in ("name_zh", "name_en", "address", "id"):
+                if col in places.columns:
+                    hit |= places[col].astype(str).str.lower().str.contains(
+                        needle, regex=False).to_numpy()
+            keep &= hit
+        return keep
+
+    def apply(self, places: pd.DataFrame) -> pd.DataFrame:
+        """Return the places that pass the filter (same type as the input)."""
+        return places.loc[self.mask(places)]
+
+
+def _radius_value(r: float) -> float | int:
+    return int(r) if float(r).is_integer() else float(r)
+
+
+def with_distances(places: pd.DataFrame, centre: Centre, radii_m: Sequence[float]
+                   ) -> pd.DataFrame:
+    """Return a copy of ``places`` with ``distance_m`` (metres, 0.1 m) and ``ring_outer_m``.
+
+    ``ring_outer_m`` is the radius of the ring the place falls in (NaN when outside all rings).
+    """
+    radii = normalise_radii(radii_m)
+    out = places.copy()
+    d = distances_m(out["lat"].to_numpy(), out["lon"].to_numpy(), centre.lat, centre.lon)
+    ring = assign_rings(d, radii)
+    outer = np.append(np.asarray(radii, dtype=float), np.nan)
+    out["distance_m"] = np.round(d, 1)
+    out["ring_outer_m"] = outer[ring]
+    return out
+
+
+def _sector_order(present: Iterable[str], chosen: tuple[str, ...] | None) -> list[str]:
+    if chosen is not None:
+        return [s for s in vocab.SECTOR_IDS if s in chosen]
+    seen = set(present)
+    return [s for s in vocab.SECTOR_IDS if s in seen] + sorted(seen - set(vocab.SECTOR_IDS))
+
+
+def density_table(
+    places: pd.DataFrame,
+    centre: Centre,
+    radii_m: Sequence[float] = (1000,),
+    *,
+    place_filter: PlaceFilter | None = None,
+) -> pd.DataFrame:
+    """Return the density table: one row per ring × sector, then one ``all`` row per ring.
+
+    Parameters
+    ----------
+    places
+        Places with ``lat``, ``lon`` (WGS-84) and ``sector`` columns (plus those the filter uses).
+    centre
+        The centre of the rings.
+    radii_m
+        Ring radii in metres (sorted and de-duplicated); ring ``i`` spans
+        ``(radii[i-1], radii[i]]``, the first ring starts at the centre.
+    place_filter
+        Which places count (default: current places of every sector and kind).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`DENSITY_COLUMNS`: ``count`` places in the ring, ``share`` of the ring's
+        places (0–1), ``area_km2`` of the ring (exact annulus area), ``density_per_km2`` =
+        count / area, ``cumulative_count`` = places of that sector within ``ring_outer_m``.
+        Sectors listed are the filter's, or those present among the filtered places.
+    """
+    radii = normalise_radii(radii_m)
+    flt = place_filter or PlaceFilter()
+    sel = places.loc[flt.mask(places)]
+    sectors = _sector_order(pd.unique(sel["sector"]), flt.sectors)
+    codes = pd.Categorical(sel["sector"], categories=sectors).codes.astype(np.int64)
+    d = distances_m(sel["lat"].to_numpy(), sel["lon"].to_numpy(), centre.lat, centre.lon)
+    ring = assign_rings(d, radii)
+    n_s, n_r = len(sectors), len(radii)
+    ok = codes >= 0
+    counts = np.bincount(ring[ok] * max(n_s, 1) + codes[ok],
+                         minlength=(n_r + 1) * max(n_s, 1))[: n_r * max(n_s, 1)]
+    counts = counts.reshape(n_r, max(n_s, 1))[:, :n_s]
+    totals = counts.sum(axis=1)
+    cum = counts.cumsum(axis=0)
+    inner = np.array((0.0, *radii[:-1]))
+    outer = np.array(radii)
+    area = math.pi * (outer**2 - inner**2) / 1e6
+    rows: list[dict[str, Any]] = []
+    for i in range(n_r):
+        base = {"centre_id": centre.id, "ring_inner_m": _radius_value(inner[i]),
+                "ring_outer_m": _radius_value(outer[i])}
+        for j, s in enumerate([*sectors, ALL]):
+            c = int(counts[i, j]) if j < n_s else int(totals[i])
+            cc = int(cum[i, j]) if j < n_s else int(totals[: i + 1].sum())
+            rows.append({**base, "sector": s, "count": c,
+                         "share": round(c / totals[i], 4) if totals[i] else 0.0,
+                         "area_km2": round(float(area[i]), 6),
+                         "density_per_km2": round(c / float(area[i]), 3),
+                         "cumulative_count": cc})
+    return pd.DataFrame(rows, columns=list(DENSITY_COLUMNS))
+
+
+def h3_table(
+    places: pd.DataFrame,
+    centre: Centre,
+    *,
+    resolution: int = 9,
+    place_filter: PlaceFilter | None = None,
+    max_distance_m: float | None = None,
+) -> pd.DataFrame:
+    """Return counts and densities per H3 hexagon of the filtered places.
+
+    Parameters
+    ----------
+    resolution
+        H3 resolution 0–15 (9: cells of ~0.075 km² in Beijing, edge ~170 m; 10: ~0.011 km²).
+    max_distance_m
+        Only places within this distance of the centre count (all places if None).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`H3_COLUMNS`, one row per non-empty cell, most populous first:
+        ``cell_lat``/``cell_lon`` the cell centre (WGS-84), ``distance_m`` from the centre to it,
+        ``ai_count`` places in AI sectors, ``area_km2`` the cell's area, ``density_per_km2``.
+    """
+    import h3
+
+    if not (isinstance(resolution, int) and 0 <= resolution <= 15):
+        raise SettingsError(f"H3 resolution must be an integer 0–15, not {resolution!r}.")
+    flt = place_filter or PlaceFilter()
+    sel = places.loc[flt.mask(places)]
+    lat = sel["lat"].to_numpy(dtype=float)
+    lon = sel["lon"].to_numpy(dtype=float)
+    ai = sel["sector"].isin(vocab.AI_SECTORS).to_numpy()
+    if max_distance_m is not None:
+        near = distances_m(lat, lon, centre.lat, centre.lon) <= float(max_distance_m)
+        lat, lon, ai = lat[near], lon[near], ai[near]
+    if len(lat) == 0:
+        return pd.DataFrame(columns=list(H3_COLUMNS))
+    to_cell = h3.api.basic_int.latlng_to_cell
+    cells = np.fromiter((to_cell(a, b, resolution) for a, b in zip(lat, lon, strict=True)),
+                        dtype=np.uint64, count=len(lat))
+    uniq, inverse, counts = np.unique(cells, return_inverse=True, return_counts=True)
+    ai_counts = np.bincount(inverse, weights=ai.astype(float), minlength=len(uniq)).astype(int)
+    names = [h3.int_to_str(int(c)) for c in uniq]
+    centres = np.array([h3.cell_to_latlng(c) for c in names], dtype=float).reshape(-1, 2)
+    areas = np.array([h3.cell_area(c, unit="km^2") for c in names])
+    out = pd.DataFrame({
+        "centre_id": centre.id, "h3_cell": names, "resolution": resolution,
+        "cell_lat": np.round(centres[:, 0], 6), "cell_lon": np.round(centres[:, 1], 6),
+        "distance_m": np.round(distances_m(centres[:, 0], centres[:, 1], centre.lat,
+                                           centre.lon), 1),
+        "count": counts.astype(int), "ai_count": ai_counts,
+        "area_km2": np.round(areas, 6), "density_per_km2": np.round(counts / areas, 3),
+    })
+    return out.sort_values(["count", "h3_cell"], ascending=[False, True],
+                           ignore_index=True).loc[:, list(H3_COLUMNS)]
+
+
+def headline(
+    places: pd.DataFrame,
+    centre: Centre,
+    radius_m: float = 1000,
+    *,
+    place_filter: PlaceFilter | None = None,
+) -> dict[str, Any]:
+    """Return the headline figures for places within ``radius_m`` of the centre.
+
+    Returns
+    -------
+    dict
+        ``inside`` (count), ``by_kind`` and ``by_sector`` (dicts of counts, in vocabulary order),
+        ``firms``, ``ai_firms``, ``ai_share_of_firms`` (0–1, NaN without firms),
+        ``institutions`` (universities + institutes), ``radius_m``.
+    """
+    (radius,) = normalise_radii([radius_m])
+    flt = place_filter or PlaceFilter()
+    sel = places.loc[flt.mask(places)]
+    d = distances_m(sel["lat"].to_numpy(), sel["lon"].to_numpy(), centre.lat, centre.lon)
+    inside = sel.loc[d <= radius]
+    by_kind = inside["kind"].value_counts()
+    by_sector = inside["sector"].value_counts()
+    firms = inside[inside["kind"] == "firm"]
+    ai_firms = int(firms["sector"].isin(vocab.AI_SECTORS).sum())
+    return {
+        "radius_m": _radius_value(radius),
+        "inside": len(inside),
+        "by_kind": {k: int(by_kind[k]) for k in vocab.KINDS if k in by_kind},
+        "by_sector": {s: int(by_sector[s]) for s in _sector_order(by_sector.index, None)},
+        "firms": len(firms),
+        "ai_firms": ai_firms,
+        "ai_share_of_firms": ai_firms / len(firms) if len(firms) else float("nan"),
+        "institutions": int(by_kind.get("university", 0) + by_kind.get("institute", 0)),
+    }

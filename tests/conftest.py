@@ -1,0 +1,61 @@
+"""Shared fixtures: a centre and places at known distances, built in code."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from pyproj import Geod
+
+from origin_map.geometry import Centre
+
+GEOD = Geod(ellps="WGS84")
+DONGSHENG = Centre("dongsheng-building", "东升大厦", "Dongsheng Building", 39.992446, 116.327708)
+
+
+def point_at(centre: Centre, distance_m: float, azimuth_deg: float) -> tuple[float, float]:
+    """Return (lat, lon) of the point ``distance_m`` from ``centre`` along ``azimuth_deg``."""
+    lon, lat, _ = GEOD.fwd(centre.lon, centre.lat, azimuth_deg, distance_m)
+    return lat, lon
+
+
+def places_at(specs: list[tuple[str, float, float, str, str]], centre: Centre = DONGSHENG
+              ) -> pd.DataFrame:
+    """Build a places table from (id, distance_m, azimuth_deg, sector, kind) specs."""
+    rows = []
+    for pid, dist, az, sector, kind in specs:
+        lat, lon = point_at(centre, dist, az)
+        rows.append({"id": pid, "name_zh": "", "name_en": pid, "kind": kind, "sector": sector,
+                     "status": "current", "address": "", "lat": lat, "lon": lon,
+                     "position_quality": "poi"})
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture
+def centre() -> Centre:
+    return DONGSHENG
+
+
+@pytest.fixture
+def known_places() -> pd.DataFrame:
+    """Ten places at known distances (metres) from Dongsheng Building.
+
+    Within 500 m: 3 (2 large_models, 1 research); 500-1000 m: 4 (1 large_models at 999.5 m,
+    2 chips, 1 research); 1000-2000 m: 2 (chips at 1000.5 m, research); beyond 2000 m: 1.
+    """
+    return places_at([
+        ("lm-100", 100, 10, "large_models", "firm"),
+        ("lm-499", 499.9, 200, "large_models", "firm"),
+        ("res-300", 300, 90, "research", "university"),
+        ("lm-999", 999.5, 0, "large_models", "firm"),
+        ("chip-600", 600, 45, "chips", "firm"),
+        ("chip-800", 800, 300, "chips", "firm"),
+        ("res-700", 700, 180, "research", "institute"),
+        ("chip-1000", 1000.5, 90, "chips", "firm"),
+        ("res-1500", 1500, 270, "research", "university"),
+        ("lm-5000", 5000, 135, "large_models", "firm"),
+    ])
+
+
+def write_csv(path, text: str, encoding: str = "utf-8") -> str:
+    path.write_bytes(text.encode(encoding))
+    return str(path)

@@ -1,0 +1,235 @@
+import io
+import json
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pytest
+from shapely import Point, Polygon
+
+from origin_map import datums
+from origin_map.datasets import COLUMNS, load_places, parse_dms, read_places, resolve_centre
+from origin_map.errors import DataValidationError, SettingsError
+from origin_map.geometry import Centre
+from tests.conftest import DONGSHENG
+
+GOOD = "id,name,sector,lat,lon\na,智谱,large_models,39.9927,116.3252\nb,Foo,chips,39.99,116.33\n"
+
+
+def problems_of(text, **kw):
+    return read_places(text.encode("utf-8"), name="t.csv", **kw).problems
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030"])
+def test_encodings_are_detected(encoding):
+    places = load_places(GOOD.encode(encoding), name="t.csv")
+    assert places.loc[0, "name_zh"] == "智谱"
+    assert places.loc[1, "name_en"] == "Foo"
+
+
+def test_invalid_encoding_is_a_clear_error():
+    with pytest.raises(DataValidationError, match="neither UTF-8 nor GBK"):
+        load_places(b"id,lat,lon\n\xff\xfe\x80,39,116\n", name="t.csv")
+
+
+@pytest.mark.parametrize("sep", [";", "\t", "|"])
+def test_separators(sep):
+    places = load_places(GOOD.replace(",", sep).encode(), name="t.csv")
+    assert len(places) == 2
+
+
+def test_aliases_chinese_headers_and_defaults():
+    text = "名称,行业,纬度,经度\n智谱,大模型,39.9927,116.3252\n"
+    places = load_places(text.encode(), name="t.csv")
+    row = places.iloc[0]
+    assert (row["id"], row["name_zh"], row["sector"]) == ("row-1", "智谱", "large_models")
+    assert (row["kind"], row["status"], row["position_quality"]) == ("other", "current",
+                                                                       "unknown")
+    assert list(places.columns[: len(COLUMNS)]) == list(COLUMNS)
+    assert places.crs.to_epsg() == 4326
+    assert places.geometry.iloc[0].equals(Point(116.3252, 39.9927))
+
+
+def test_only_coordinates_needed_and_user_columns_kept():
+    places = load_places(b"latitude,lng,employees\n39.99,116.33,12\n", name="t.csv")
+    assert places.loc[0, "sector"] == "unknown"
+    assert places.loc[0, "employees"] == "12"
+
+
+@pytest.mark.parametrize("text,field,message", [
+    ("id,lat,lon\na,,116.3\n", "lat", "latitude is empty"),
+    ("id,lat,lon\na,39.9,abc\n", "lon", "not a number"),
+    ("id,lat,lon\na,95,116.3\n", "lat", "Out of range"),
+    ("id,lat,lon\na,39.9,200\n", "lon", "Out of range"),
+    ("id,lat,lon\na,116.3,39.9\n", "lat", "look swapped"),
+    ("id,lat,lon\na,39.9,116.3\na,39.8,116.3\n", "id", "already used by row 1"),
+    ("id,sector,lat,lon\na,ai stuff,39.9,116.3\n", "sector", "Unknown sector"),
+    ("id,kind,lat,lon\na,spaceship,39.9,116.3\n", "kind", "Unknown kind"),
+    ("id,status,lat,lon\na,maybe,39.9,116.3\n", "status", "Unknown status"),
+])
+def test_each_problem_has_its_row_field_and_fix(text, field, message):
+    probs = problems_of(text)
+    errors = probs[probs["severity"] == "error"]
+    assert len(errors) == 1
+    p = errors.iloc[0]
+    assert p["field"] == field
+    assert message in p["problem"]
+    assert p["fix"]
+    assert p["row"] == (2 if "already used" in message else 1)
+
+
+def test_all_problems_listed_in_one_error():
+    text = "id,sector,lat,lon\na,x,39.9,116.3\nb,chips,,116.3\nb,chips,39.9,116.3\n"
+    with pytest.raises(DataValidationError) as info:
+        load_places(text.encode(), name="t.csv")
+    rows = sorted((p.row, p.field) for p in info.value.problems)
+    assert rows == [(1, "sector"), (2, "lat"), (3, "id")]
+    assert "row 2, field 'lat'" in str(info.value)
+
+
+def test_valid_rows_kept_and_rejected_rows_reported():
+    text = "id,lat,lon\na,39.9,116.3\nb,oops,116.3\nc,39.8,116.2\n"
+    result = read_places(text.encode(), name="t.csv")
+    assert result.places["id"].tolist() == ["a", "c"]
+    assert result.rejected["row"].tolist() == [2]
+    assert result.rejected["id"].tolist() == ["b"]
+    assert "2 places loaded" in result.summary() and "1 rows left out" in result.summary()
+
+
+def test_unknown_values_can_default_with_warning():
+    result = read_places(b"id,sector,lat,lon\na,ai stuff,39.9,116.3\n", name="t.csv",
+                         unknown_values="default")
+    assert result.places.loc[0, "sector"] == "unknown"
+    assert result.problems["severity"].tolist() == ["warning"]
+
+
+def test_sector_labels_in_english_and_chinese_are_accepted():
+    text = "lat,lon,sector\n39.9,116.3,Large models\n39.9,116.3,具身智能与机器人\n"
+    places = load_places(text.encode(), name="t.csv")
+    assert places["sector"].tolist() == ["large_models", "embodied_ai"]
+
+
+@pytest.mark.parametrize("text,value", [
+    ("39°59'32.8\"N", 39 + 59 / 60 + 32.8 / 3600),
+    ("116°19'39.7\"E", 116 + 19 / 60 + 39.7 / 3600),
+    ("S 33°52'", -(33 + 52 / 60)),
+    ("39度59分32.8秒", 39 + 59 / 60 + 32.8 / 3600),
+    ("hello", None),
+    ("39°75'", None),
+])
+def test_parse_dms(text, value):
+    got = parse_dms(text)
+    assert got == pytest.approx(value) if value is not None else got is None
+
+
+def test_far_points_are_flagged_and_swaps_detected_by_distance():
+    text = "id,lat,lon\nsh,31.2304,121.4737\n"
+    probs = problems_of(text, centre=DONGSHENG)
+    assert probs.iloc[0]["severity"] == "warning" and "1,078 km" in probs.iloc[0]["problem"]
+    # (20.0, 40.0) is a valid point in Sudan; swapped it is near a centre at (40.0, 20.0)
+    probs = problems_of("id,lat,lon\na,20.0,40.0\n", centre=Centre("c", "", "", 40.0, 20.0))
+    assert "look swapped" in probs.iloc[0]["problem"]
+
+
+@pytest.mark.parametrize("datum", ["gcj02", "bd09"])
+def test_declared_datum_is_converted_to_wgs84(datum):
+    glat, glon = datums.convert(39.992446, 116.327708, src="wgs84", dst=datum)
+    text = f"id,lat,lon\na,{float(glat):.9f},{float(glon):.9f}\n"
+    places = load_places(text.encode(), name="t.csv", datum=datum)
+    assert places.loc[0, "lat"] == pytest.approx(39.992446, abs=1e-6)
+    assert places.loc[0, "lon"] == pytest.approx(116.327708, abs=1e-6)
+    assert places.loc[0, "source_datum"] == datum
+    assert places.loc[0, "source_lat"] == pytest.approx(float(glat))
+
+
+@pytest.mark.parametrize("content,message", [
+    (b"", "empty"),
+    (b"id,lat,lon\n", "no data rows"),
+    (b"id,name\na,b\n", "No latitude or longitude column"),
+    (b"\x00\x01\x02binary\x00junk", "binary file"),
+])
+def test_file_level_problems(content, message):
+    with pytest.raises(DataValidationError, match=message):
+        load_places(content, name="t.csv")
+
+
+def test_duplicate_columns_warn_and_first_is_used():
+    result = read_places(b"id,lat,lon,lat\na,39.9,116.3,0\n", name="t.csv")
+    assert result.places.loc[0, "lat"] == 39.9
+    assert "appears more than once" in result.problems.iloc[0]["problem"]
+
+
+def test_geojson_points_polygons_and_crs(tmp_path):
+    gdf = gpd.GeoDataFrame(
+        {"name": ["pt", "poly"], "sector": ["chips", "research"]},
+        geometry=[Point(116.33, 39.99), Polygon([(116.3, 39.9), (116.31, 39.9), (116.31, 39.91),
+                                                 (116.3, 39.91)])], crs="EPSG:4326")
+    result = read_places(gdf.to_json().encode(), name="x.geojson")
+    assert result.places["lon"].tolist()[0] == 116.33
+    assert 116.3 < result.places["lon"].tolist()[1] < 116.31
+    assert "point inside each shape" in " ".join(result.problems["problem"])
+    path = tmp_path / "utm.geojson"
+    gdf.iloc[:1].to_crs(32650).to_file(path, driver="GeoJSON")
+    result = read_places(path)
+    assert result.places.loc[0, "lat"] == pytest.approx(39.99, abs=1e-7)
+    assert "transformed to WGS-84" in " ".join(result.problems["problem"])
+
+
+def test_malformed_json_names_line_and_column():
+    with pytest.raises(DataValidationError, match="line 2, column"):
+        load_places(b'{"type": "FeatureCollection",\n "features": [,]}', name="x.geojson")
+
+
+def test_geopackage_with_two_layers(tmp_path):
+    path = tmp_path / "two.gpkg"
+    a = gpd.GeoDataFrame({"name": ["a"]}, geometry=[Point(116.33, 39.99)], crs=4326)
+    b = gpd.GeoDataFrame({"name": ["b1", "b2"]}, geometry=[Point(116.3, 39.9)] * 2, crs=4326)
+    a.to_file(path, layer="first", driver="GPKG")
+    b.to_file(path, layer="second", driver="GPKG")
+    result = read_places(path)
+    assert result.places["name_en"].tolist() == ["a"]
+    assert "2 layers" in " ".join(result.problems["problem"])
+    assert read_places(path, layer="second").places["name_en"].tolist() == ["b1", "b2"]
+
+
+def test_excel_first_sheet(tmp_path):
+    path = tmp_path / "firms.xlsx"
+    with pd.ExcelWriter(path) as xw:
+        pd.DataFrame({"名称": ["智谱"], "纬度": [39.9927], "经度": [116.3252]}).to_excel(
+            xw, sheet_name="firms", index=False)
+        pd.DataFrame({"x": [1]}).to_excel(xw, sheet_name="other", index=False)
+    places = read_places(path).places
+    assert places.loc[0, "name_zh"] == "智谱"
+    assert places.loc[0, "lat"] == pytest.approx(39.9927)
+
+
+def test_file_object_upload():
+    places = load_places(io.BytesIO(GOOD.encode()), name="up.csv")
+    assert len(places) == 2
+
+
+def test_resolve_centre():
+    centres = [DONGSHENG, Centre("b", "", "", 40.0, 116.0)]
+    assert resolve_centre(None, centres) is DONGSHENG
+    assert resolve_centre("b", centres).lat == 40.0
+    c = resolve_centre("39.98, 116.31", centres)
+    assert (c.id, c.lat, c.lon) == ("custom", 39.98, 116.31)
+    with pytest.raises(SettingsError, match="latitude first"):
+        resolve_centre("116.31,39.98", centres)
+    with pytest.raises(SettingsError, match="Unknown centre 'nowhere'"):
+        resolve_centre("nowhere", centres)
+
+
+def test_large_numeric_file_loads_fast_path():
+    n = 20_000
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"id": np.arange(n), "lat": 39.99 + rng.normal(0, .01, n),
+                          "lon": 116.33 + rng.normal(0, .01, n)})
+    places = load_places(frame.to_csv(index=False).encode(), name="big.csv")
+    assert len(places) == n and places["id"].is_unique
+
+
+def test_geojson_without_features_is_rejected():
+    with pytest.raises(DataValidationError, match="no features"):
+        load_places(json.dumps({"type": "FeatureCollection", "features": []}).encode(),
+                    name="e.geojson")
