@@ -61,7 +61,8 @@ def read_bytes(source: Source, *, max_bytes: int = MAX_BYTES_DEFAULT) -> tuple[b
         if size > max_bytes:
             raise InputLimitError(
                 f"{path.name}: {size / 1e6:,.1f} MB is over the limit of "
-                f"{max_bytes / 1e6:,.0f} MB. Split the file or filter it to the area of interest first."
+                f"{max_bytes / 1e6:,.0f} MB. Split the file or filter it to the area of interest "
+                "first."
             )
         return path.read_bytes(), path.name
     if isinstance(source, bytes):

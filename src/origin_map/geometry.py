@@ -20,11 +20,15 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .errors import SettingsError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 __all__ = [
     "EXACT_BEYOND_M",
@@ -225,7 +229,7 @@ def ring_polygons(
     radii_m: Iterable[float],
     *,
     n_vertices: int = 256,
-) -> object:
+) -> gpd.GeoDataFrame:
     """Return ring polygons (annuli) around a centre as a GeoDataFrame in EPSG:4326.
 
     The circles are built in the centre's AEQD projection with ``n_vertices`` vertices and
