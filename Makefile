@@ -23,9 +23,10 @@ run: $(VENV)/.stamp-app
 		--server.headless true --browser.gatherUsageStats false
 
 chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-		echo "installing Debian's chromium for the browser tests"; \
-		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium; }
+	@{ command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .; } || { \
+		echo "installing Debian's chromium (and CJK fonts) for the browser tests"; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			chromium fonts-noto-cjk; }
 
 lint: $(VENV)/.stamp-test
 	$(VENV)/bin/ruff check .

@@ -1,15 +1,16 @@
 """Origin Map: the Streamlit entry point (page config and navigation).
 
-Every page draws the shared sidebar with ``origin_map.ui.sidebar()``.
+Every page draws the shared sidebar, including the navigation links, with
+``origin_map.ui.sidebar()``; the pages are listed once, in ``origin_map.ui.PAGES``.
 """
 
 import streamlit as st
 
+from origin_map import ui
+
 st.set_page_config(page_title="Origin Map · AI原点社区", page_icon="🗺️", layout="wide")
-st.navigation([
-    st.Page("pages/overview.py", title="Overview · 概览", icon="🏠", default=True),
-    st.Page("pages/map.py", title="Map · 地图", icon="🗺️"),
-    st.Page("pages/density.py", title="Density · 密度", icon="📊"),
-    st.Page("pages/data.py", title="Data · 数据", icon="📄"),
-    st.Page("pages/about.py", title="About · 说明", icon="ℹ️"),
-]).run()
+st.navigation(
+    [st.Page(script, title=title, icon=icon, default=(i == 0))
+     for i, (script, title, icon) in enumerate(ui.PAGES)],
+    position="hidden",
+).run()

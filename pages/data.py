@@ -9,7 +9,8 @@ st.title("Places" if not zh else "地点数据")
 ds = ui.dataset()
 placed = ui.places_with_distances(ds.token, ds.places, s.centre, s.radii_m)
 shown = s.place_filter.apply(placed).drop(columns="geometry")
-st.caption(f"{len(shown)} of {len(placed)} places pass the sidebar filters · data: {ds.name}")
+st.caption(f"{len(shown)} of {len(placed)} places pass the sidebar filters · data: "
+           f"{ui.md_escape(ds.name)}")
 st.dataframe(shown, hide_index=True, width="stretch", column_config={
     "distance_m": st.column_config.NumberColumn("distance_m", format="%.0f m"),
     "source": st.column_config.TextColumn("source", width="large")})
@@ -40,10 +41,10 @@ if submitted and up is not None:
                                     unknown_values=unknown, keep_valid_rows=partial)
     if result is not None:
         if ui.dataset().name == up.name:
-            st.success(result.summary())
+            st.success(ui.md_escape(result.summary()))
         else:
-            st.error(f"{up.name} was not loaded: {result.n_errors} problem(s). The previous "
-                     "data stays active.")
+            st.error(f"{ui.md_escape(up.name)} was not loaded: {result.n_errors} problem(s). "
+                     "The previous data stays active.")
         if len(result.problems):
             st.dataframe(result.problems, hide_index=True, width="stretch")
         if len(result.rejected):

@@ -1,7 +1,7 @@
 import streamlit as st
 from streamlit_folium import st_folium
 
-from origin_map import ui, vocab
+from origin_map import ui
 from origin_map.mapping import MARKER_LIMIT, places_at_point
 
 s = ui.sidebar()
@@ -31,13 +31,7 @@ with right:
     clicked = (out or {}).get("last_object_clicked")
     if clicked:
         here = places_at_point(shown, clicked["lat"], clicked["lng"], s.basemap)
-        for row in here.itertuples():
-            st.markdown(f"**{row.name_zh or row.name_en or row.id}**  \n{row.name_en}")
-            st.caption(f"{vocab.kind_label(row.kind, s.lang)} · "
-                       f"{vocab.sector_label(row.sector, s.lang)} · {row.distance_m:,.0f} m · "
-                       f"{row.position_quality}")
-            st.text(row.address or "")
-            st.caption(f"Source: {row.source}")
+        ui.show_place_details(here, s.lang)
         if here.empty:
             st.caption("Click a place marker.")
     else:

@@ -58,5 +58,5 @@ st.info(
     f"{h['firms']} 家，约为官方 400 多家的 {coverage:.0%}。"
     "多数企业没有公开地址；高校以地图点位表示。"
 )
-st.caption(f"Data: {ds.name}. Filters from the sidebar apply; historic tenants are "
-           f"{'included' if s.place_filter.include_historic else 'not counted'}.")
+st.caption(f"Data: {ui.md_escape(ds.name)}. Filters from the sidebar apply; historic "
+           f"tenants are {'included' if s.place_filter.include_historic else 'not counted'}.")

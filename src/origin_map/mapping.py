@@ -171,6 +171,16 @@ class _JsonControl(MacroElement):
         self.html_js = json.dumps(html_text).replace("<", "\\u003c").replace(">", "\\u003e")
 
 
+class _ExposeMap(MacroElement):
+    """Make the Leaflet map reachable as ``window.originMap`` (for tests and debugging)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        window.originMap = {{ this._parent.get_name() }};
+        {% endmacro %}
+    """)
+
+
 _BOX = ("background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;font:12px/1.4 "
         "sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3);max-height:260px;overflow:auto")
 
@@ -241,6 +251,7 @@ def build_map(
     h3_cells: pd.DataFrame | None = None,
     marker_limit: int = MARKER_LIMIT,
     height_px: int = 640,
+    focus_radius_m: float | None = None,
 ) -> folium.Map:
     """Build the Origin Map folium map.
 
@@ -258,6 +269,9 @@ def build_map(
         Add a heatmap layer (shown).
     h3_cells
         An :func:`origin_map.stats.h3_table` to draw as a hexagon choropleth with its legend.
+    focus_radius_m
+        The main ring (drawn solid red; the view fits it). Default: 1000 m if it is one of the
+        rings, else the largest ring.
     marker_limit
         Up to this many places, each is a circle marker with tooltip and popup inside a
         spiderfying cluster (one layer per sector); above it, a FastMarkerCluster per sector
@@ -283,14 +297,21 @@ def build_map(
                          control=False).add_to(m)
 
     rings = ring_polygons(centre.lat, centre.lon, radii_m, n_vertices=180)
+    radii = rings["ring_outer_m"].tolist()
+    focus = focus_radius_m if focus_radius_m in radii else (1000.0 if 1000.0 in radii
+                                                            else max(radii))
     ring_group = folium.FeatureGroup(name=t["rings"])
     for inner, outer, geom in zip(rings["ring_inner_m"], rings["ring_outer_m"],
                                   rings.geometry, strict=True):
         lon, lat = np.asarray(geom.exterior.coords).T
         dlat, dlon = display_coordinates(lat, lon, basemap)
-        folium.PolyLine(np.column_stack([dlat, dlon]).tolist(), color="#d62728" if outer == 1000
-                        else "#444", weight=2.5 if outer == 1000 else 1.5,
-                        dash_array=None if outer == 1000 else "6 4",
+        main = outer == focus
+        if main:
+            m.fit_bounds([[float(dlat.min()), float(dlon.min())],
+                          [float(dlat.max()), float(dlon.max())]], padding=(10, 10))
+        folium.PolyLine(np.column_stack([dlat, dlon]).tolist(), color="#d62728" if main
+                        else "#444", weight=2.5 if main else 1.5,
+                        dash_array=None if main else "6 4",
                         tooltip=f"{_fmt_m(inner)}–{_fmt_m(outer)}").add_to(ring_group)
         top = int(np.argmax(dlat))
         folium.Marker([float(dlat[top]), float(dlon[top])], icon=folium.DivIcon(
@@ -362,4 +383,5 @@ def build_map(
                                                     subdomains=base.subdomains),
                         toggle_display=True, position="bottomleft").add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
+    _ExposeMap().add_to(m)
     return localize_map(m)

@@ -17,7 +17,7 @@ import streamlit as st
 
 from . import vocab
 from .datasets import LoadResult, load_centres, read_places, shipped_places
-from .errors import OriginMapError
+from .errors import DataValidationError, OriginMapError
 from .geometry import Centre, parse_radii_text, ring_radii
 from .mapping import BASEMAPS, build_map
 from .stats import PlaceFilter, density_table, h3_table, with_distances
@@ -29,6 +29,14 @@ _K = "om_"  # prefix of every session-state key written here; widget keys are _K
 _SAVED = "om_saved_"  # the settings themselves, kept while widgets come and go with pages
 _WIDGETS = ("lang", "centre", "lat", "lon", "radius", "rings", "sectors", "kinds", "quality",
             "historic", "search", "base", "heat", "h3", "h3res")
+
+PAGES = (  # (script, title, icon): the navigation, written once
+    ("pages/overview.py", "Overview · 概览", "🏠"),
+    ("pages/map.py", "Map · 地图", "🗺️"),
+    ("pages/density.py", "Density · 密度", "📊"),
+    ("pages/data.py", "Data · 数据", "📄"),
+    ("pages/about.py", "About · 说明", "ℹ️"),
+)
 
 LABELS = {
     "en": {"centre": "Centre", "custom": "Custom point (lat, lon)", "radius": "Radius (m)",
@@ -113,7 +121,7 @@ def cached_h3(token: str, _places: Any, centre: Centre, resolution: int,
 def _cached_map(token: str, _shown: pd.DataFrame, shown_key: str, s: Settings,
                 _h3: pd.DataFrame | None) -> Any:
     return build_map(_shown, s.centre, s.radii_m, basemap=s.basemap, lang=s.lang,
-                     heatmap=s.heatmap, h3_cells=_h3)
+                     heatmap=s.heatmap, h3_cells=_h3, focus_radius_m=s.radius_m)
 
 
 def cached_map(token: str, shown: pd.DataFrame, s: Settings, h3: pd.DataFrame | None) -> Any:
@@ -154,8 +162,12 @@ def try_load_upload(data: bytes, name: str, *, centre: Centre, datum: str,
     try:
         result = read_places(data, name=name, datum=datum, unknown_values=unknown_values,
                              centre=centre)
+    except DataValidationError as exc:
+        st.error(md_escape(f"{name} was not loaded; the previous data stays active."))
+        st.dataframe(pd.DataFrame([p.as_dict() for p in exc.problems]), hide_index=True)
+        return None
     except OriginMapError as exc:
-        st.error(str(exc))
+        st.error(md_escape(f"{name} was not loaded: {exc}"))
         return None
     accept = len(result.places) > 0 and (result.n_errors == 0 or keep_valid_rows)
     if accept:
@@ -167,6 +179,29 @@ def try_load_upload(data: bytes, name: str, *, centre: Centre, datum: str,
 def reset_dataset() -> None:
     """Go back to the shipped data."""
     st.session_state.pop(_K + "dataset", None)
+
+
+# ---------------------------------------------------------------- safe display of user text
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$:"})
+
+
+def md_escape(text: object) -> str:
+    """Escape user text for ``st.markdown``: no markup, links, HTML or math from data."""
+    return str(text if text is not None else "").translate(_MD_SPECIAL).replace("\n", " ")
+
+
+def show_place_details(places: pd.DataFrame, lang: str) -> None:
+    """Show the details of the given places (e.g. all tenants at a clicked point)."""
+    for row in places.itertuples():
+        first, second = (row.name_zh, row.name_en) if lang == "zh" else (row.name_en, row.name_zh)
+        st.markdown(f"**{md_escape(first or second or row.id)}**"
+                    + (f"  \n{md_escape(second)}" if first and second else ""))
+        st.text(f"{vocab.kind_label(row.kind, lang)} · {vocab.sector_label(row.sector, lang)}"
+                f" · {row.distance_m:,.0f} m · {row.position_quality} · {row.status}")
+        if row.address:
+            st.text(str(row.address))
+        st.text(f"Source: {row.source}")
+        st.divider()
 
 
 # ---------------------------------------------------------------- sidebar and URL state
@@ -278,10 +313,17 @@ def sidebar() -> Settings:
     kept in session state under their own keys, so they survive page switches, and mirrored
     in the URL query string.
     """
+    # Here, not in app.py only: until a session has run app.py once, Streamlit serves a deep
+    # link such as /map by running pages/map.py on its own (its pages-directory mode), so the
+    # page config and the navigation links are drawn by every page.
+    st.set_page_config(page_title="Origin Map · AI原点社区", page_icon="🗺️", layout="wide")
     _init_state()
     w = _restore()
     ss = st.session_state
     sb = st.sidebar
+    for script, title, icon in PAGES:
+        sb.page_link(script, label=title, icon=icon)
+    sb.divider()
     for msg in ss.get(_K + "url_messages", []):
         sb.warning(msg)
     lang = sb.radio("Language / 语言", ["en", "zh"], **w["lang"], horizontal=True,
@@ -328,5 +370,6 @@ def sidebar() -> Settings:
                  lang=lang, basemap=basemap, heatmap=heat, h3=h3, h3_resolution=int(h3res))
     _write_query(s)
     ds = dataset()
-    sb.caption(f"Data: {ds.name} · {len(ds.places)} places · datum {ds.datum} → WGS-84")
+    sb.caption(f"Data: {md_escape(ds.name)} · {len(ds.places)} places · datum {ds.datum} → "
+               "WGS-84")
     return s
