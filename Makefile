@@ -26,7 +26,7 @@ chromium:
 	@{ command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .; } || { \
 		echo "installing Debian's chromium (and CJK fonts) for the browser tests"; \
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
-			chromium fonts-noto-cjk; }
+			chromium fonts-noto-cjk fonts-noto-color-emoji; }
 
 lint: $(VENV)/.stamp-test
 	$(VENV)/bin/ruff check .

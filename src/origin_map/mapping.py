@@ -73,11 +73,12 @@ _TEXT = {
     "en": {"kind": "Kind", "sector": "Sector", "address": "Address", "distance": "Distance",
            "quality": "Position", "source": "Source", "status": "Status", "centre": "Centre",
            "rings": "Rings", "heat": "Heatmap", "h3": "H3 density (places/km²)",
-           "legend": "Sectors", "note": "Note"},
+           "legend": "Sectors", "note": "Note",
+           "cluster": "Grey circle: n places close together (click to expand)"},
     "zh": {"kind": "类型", "sector": "行业", "address": "地址", "distance": "距中心",
            "quality": "位置精度", "source": "来源", "status": "状态", "centre": "中心",
            "rings": "圈层", "heat": "热力图", "h3": "H3 密度（个/平方公里）",
-           "legend": "行业", "note": "备注"},
+           "legend": "行业", "note": "备注", "cluster": "灰色圆圈：相邻的 n 个地点（点击展开）"},
 }
 
 
@@ -181,17 +182,32 @@ class _ExposeMap(MacroElement):
     """)
 
 
+# Neutral clusters, so that colour always means sector.
+_CLUSTER_ICON = """function (cluster) {
+    var n = cluster.getChildCount();
+    var size = n < 10 ? 28 : (n < 100 ? 34 : 40);
+    return L.divIcon({
+        html: '<div style="background:rgba(45,45,45,.82);color:#fff;border:2px solid #fff;'
+            + 'border-radius:50%;width:' + size + 'px;height:' + size + 'px;line-height:'
+            + (size - 4) + 'px;text-align:center;font:bold 12px/' + (size - 4) + 'px sans-serif;'
+            + 'box-shadow:0 1px 4px rgba(0,0,0,.4)">' + n + '</div>',
+        className: 'om-cluster', iconSize: L.point(size, size)});
+}"""
+
 _BOX = ("background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;font:12px/1.4 "
         "sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3);max-height:260px;overflow:auto")
 
 
-def _legend_html(counts: dict[str, int], lang: str) -> str:
+def _legend_html(counts: dict[str, int], lang: str, clustered: bool) -> str:
     rows = [f"<div style='{_BOX}'><b>{safe_text(_TEXT[lang]['legend'])}</b>"]
     for sector, n in counts.items():
         colour = vocab.SECTOR_BY_ID[sector].colour if sector in vocab.SECTOR_BY_ID else "#999"
         rows.append(f"<div><span style='display:inline-block;width:10px;height:10px;"
                     f"border-radius:50%;background:{colour};margin-right:5px'></span>"
                     f"{safe_text(vocab.sector_label(sector, lang))} ({n})</div>")
+    if clustered:
+        rows.append(f"<div style='margin-top:4px;color:#444'>{safe_text(_TEXT[lang]['cluster'])}"
+                    "</div>")
     rows.append("</div>")
     return "".join(rows)
 
@@ -323,7 +339,8 @@ def build_map(
     ring_group.add_to(m)
     folium.Marker([clat, clon], tooltip=f"{safe_text(t['centre'])}: "
                   f"{safe_text(centre.name(lang))}",
-                  icon=folium.Icon(color="red", icon="star")).add_to(m)
+                  icon=folium.Icon(color="red", icon="star"),
+                  z_index_offset=-1000).add_to(m)  # clusters at the centre stay on top
 
     dlat, dlon = display_coordinates(places["lat"], places["lon"], basemap)
     shown = places.assign(disp_lat=dlat, disp_lon=dlon)
@@ -335,7 +352,7 @@ def build_map(
     if not many:
         parent = plugins.MarkerCluster(name="cluster", control=False, options={
             "spiderfyOnMaxZoom": True, "showCoverageOnHover": False, "maxClusterRadius": 40,
-            "disableClusteringAtZoom": 18})
+            "disableClusteringAtZoom": 18}, icon_create_function=_CLUSTER_ICON)
         parent.add_to(m)
     for sector in order:
         sub = shown[shown["sector"] == sector]
@@ -372,7 +389,7 @@ def build_map(
         layer.add_to(m)
         _JsonControl(h3_legend, "bottomleft").add_to(m)
     if len(counts):
-        _JsonControl(_legend_html({s: int(counts[s]) for s in order}, lang)).add_to(m)
+        _JsonControl(_legend_html({s: int(counts[s]) for s in order}, lang, True)).add_to(m)
 
     plugins.Fullscreen(position="topleft").add_to(m)
     plugins.MeasureControl(position="topleft", primary_length_unit="meters",

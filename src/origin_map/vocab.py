@@ -45,7 +45,7 @@ SECTORS: tuple[Sector, ...] = (
     Sector("incubation", "Incubators & parks", "孵化器与园区", False, "#393b79"),
     Sector("other_tech", "Other technology", "其他科技", False, "#7f7f7f"),
     Sector("services", "Services & education", "服务与教育", False, "#aec7e8"),
-    Sector("public", "Public places & transport", "公共设施与交通", False, "#525252"),
+    Sector("public", "Public places & transport", "公共设施与交通", False, "#8c6d31"),
     Sector("unknown", "Unknown", "未知", False, "#c7c7c7"),
 )
 SECTOR_BY_ID: dict[str, Sector] = {s.id: s for s in SECTORS}
