@@ -114,8 +114,21 @@ def upload(at: AppTest, name: str, data: bytes, *, partial: bool = False) -> App
     return at.run()
 
 
+def test_rings_out_of_order_are_normalised_with_a_message():
+    at = app()
+    at.text_input(key="om_rings").set_value("2000, 500,500").run()
+    assert not at.exception
+    assert "500, 1000, 2000 m" in at.sidebar.info[0].value
+    at.text_input(key="om_rings").set_value("500,-3").run()
+    assert "positive" in at.sidebar.error[0].value
+    at.switch_page("pages/density.py").run()
+    assert sorted(set(at.dataframe[0].value["ring_outer_m"])) == [1000]
+
+
 def test_invalid_upload_shows_problems_and_keeps_data():
     at = app()
+    at.number_input(key="om_radius").set_value(1500)
+    at.multiselect(key="om_sectors").set_value(["chips", "large_models"])
     at.switch_page("pages/data.py").run()
     before = at.caption[0].value
     bad = b"id,name,sector,lat,lon\na,x,robots,39.99,116.33\nb,y,chips,,116.3\n"
@@ -125,6 +138,8 @@ def test_invalid_upload_shows_problems_and_keeps_data():
     assert problems[["row", "field"]].values.tolist() == [[1, "sector"], [2, "lat"]]
     assert "was not loaded" in at.error[0].value
     assert at.caption[0].value == before  # still the shipped data
+    assert at.number_input(key="om_radius").value == 1500  # and the same settings
+    assert at.multiselect(key="om_sectors").value == ["chips", "large_models"]
 
 
 def test_valid_upload_replaces_data_for_this_session_only():

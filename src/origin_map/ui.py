@@ -347,9 +347,13 @@ def sidebar() -> Settings:
     try:
         extra = parse_radii_text(rings_text) if rings_text.strip() else ()
     except OriginMapError as exc:
-        sb.error(f"{exc} Using {radius:g} m only.")
+        sb.error(f"{md_escape(exc)} Using {radius:g} m only.")
         extra = ()
     radii = ring_radii(radius, extra)
+    typed = [p.strip() for p in rings_text.replace(";", ",").split(",") if p.strip()]
+    if extra and [float(p) for p in typed] != list(extra):
+        sb.info("Rings used (sorted, duplicates removed): "
+                + ", ".join(f"{r:g}" for r in radii) + " m")
     sectors = sb.multiselect(L["sectors"], list(vocab.SECTOR_IDS), **w["sectors"],
                              format_func=lambda s: vocab.sector_label(s, lang))
     kinds = sb.multiselect(L["kinds"], list(vocab.KINDS), **w["kinds"],
