@@ -37,7 +37,7 @@ pytest: $(VENV)/.stamp-test chromium
 
 test: lint pytest
 
-bench: $(VENV)/.stamp-app
+bench: $(VENV)/.stamp-test
 	$(PY) benchmarks/run.py
 
 clean:

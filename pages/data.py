@@ -48,9 +48,9 @@ if submitted and up is not None:
         if len(result.problems):
             st.dataframe(result.problems, hide_index=True, width="stretch")
         if len(result.rejected):
-            st.download_button("Download report of rows left out", to_csv_bytes(
-                result.rejected.merge(result.problems, on="row", how="left")),
-                f"{up.name}-rejected-rows.csv", "text/csv", key="om_dl_rejected")
+            st.download_button("Download report of rows left out",
+                               to_csv_bytes(result.rejected_report()), "rows-left-out.csv",
+                               "text/csv", key="om_dl_rejected")
 if ds.token != ui.SHIPPED and st.button("Back to the shipped data", key="om_reset"):
     ui.reset_dataset()
     st.rerun()

@@ -167,7 +167,7 @@ def test_geojson_points_polygons_and_crs(tmp_path):
     result = read_places(gdf.to_json().encode(), name="x.geojson")
     assert result.places["lon"].tolist()[0] == 116.33
     assert 116.3 < result.places["lon"].tolist()[1] < 116.31
-    assert "point inside each shape" in " ".join(result.problems["problem"])
+    assert "representative point" in " ".join(result.problems["problem"])
     path = tmp_path / "utm.geojson"
     gdf.iloc[:1].to_crs(32650).to_file(path, driver="GeoJSON")
     result = read_places(path)

@@ -7,7 +7,7 @@ import pytest
 from origin_map.export import neutralise_formulas, places_to_geojson_bytes, to_csv_bytes
 
 
-@pytest.mark.parametrize("text", ["=1+1", "+1", "-2+3", "@SUM(A1)", "\tx", "\rx",
+@pytest.mark.parametrize("text", ["=1+1", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "-x",
                                   "=HYPERLINK(\"http://x\",\"y\")", "＝1+1"])
 def test_formula_cells_are_neutralised(text):
     out = neutralise_formulas(pd.DataFrame({"name": [text]}))
@@ -15,10 +15,11 @@ def test_formula_cells_are_neutralised(text):
 
 
 def test_numbers_and_plain_text_untouched():
-    frame = pd.DataFrame({"n": [-3.5, 2.0], "name": ["智谱", "a-b"]})
+    frame = pd.DataFrame({"n": [-3.5, 2.0], "name": ["智谱", "a-b"], "t": ["-1", "+2.5e3"]})
     out = neutralise_formulas(frame)
     assert out["n"].tolist() == [-3.5, 2.0]
     assert out["name"].tolist() == ["智谱", "a-b"]
+    assert out["t"].tolist() == ["-1", "+2.5e3"]  # plain numbers written as text stay numbers
 
 
 def test_csv_has_bom_chinese_and_reads_back():

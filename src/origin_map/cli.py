@@ -29,6 +29,8 @@ examples:
   origin-map stats --sector large_models --sector ai_infrastructure --kind firm
   origin-map stats --data firms.csv --datum gcj02 --centre 39.9925,116.3277
   origin-map stats --h3 9 --radius-m 2000           # H3 hexagon table instead
+  origin-map stats --data places/ --engine dask      # partitioned GeoParquet on a dask cluster
+  origin-map stats --data s3://b/places/ --engine dask --scheduler tcp://host:8786
   origin-map validate firms.csv --datum bd09
 
 The density table has one row per ring x sector plus one 'all' row per ring:
@@ -39,10 +41,26 @@ CSV output is UTF-8 with BOM; text cells that could run as spreadsheet formulas 
 """
 
 
+def _megabytes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of MB")
+    return value
+
+
 def _add_data_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--datum", default="wgs84", choices=["wgs84", "gcj02", "bd09"],
+    from ._readers import MAX_UPLOAD_MB
+
+    p.add_argument("--datum", default=None, choices=["wgs84", "gcj02", "bd09"],
                    help="datum of the file's coordinates: wgs84 (GPS/OSM), gcj02 (AMap, "
-                        "Tencent, WeChat) or bd09 (Baidu); converted to WGS-84 (default wgs84)")
+                        "Tencent, WeChat) or bd09 (Baidu); converted to WGS-84 (default wgs84, "
+                        "with a note on stderr)")
+    p.add_argument("--max-mb", type=_megabytes, default=float(MAX_UPLOAD_MB), metavar="MB",
+                   help=f"refuse input files larger than this (default {MAX_UPLOAD_MB}, the "
+                        "app's upload limit; 1 MB = 1024*1024 bytes)")
     p.add_argument("--unknown-values", choices=["error", "default"], default="error",
                    help="a kind/sector/status outside the vocabulary is an error (default), or "
                         "is set to the default value (sector 'unknown') with a warning")
@@ -65,8 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
         "stats", help="write the density table (or the H3 table) as CSV",
         description="Write the density table for a centre, rings and a filter as CSV.",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    stats.add_argument("--data", type=Path, metavar="FILE",
-                       help="places file (CSV, XLSX, GeoJSON, GPKG); default: the shipped data")
+    stats.add_argument("--data", metavar="FILE",
+                       help="places file (CSV, XLSX, GeoJSON, GPKG), or a .parquet file or a "
+                            "folder of GeoParquet files (validated places); default: the "
+                            "shipped data")
     _add_data_options(stats)
     stats.add_argument("--centre", "--center", metavar="ID|LAT,LON",
                        help="a centre id from geodata/centres.csv or 'LAT,LON' (WGS-84); "
@@ -91,6 +111,14 @@ def build_parser() -> argparse.ArgumentParser:
                             "places within the largest ring count")
     stats.add_argument("--output", "-o", type=Path, metavar="FILE.csv",
                        help="write here instead of standard output")
+    stats.add_argument("--engine", choices=["memory", "dask"], default="memory",
+                       help="memory (default): compute in this process; dask: on a dask "
+                            "cluster with dask-geopandas (same tables, for tens of millions of "
+                            "places; needs origin-map[dask])")
+    stats.add_argument("--scheduler", metavar="ADDRESS",
+                       help="with --engine dask: a running dask scheduler, e.g. "
+                            "tcp://host:8786 (the data must be readable by its workers at the "
+                            "same path or URL); default: a LocalCluster on this machine")
 
     val = sub.add_parser("validate", help="check a places file and list every problem",
                          description="Check a places file; print every problem with its row, "
@@ -106,9 +134,13 @@ def _read(args: argparse.Namespace, centre: Centre | None = None) -> LoadResult:
     sheet: str | int | None = args.sheet
     if isinstance(sheet, str) and sheet.isdigit():
         sheet = int(sheet)
-    return read_places(args.file if args.command == "validate" else args.data, datum=args.datum,
-                       unknown_values=args.unknown_values, layer=args.layer, sheet=sheet,
-                       centre=centre)
+    result = read_places(args.file if args.command == "validate" else args.data,
+                         datum=args.datum, unknown_values=args.unknown_values, layer=args.layer,
+                         sheet=sheet, centre=centre, max_bytes=int(args.max_mb * 1024 * 1024))
+    if getattr(args, "datum_assumed", False):
+        print("origin-map: assuming WGS-84 coordinates; use --datum gcj02 for AMap/Tencent/"
+              "WeChat coordinates or --datum bd09 for Baidu", file=sys.stderr)
+    return result
 
 
 def _print_problems(problems: pd.DataFrame, stream: TextIO, severities: Sequence[str]) -> None:
@@ -146,9 +178,16 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     radii = ring_radii(args.radius_m, parse_radii_text(args.rings) if args.rings else None)
     flt = PlaceFilter(sectors=args.sector, kinds=args.kind, qualities=args.quality,
                       include_historic=args.include_historic)
+    source: object
+    parquet = False
     if args.data is None:
-        places = shipped_places()
+        source = shipped_places()
     else:
+        from .engines import is_parquet
+
+        parquet = "://" in str(args.data) or is_parquet(args.data)
+        source = str(args.data) if parquet else None
+    if source is None:
         result = _read(args, centre)
         if result.n_errors and not args.skip_invalid:
             _print_problems(result.problems, sys.stderr, ("error",))
@@ -159,12 +198,24 @@ def _cmd_stats(args: argparse.Namespace) -> int:
             print(f"{len(result.rejected)} invalid row(s) left out: rows "
                   f"{', '.join(map(str, result.rejected['row'].head(50)))}"
                   f"{' ...' if len(result.rejected) > 50 else ''}", file=sys.stderr)
-        places = result.places
-    if args.h3 is not None:
-        table = h3_table(places, centre, resolution=args.h3, place_filter=flt,
-                         max_distance_m=max(radii))
+        source = result.places
+    if args.engine == "memory" and not parquet:
+        places: pd.DataFrame = source
+        if args.h3 is not None:
+            table = h3_table(places, centre, resolution=args.h3, place_filter=flt,
+                             max_distance_m=max(radii))
+        else:
+            table = density_table(places, centre, radii, place_filter=flt)
     else:
-        table = density_table(places, centre, radii, place_filter=flt)
+        from . import engines
+
+        opts = {"place_filter": flt, "engine": args.engine, "scheduler": args.scheduler,
+                "datum": args.datum if parquet else "wgs84"}
+        if args.h3 is not None:
+            table = engines.h3_table(source, centre, resolution=args.h3,
+                                     max_distance_m=max(radii), **opts)
+        else:
+            table = engines.density_table(source, centre, radii, **opts)
     data = to_csv_bytes(table)
     if args.output:
         args.output.write_bytes(data)
@@ -177,16 +228,23 @@ def _cmd_stats(args: argparse.Namespace) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
-    from .errors import OriginMapError
+    from .errors import InputLimitError, OriginMapError
 
     parser = build_parser()
     args = parser.parse_args(argv)
+    args.datum_assumed = args.datum is None
+    args.datum = args.datum or "wgs84"
+    if args.command == "stats" and args.scheduler and args.engine != "dask":
+        parser.error("--scheduler needs --engine dask")
     try:
         if args.command == "validate":
             return _cmd_validate(args)
         return _cmd_stats(args)
     except OriginMapError as exc:
         print(f"origin-map: error: {exc}", file=sys.stderr)
+        if isinstance(exc, InputLimitError):
+            print("origin-map: a larger file can be read with --max-mb if this machine has "
+                  "the memory for it", file=sys.stderr)
         return EXIT_DATA
     except OSError as exc:
         print(f"origin-map: error: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)

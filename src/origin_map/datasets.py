@@ -18,11 +18,24 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from . import vocab
+from ._checks import (
+    PROBLEM_COLUMNS,
+    check_coordinates,
+    check_ids,
+    check_vocab,
+    far_check,
+    file_problem,
+    has_cjk,
+    no_problems,
+    parse_coordinate,
+    parse_dms,
+    row_errors,
+    text_column,
+)
 from ._readers import MAX_BYTES_DEFAULT, Source, read_raw
 from .datums import convert, normalise_datum
 from .errors import DataValidationError, Problem, SettingsError
-from .geometry import Centre, distances_m
+from .geometry import Centre
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -30,10 +43,12 @@ if TYPE_CHECKING:
 __all__ = [
     "COLUMNS",
     "FAR_WARNING_M",
+    "LISTED_PROBLEMS",
     "LoadResult",
     "geodata_dir",
     "load_centres",
     "load_places",
+    "parse_dms",
     "read_places",
     "resolve_centre",
     "shipped_places",
@@ -45,7 +60,9 @@ COLUMNS = (
 )
 """Columns of a loaded places table, in order (user columns not listed here follow them)."""
 
-PROBLEM_COLUMNS = ("row", "field", "value", "problem", "fix", "severity")
+LISTED_PROBLEMS = 1000
+"""At most this many problems are turned into :class:`Problem` objects by :func:`load_places`
+(the problems table of :func:`read_places` keeps them all)."""
 FAR_WARNING_M = 100_000.0
 """Places farther than this from the centre are flagged as probably misplaced."""
 
@@ -67,25 +84,7 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "source_lat": ("source_lat",),
     "source_lon": ("source_lon",),
 }
-_VOCABS: dict[str, tuple[dict[str, str], str]] = {}
-
-
-def _vocab_lookup() -> dict[str, tuple[dict[str, str], str]]:
-    """Map each controlled column to {accepted spelling: id} and its default."""
-    if not _VOCABS:
-        sectors = {s.id: s.id for s in vocab.SECTORS}
-        sectors |= {s.en.lower(): s.id for s in vocab.SECTORS}
-        sectors |= {s.zh: s.id for s in vocab.SECTORS}
-        kinds = {k: k for k in vocab.KINDS} | {en.lower(): k for k, (en, _) in vocab.KINDS.items()}
-        kinds |= {zh: k for k, (_, zh) in vocab.KINDS.items()}
-        _VOCABS.update(
-            sector=(sectors, vocab.DEFAULT_SECTOR),
-            kind=(kinds, vocab.DEFAULT_KIND),
-            status=({s: s for s in vocab.STATUSES}, vocab.DEFAULT_STATUS),
-            position_quality=({q: q for q in vocab.POSITION_QUALITIES},
-                              vocab.DEFAULT_POSITION_QUALITY),
-        )
-    return _VOCABS
+_LOOKUP = {alias.lower(): canon for canon, aliases in _ALIASES.items() for alias in aliases}
 
 
 @dataclass
@@ -101,11 +100,13 @@ class LoadResult:
         below the header is 1; empty for whole-file problems), ``field``, ``value``, ``problem``,
         ``fix``, ``severity`` (``error`` rows were left out; ``warning``/``info`` were kept).
     rejected
-        The rows left out, as read, with their record number in column ``row``.
+        The rows left out, as read, with their record number in column ``row`` (a user column
+        called ``row`` is kept as ``row (column)``); see :meth:`rejected_report`.
     name
         Display name of the input.
     datum
-        The datum the input coordinates were declared in (they are WGS-84 now).
+        The datum the input coordinates were declared in (they are WGS-84 now); also in
+        ``places.attrs["input_datum"]``, while the ``source_datum`` column keeps each row's own.
     """
 
     places: gpd.GeoDataFrame
@@ -125,180 +126,53 @@ class LoadResult:
         return (f"{self.name}: {len(self.places)} places loaded (datum {self.datum}), "
                 f"{len(self.rejected)} rows left out, {warnings} warnings")
 
+    def rejected_report(self) -> pd.DataFrame:
+        """Return the rows left out, as read, each with its row number and why it was left out.
 
-def _problems(rows: np.ndarray, fld: str, values: Any, message: Any, fix: str,
-              severity: str = "error") -> pd.DataFrame:
-    n = len(rows)
-    return pd.DataFrame({
-        "row": np.asarray(rows, dtype="int64") + 1,
-        "field": [fld] * n,
-        "value": pd.Series(values, dtype=object).astype(str).str.slice(0, 80).to_numpy()
-        if n else [],
-        "problem": pd.Series(message, index=range(n), dtype=object).to_numpy() if n else [],
-        "fix": [fix] * n,
-        "severity": [severity] * n,
-    })
+        One row per rejected record: ``row``, ``why_left_out`` (every error of that row,
+        ``field: problem`` joined by ``; ``), then the record's columns as read. Pass it to
+        :func:`origin_map.export.to_csv_bytes` for a safe download.
+        """
+        errs = self.problems[(self.problems["severity"] == "error") & self.problems["row"].notna()]
+        why = (errs["field"].fillna("").astype(str) + ": " + errs["problem"].astype(str)).groupby(
+            errs["row"].astype("int64")).agg("; ".join)
+        report = self.rejected.rename(columns={"why_left_out": "why_left_out (column)"})
+        report.insert(1, "why_left_out", report["row"].map(why).fillna("").to_numpy())
+        return report
 
 
-def _file_problem(p: Problem) -> pd.DataFrame:
-    return pd.DataFrame([{"row": pd.NA, "field": p.field, "value": "", "problem": p.message,
-                          "fix": p.fix, "severity": p.severity}])
+def _coordinate_positions(header: Any) -> list[int]:
+    """Return the positions of the columns that :func:`_canonical_columns` makes lat and lon."""
+    taken: dict[str, int] = {}
+    for i, col in enumerate(header):
+        canon = _LOOKUP.get(str(col).strip().lower())
+        if canon and canon not in taken:
+            taken[canon] = i
+    return [taken[c] for c in ("lat", "lon") if c in taken]
 
 
 def _canonical_columns(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    """Rename recognised columns to canonical names; return the frame and the renames made."""
-    lookup = {alias.lower(): canon for canon, aliases in _ALIASES.items() for alias in aliases}
-    renames: dict[str, str] = {}
+    """Rename recognised columns to canonical names; return the frame and the renames made.
+
+    The first column matching a canonical name's aliases gets it; any other column keeps its
+    name, made unique (``lat (column 3)``) when it would clash with a canonical one.
+    """
+    names: list[str] = []
     taken: set[str] = set()
-    for col in frame.columns:
-        canon = lookup.get(str(col).strip().lower())
+    used = set(_ALIASES)
+    for i, col in enumerate(frame.columns):
+        canon = _LOOKUP.get(str(col).strip().lower())
         if canon and canon not in taken:
-            renames[col] = canon
+            names.append(canon)
             taken.add(canon)
-    notes = [f"'{a}' → {b}" for a, b in renames.items() if str(a) != b]
-    out = frame.rename(columns=renames)
-    extra = [c for c in out.columns if c in taken or c not in lookup.values()]
-    return out.loc[:, extra], notes
-
-
-_DMS = re.compile(
-    r"^\s*([NSEW北南东西])?\s*([+-]?\d+(?:\.\d+)?)\s*(?:°|度|d|:|\s)\s*"
-    r"(?:(\d+(?:\.\d+)?)\s*(?:'|′|分|m|:|\s)\s*)?"
-    r"(?:(\d+(?:\.\d+)?)\s*(?:\"|″|''|秒|s)?\s*)?([NSEW北南东西])?\s*$",
-    re.IGNORECASE,
-)
-
-
-def parse_dms(text: str) -> float | None:
-    """Parse a degrees-minutes-seconds coordinate such as ``39°59'32.8"N``; ``None`` if not DMS."""
-    m = _DMS.match(text)
-    if not m or not (m.group(3) or m.group(1) or m.group(5) or "°" in text or "度" in text):
-        return None
-    hemi = (m.group(1) or m.group(5) or "").upper()
-    deg, minutes, seconds = float(m.group(2)), float(m.group(3) or 0), float(m.group(4) or 0)
-    if minutes >= 60 or seconds >= 60:
-        return None
-    value = abs(deg) + minutes / 60 + seconds / 3600
-    negative = deg < 0 or hemi in ("S", "W", "南", "西")
-    return -value if negative else value
-
-
-def _parse_coordinate(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return (values, blank mask, unparseable mask) for a column of coordinate text."""
-    if pd.api.types.is_numeric_dtype(text.dtype):
-        values = text.to_numpy(dtype=np.float64, na_value=np.nan)
-        blank = np.isnan(values)
-        return values, blank, np.zeros(len(values), dtype=bool)
-    s = text.astype(str).str.strip()
-    values = pd.to_numeric(s, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan).copy()
-    blank = (s == "").to_numpy() | s.str.lower().isin(["nan", "null", "none", "na"]).to_numpy()
-    todo = np.flatnonzero(np.isnan(values) & ~blank)
-    bad = np.zeros(len(values), dtype=bool)
-    for i in todo:
-        raw = s.iat[i]
-        if re.fullmatch(r"[+-]?\d+,\d+", raw):  # decimal comma
-            values[i] = float(raw.replace(",", "."))
-            continue
-        parsed = parse_dms(raw)
-        if parsed is None:
-            bad[i] = True
+        elif str(col) in used:
+            names.append(f"{col} (column {i + 1})")
         else:
-            values[i] = parsed
-    return values, blank, bad
-
-
-def _text(frame: pd.DataFrame, col: str, default: str = "") -> pd.Series:
-    if col not in frame.columns:
-        return pd.Series(default, index=frame.index, dtype=object)
-    return frame[col].astype(str).str.strip().replace({"nan": "", "None": ""}).astype(object)
-
-
-def _has_cjk(s: pd.Series) -> pd.Series:
-    return s.str.contains(r"[\u3400-\u9fff]", regex=True, na=False)
-
-
-def _check_coordinates(frame: pd.DataFrame, centre: Centre | None) -> tuple[
-        np.ndarray, np.ndarray, list[pd.DataFrame]]:
-    lat, lat_blank, lat_bad = _parse_coordinate(frame["lat"])
-    lon, lon_blank, lon_bad = _parse_coordinate(frame["lon"])
-    out = []
-    fix_num = "Write decimal degrees (e.g. 39.992446) or degrees-minutes-seconds (39°59'32.8\"N)."
-    for name, blank, bad, raw in (("lat", lat_blank, lat_bad, frame["lat"]),
-                                  ("lon", lon_blank, lon_bad, frame["lon"])):
-        rows = np.flatnonzero(blank)
-        label = "latitude" if name == "lat" else "longitude"
-        out.append(_problems(rows, name, raw.to_numpy()[rows], f"The {label} is empty.",
-                             "Fill in the coordinate or remove the row."))
-        rows = np.flatnonzero(bad)
-        out.append(_problems(rows, name, raw.to_numpy()[rows],
-                             f"The {label} is not a number.", fix_num))
-    known = ~(lat_blank | lat_bad | lon_blank | lon_bad)
-    lat_ok = (lat >= -90) & (lat <= 90)
-    lon_ok = (lon >= -180) & (lon <= 180)
-    swapped = known & ~(lat_ok & lon_ok) & (np.abs(lon) <= 90) & (np.abs(lat) <= 180)
-    rows = np.flatnonzero(swapped)
-    out.append(_problems(rows, "lat", [f"{a}, {b}" for a, b in zip(lat[rows], lon[rows],
-                                                                    strict=True)],
-                         "Latitude and longitude look swapped (latitude must be within ±90°).",
-                         "Swap the lat and lon values (or the column headers)."))
-    for name, ok, limit in (("lat", lat_ok, 90), ("lon", lon_ok, 180)):
-        rows = np.flatnonzero(known & ~ok & ~swapped)
-        vals = (lat if name == "lat" else lon)[rows]
-        out.append(_problems(rows, name, vals, f"Out of range: must be between -{limit} and "
-                             f"{limit} degrees.", "Check the value; it may be in another unit "
-                             "or projection (e.g. metres)."))
-    return lat, lon, out
-
-
-def _far_check(lat: np.ndarray, lon: np.ndarray, valid: np.ndarray, centre: Centre,
-               far_m: float) -> pd.DataFrame:
-    d = np.full(len(lat), np.nan)
-    d[valid] = distances_m(lat[valid], lon[valid], centre.lat, centre.lon)
-    far = valid & (d > far_m)
-    rows = np.flatnonzero(far)
-    if not len(rows):
-        return _problems(rows, "lat", [], "", "")
-    dswap = distances_m(lon[rows], lat[rows], centre.lat, centre.lon)
-    msgs = [
-        f"{km:,.0f} km from the centre"
-        + ("; swapped, it would be near it: latitude and longitude look swapped." if ds < far_m
-           else ": probably misplaced; it is outside every ring and not counted in them.")
-        for km, ds in zip(d[rows] / 1000, dswap, strict=True)
-    ]
-    vals = [f"{a:.6f}, {b:.6f}" for a, b in zip(lat[rows], lon[rows], strict=True)]
-    return _problems(rows, "lat", vals, msgs, "Check the coordinates and the datum.", "warning")
-
-
-def _check_ids(ids: pd.Series) -> pd.DataFrame:
-    dup = ids.duplicated(keep="first") & (ids != "")
-    rows = np.flatnonzero(dup.to_numpy())
-    if not len(rows):
-        return _problems(rows, "id", [], "", "")
-    first = ids[~ids.duplicated(keep="first")]
-    first_row = pd.Series(np.arange(len(ids))[first.index] + 1, index=first.to_numpy())
-    msgs = [f"Duplicate id: already used by row {first_row[v]}." for v in ids.iloc[rows]]
-    return _problems(rows, "id", ids.iloc[rows].to_numpy(), msgs,
-                     "Make ids unique, or drop the id column to have ids generated.")
-
-
-def _check_vocab(frame: pd.DataFrame, col: str, unknown_values: str) -> tuple[pd.Series,
-                                                                               pd.DataFrame]:
-    mapping, default = _vocab_lookup()[col]
-    raw = _text(frame, col)
-    key = raw.where(raw.map(lambda v: v in mapping), raw.str.lower())
-    mapped = key.map(mapping)
-    blank = raw == ""
-    unknown = mapped.isna() & ~blank
-    rows = np.flatnonzero(unknown.to_numpy())
-    allowed = ", ".join(dict.fromkeys(mapping.values()))
-    if unknown_values == "default":
-        probs = _problems(rows, col, raw.iloc[rows].to_numpy(),
-                          f"Unknown {col}; set to '{default}'.", f"Allowed: {allowed}.", "warning")
-    else:
-        probs = _problems(rows, col, raw.iloc[rows].to_numpy(), f"Unknown {col}.",
-                          f"Use one of: {allowed}; or load with unknown values set to "
-                          f"'{default}'.")
-    return mapped.fillna(default).astype(object), probs
+            names.append(str(col))
+        used.add(names[-1])
+    notes = [f"'{a}' → {b}" for a, b in zip(frame.columns, names, strict=True) if str(a) != b]
+    out = frame.set_axis(names, axis=1)
+    return out, notes
 
 
 def read_places(
@@ -326,7 +200,9 @@ def read_places(
     fmt
         ``csv``, ``excel``, ``geojson`` or ``gpkg``; detected from content and name if omitted.
     name
-        Display name for messages (defaults to the file name).
+        Display name for messages (defaults to the file name). Only shown, never opened: an
+        upload's name such as ``../../etc/passwd`` is reduced to ``passwd``; its suffix only
+        breaks ties between text formats.
     layer, sheet
         GeoPackage layer or Excel sheet to read (default: the first).
     unknown_values
@@ -337,93 +213,116 @@ def read_places(
     far_m
         Distance beyond which a place is flagged as probably misplaced.
     max_bytes
-        Largest input accepted.
+        Largest input accepted (default: the app's upload limit,
+        ``origin_map._readers.MAX_UPLOAD_MB``).
 
     Returns
     -------
     LoadResult
+        Valid rows, every problem, the rows left out, and the declared datum (also in
+        ``places.attrs["input_datum"]``).
 
     Raises
     ------
     DataValidationError
-        When the file as a whole cannot be used (unreadable, empty, no coordinate columns).
+        When the file as a whole cannot be used (unreadable, empty, not a table, no coordinate
+        columns); the message says what it looks like and how to fix it.
+    InputLimitError
+        When the file is over ``max_bytes``, or has more rows or columns than the limits.
     """
     import geopandas as gpd
 
     datum = normalise_datum(datum)
     if unknown_values not in ("error", "default"):
         raise SettingsError("unknown_values must be 'error' or 'default'.")
-    raw = read_raw(source, fmt=fmt, name=name, layer=layer, sheet=sheet, max_bytes=max_bytes)
+    raw = read_raw(source, fmt=fmt, name=name, layer=layer, sheet=sheet, max_bytes=max_bytes,
+                   float_columns=_coordinate_positions)
     label = raw.name
     frame, _ = _canonical_columns(raw.frame)
     frame = frame.reset_index(drop=True)
+    numbers = raw.numbers()
     missing = [c for c in ("lat", "lon") if c not in frame.columns]
     if missing:
-        found = ", ".join(map(str, raw.frame.columns)) or "none"
+        cols = [str(c) for c in raw.frame.columns]
+        found = ", ".join(cols[:20]) + (f" and {len(cols) - 20} more" if len(cols) > 20 else "")
         raise DataValidationError([Problem(
             None, "/".join(missing),
             f"No {' or '.join('latitude' if c == 'lat' else 'longitude' for c in missing)} "
-            f"column found (columns present: {found}).",
+            f"column found (columns present: {found or 'none'}).",
             "Name the coordinate columns lat and lon (also accepted: latitude/longitude, "
-            "lng, 纬度/经度).")], source=label)
+            "lng, 纬度/经度); if the header is not the first row, delete the rows above it.")],
+            source=label)
     if frame.empty:
         raise DataValidationError([Problem(None, None, "The file has a header but no data rows.",
                                            "Add at least one place.")], source=label)
 
-    parts = [_file_problem(p) for p in raw.notes]
-    lat, lon, coord_probs = _check_coordinates(frame, centre)
+    parts = [file_problem(p) for p in raw.notes]
+    parts.append(row_errors(raw))
+    lat, lon, coord_probs = check_coordinates(frame, numbers)
     parts += coord_probs
-    ids = _text(frame, "id")
-    parts.append(_check_ids(ids))
+    ids = text_column(frame, "id")
+    parts.append(check_ids(ids, numbers))
     out = pd.DataFrame(index=frame.index)
-    generated = ids == ""
-    out["id"] = ids.where(~generated, "row-" + (frame.index + 1).astype(str))
-    if "name" in frame.columns:
-        nm = _text(frame, "name")
-        cjk = _has_cjk(nm)
-        zh, en = _text(frame, "name_zh"), _text(frame, "name_en")
-        out["name_zh"] = zh.where(zh != "", nm.where(cjk, ""))
-        out["name_en"] = en.where(en != "", nm.where(~cjk, ""))
-    else:
-        out["name_zh"], out["name_en"] = _text(frame, "name_zh"), _text(frame, "name_en")
+    generated = (ids == "").to_numpy(dtype=bool)
+    if generated.any():
+        made = pd.Series(numbers, index=frame.index).map("row-{}".format).astype("str")
+        clash = made.isin(ids[~generated]).to_numpy(dtype=bool)
+        made[clash] = made[clash] + "-generated"
+        ids = ids.where(~generated, made)
+    out["id"] = ids
+    out["name_zh"], out["name_en"] = text_column(frame, "name_zh"), text_column(frame, "name_en")
+    if "name" in frame.columns:  # a single name column: Chinese names go to name_zh
+        nm = text_column(frame, "name")
+        cjk = has_cjk(nm).to_numpy(dtype=bool)
+        for col, mask in (("name_zh", cjk), ("name_en", ~cjk)):
+            fill = nm if mask.all() else nm.where(mask, "")
+            if mask.any():
+                out[col] = out[col].where(out[col] != "", fill) if col in frame.columns \
+                    else fill
     for col in ("kind", "sector", "status"):
-        out[col], probs = _check_vocab(frame, col, unknown_values)
+        out[col], probs = check_vocab(frame, col, unknown_values, numbers)
         parts.append(probs)
-    out["address"] = _text(frame, "address")
-    out["position_quality"], probs = _check_vocab(frame, "position_quality", unknown_values)
+    out["address"] = text_column(frame, "address")
+    out["position_quality"], probs = check_vocab(frame, "position_quality", unknown_values,
+                                                  numbers)
     parts.append(probs)
-    out["position_note"] = _text(frame, "position_note")
-    out["source"] = _text(frame, "source", "")
-    sd = _text(frame, "source_datum")
-    out["source_datum"] = sd.where(sd != "", datum)
+    out["position_note"] = text_column(frame, "position_note")
+    out["source"] = text_column(frame, "source", "")
+    sd = text_column(frame, "source_datum", datum)
+    out["source_datum"] = sd.where(sd != "", datum) if "source_datum" in frame.columns else sd
     out["source_lat"], out["source_lon"] = lat, lon
     if "source_lat" in frame.columns and raw.fmt != "gpkg":
-        slat, _, _ = _parse_coordinate(frame["source_lat"])
-        slon, _, _ = _parse_coordinate(frame["source_lon"]) if "source_lon" in frame.columns \
+        slat, _, _ = parse_coordinate(frame["source_lat"])
+        slon, _, _ = parse_coordinate(frame["source_lon"]) if "source_lon" in frame.columns \
             else (lon, None, None)
         out["source_lat"] = np.where(np.isnan(slat), lat, slat)
         out["source_lon"] = np.where(np.isnan(slon), lon, slon)
 
-    problems = pd.concat([p for p in parts if len(p)] or [_problems(np.array([]), "", [], "",
-                                                                      "")], ignore_index=True)
-    bad_rows = problems.loc[problems["severity"] == "error", "row"].dropna().astype(int) - 1
+    problems = pd.concat([p for p in parts if len(p)] or [no_problems()], ignore_index=True)
+    if raw.row_errors:  # a record that could not be split: its fields' problems are noise
+        split = problems["row"].isin([r for r, _, _ in raw.row_errors])
+        problems = problems.loc[~(split & (problems["field"] != ""))]
+    bad_rows = problems.loc[problems["severity"] == "error", "row"].dropna().astype("int64")
     valid = np.ones(len(frame), dtype=bool)
-    valid[bad_rows.to_numpy()] = False
+    valid[np.searchsorted(numbers, bad_rows.to_numpy())] = False
     wlat, wlon = convert(lat, lon, src=datum, dst="wgs84")
     if centre is not None:
-        far = _far_check(wlat, wlon, valid, centre, far_m)
+        far = far_check(wlat, wlon, valid, centre, far_m, numbers)
         if len(far):
             problems = pd.concat([problems, far], ignore_index=True)
     out["lat"], out["lon"] = np.round(wlat, 7), np.round(wlon, 7)
     extras = [c for c in frame.columns if c not in _ALIASES]
+    frame = frame.rename(columns={"geometry": "geometry (column)"})
+    extras = ["geometry (column)" if c == "geometry" else c for c in extras]
     for c in extras:
         out[str(c)] = frame[c]
     ordered = [*COLUMNS, *[str(c) for c in extras if str(c) not in COLUMNS]]
-    kept = out.loc[valid, ordered].reset_index(drop=True)
+    kept = out[ordered] if valid.all() else out.loc[valid, ordered].reset_index(drop=True)
     places = gpd.GeoDataFrame(kept, geometry=gpd.points_from_xy(kept["lon"], kept["lat"]),
                               crs="EPSG:4326")
-    rejected = raw.frame.loc[~valid].copy()
-    rejected.insert(0, "row", np.flatnonzero(~valid) + 1)
+    places.attrs["input_datum"] = datum
+    rejected = raw.frame.loc[~valid].rename(columns={"row": "row (column)"})
+    rejected.insert(0, "row", numbers[~valid])
     problems = problems.sort_values("row", kind="stable", na_position="first")
     return LoadResult(places, problems.reset_index(drop=True).loc[:, list(PROBLEM_COLUMNS)],
                       rejected.reset_index(drop=True), label, datum)
@@ -437,7 +336,9 @@ def load_places(source: Source, **kwargs: Any) -> gpd.GeoDataFrame:
     Raises
     ------
     DataValidationError
-        Listing every problem (row, field, message, fix) when any row is invalid.
+        When any row is invalid: ``problems`` lists the first :data:`LISTED_PROBLEMS` errors
+        (row, field, message, fix), ``n_errors`` counts them all, and ``table`` is the full
+        problems table; the message spells out the first 20.
     """
     result = read_places(source, **kwargs)
     if result.n_errors:
@@ -445,8 +346,8 @@ def load_places(source: Source, **kwargs: Any) -> gpd.GeoDataFrame:
         raise DataValidationError(
             [Problem(None if pd.isna(r.row) else int(r.row), r.field or None,
                      f"{r.problem} (value: {r.value!r})" if r.value else str(r.problem), r.fix)
-             for r in errs.itertuples()],
-            source=result.name,
+             for r in errs.head(LISTED_PROBLEMS).itertuples()],
+            source=result.name, total=len(errs), table=result.problems,
         )
     return result.places
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -56,23 +57,42 @@ class DataValidationError(OriginMapError):
     Parameters
     ----------
     problems
-        The problems, in file order.
+        The problems, in file order. For a file with very many bad rows this may be only the
+        first ones (see ``total`` and ``table``).
     source
         A short name of the input (file name), for messages.
+    total
+        The number of errors in the input when ``problems`` lists only some of them.
+    table
+        Optionally, the complete problems table (a DataFrame with one row per problem, as in
+        :attr:`origin_map.datasets.LoadResult.problems`).
     """
 
-    def __init__(self, problems: Iterable[Problem], source: str | None = None) -> None:
+    MESSAGE_LIMIT = 20
+    """At most this many problems are spelled out in the message."""
+
+    def __init__(self, problems: Iterable[Problem], source: str | None = None, *,
+                 total: int | None = None, table: Any = None) -> None:
         self.problems: list[Problem] = list(problems)
         self.source = source
+        self.total = total
+        self.table = table
         super().__init__(self._summary())
 
-    def _summary(self, limit: int = 20) -> str:
-        errors = [p for p in self.problems if p.severity == "error"]
+    @property
+    def n_errors(self) -> int:
+        """Number of errors in the input (may exceed ``len(problems)``)."""
+        listed = sum(p.severity == "error" for p in self.problems)
+        return max(listed, self.total or 0)
+
+    def _summary(self) -> str:
+        limit = self.MESSAGE_LIMIT
+        errors = [p for p in self.problems[: limit * 50] if p.severity == "error"]
         name = f"{self.source}: " if self.source else ""
-        lines = [f"{name}{len(errors)} problem(s) found"]
+        lines = [f"{name}{self.n_errors:,} problem(s) found"]
         lines += [f"  - {p}" for p in errors[:limit]]
-        if len(errors) > limit:
-            lines.append(f"  ... and {len(errors) - limit} more")
+        if self.n_errors > limit:
+            lines.append(f"  ... and {self.n_errors - min(limit, len(errors)):,} more")
         return "\n".join(lines)
 
 
@@ -81,4 +101,7 @@ class SettingsError(OriginMapError):
 
 
 class InputLimitError(OriginMapError):
-    """Input exceeds a configured limit (file size, row count)."""
+    """Input exceeds a configured limit (file size, row count, unpacked size).
+
+    The message says which limit, the value found, and what to do.
+    """

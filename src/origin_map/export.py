@@ -6,6 +6,7 @@ The CLI and the app both call :func:`to_csv_bytes`, so they produce the same byt
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 import numpy as np
@@ -17,8 +18,12 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "
 """A text cell starting with one of these could run as a spreadsheet formula (or DDE)."""
 
 
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
 def _neutralise(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    if (isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
+            and not _PLAIN_NUMBER.fullmatch(value)):
         return "'" + value
     return value
 
@@ -26,8 +31,8 @@ def _neutralise(value: Any) -> Any:
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """Return a copy where every text cell that could run as a formula starts with ``'``.
 
-    Only text (object/string) columns are touched: numbers stay numbers, so ``-3.5`` in a numeric
-    column is still a negative number, while the text ``=HYPERLINK(...)`` becomes
+    Only text (object/string) columns are touched, and a text cell that is a plain number
+    (``-3.5``, ``+1``) is left alone: numbers stay numbers. The text ``=HYPERLINK(...)`` becomes
     ``'=HYPERLINK(...)``, which spreadsheets show as text (the OWASP "CSV injection" advice).
     """
     out = frame.copy()

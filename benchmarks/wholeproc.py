@@ -1,0 +1,88 @@
+"""Whole-process comparisons: ``origin-map stats`` vs a bare pandas+numpy script vs naive geopandas.
+
+Each command is a fresh process, timed from start to exit (start-up and imports included), as
+the median of ``repeat`` runs; peak RSS is the child's ``ru_maxrss``.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from measure import measure_process, row
+from synth import DONGSHENG, RADII_M, synthetic_places, write_cli_csv
+
+RINGS_ARG = ",".join(f"{r:g}" for r in RADII_M)
+
+BARE = f"""\
+import sys
+import numpy as np
+import pandas as pd
+f = pd.read_csv(sys.argv[1])
+lat = np.radians(f["lat"].to_numpy()); lon = np.radians(f["lon"].to_numpy())
+p0, l0 = np.radians({DONGSHENG.lat}), np.radians({DONGSHENG.lon})
+a = np.sin((lat - p0) / 2) ** 2 + np.cos(p0) * np.cos(lat) * np.sin((lon - l0) / 2) ** 2
+d = 2 * 6371008.8 * np.arcsin(np.sqrt(a))
+print(np.histogram(d, bins=[0, {RINGS_ARG}])[0])
+"""
+
+NAIVE_GEOPANDAS = f"""\
+import sys
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry import Point
+f = pd.read_csv(sys.argv[1])
+g = gpd.GeoDataFrame(f, geometry=gpd.points_from_xy(f["lon"], f["lat"]), crs="EPSG:4326")
+g = g.to_crs("EPSG:32650")
+c = gpd.GeoSeries([Point({DONGSHENG.lon}, {DONGSHENG.lat})], crs="EPSG:4326").to_crs("EPSG:32650")
+prev = 0
+for r in ({RINGS_ARG}):
+    ring = gpd.GeoDataFrame(geometry=c.buffer(r), crs="EPSG:32650")
+    n = len(gpd.sjoin(g, ring, predicate="within"))
+    print(r, n - prev)
+    prev = n
+"""
+
+
+def origin_map_exe() -> str:
+    """Return the ``origin-map`` console script next to this interpreter."""
+    exe = Path(sys.executable).with_name("origin-map")
+    return str(exe) if exe.exists() else "origin-map"
+
+
+def run_whole(n: int, repeat: int, tmp: Path) -> list[dict[str, Any]]:
+    """Time the three whole processes on an ``n``-row CSV (id, name, kind, lat, lon)."""
+    csv = write_cli_csv(synthetic_places(n), tmp / f"cli_{n}.csv")
+    (tmp / "bare.py").write_text(BARE)
+    (tmp / "naive_geopandas.py").write_text(NAIVE_GEOPANDAS)
+    py = sys.executable
+    ours = measure_process([origin_map_exe(), "stats", "--data", str(csv), "--rings", RINGS_ARG,
+                            "-o", str(tmp / f"out_{n}.csv")], repeat)
+    if ours.returncode:
+        raise RuntimeError(f"origin-map stats failed: {ours.stderr}")
+    bare = measure_process([py, str(tmp / "bare.py"), str(csv)], repeat)
+    naive = measure_process([py, str(tmp / "naive_geopandas.py"), str(csv)], repeat)
+    return [row(n, "cli_stats_whole_process", ours_s=ours.median_s, naive_s=naive.median_s,
+                floor_s=bare.median_s, peak_rss_mb=ours.peak_rss_mb,
+                naive_peak_rss_mb=naive.peak_rss_mb,
+                note=f"origin-map stats --rings {RINGS_ARG} vs naive geopandas (to_crs, buffer, "
+                     f"sjoin per ring); floor: bare pandas+numpy haversine script "
+                     f"({bare.peak_rss_mb:,.0f} MB)")]
+
+
+def run_startup(repeat: int) -> list[dict[str, Any]]:
+    """Time the smallest real command (``origin-map stats`` on the shipped data) and --version.
+
+    The floor is ``python -c 'import numpy, pandas'``: what any pandas script pays to start.
+    """
+    tmp = Path(tempfile.gettempdir())
+    ours = measure_process([origin_map_exe(), "stats", "-o", str(tmp / "om_shipped.csv")],
+                           repeat)
+    version = measure_process([origin_map_exe(), "--version"], repeat)
+    floor = measure_process([sys.executable, "-c", "import numpy, pandas"], repeat)
+    return [row(74, "cli_stats_shipped_data", ours_s=ours.median_s, floor_s=floor.median_s,
+                peak_rss_mb=ours.peak_rss_mb,
+                note=f"origin-map stats on the shipped data (start-up dominated) vs python -c "
+                     f"'import numpy, pandas'; origin-map --version: {version.median_s:.3f} s")]

@@ -1,0 +1,256 @@
+"""Row checks of a places table: coordinates, ids, controlled vocabularies, distances.
+
+Internal helpers of :mod:`origin_map.datasets`. Every check is vectorised over the table; slow
+per-value work (decimal commas, degrees-minutes-seconds) touches only the values that fail the
+fast path, each distinct text once. Problems are returned as DataFrames with the columns of
+:data:`PROBLEM_COLUMNS`, keyed by record number (1 = the first record below the header).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+from . import vocab
+from .errors import Problem
+from .geometry import Centre, distances_m
+
+if TYPE_CHECKING:
+    from ._readers import RawTable
+
+PROBLEM_COLUMNS = ("row", "field", "value", "problem", "fix", "severity")
+_NA_WORDS = ("nan", "null", "none", "na", "n/a", "#n/a", "-")
+_VOCABS: dict[str, tuple[dict[str, str], str]] = {}
+
+
+def vocab_lookup() -> dict[str, tuple[dict[str, str], str]]:
+    """Map each controlled column to {accepted spelling: id} and its default."""
+    if not _VOCABS:
+        sectors = {s.id: s.id for s in vocab.SECTORS}
+        sectors |= {s.en.lower(): s.id for s in vocab.SECTORS}
+        sectors |= {s.zh: s.id for s in vocab.SECTORS}
+        kinds = {k: k for k in vocab.KINDS} | {en.lower(): k for k, (en, _) in vocab.KINDS.items()}
+        kinds |= {zh: k for k, (_, zh) in vocab.KINDS.items()}
+        _VOCABS.update(
+            sector=(sectors, vocab.DEFAULT_SECTOR),
+            kind=(kinds, vocab.DEFAULT_KIND),
+            status=({s: s for s in vocab.STATUSES}, vocab.DEFAULT_STATUS),
+            position_quality=({q: q for q in vocab.POSITION_QUALITIES},
+                              vocab.DEFAULT_POSITION_QUALITY),
+        )
+    return _VOCABS
+
+
+def problems_frame(rows: np.ndarray, fld: str, values: Any, message: Any, fix: str,
+                   severity: str = "error") -> pd.DataFrame:
+    """Return a problems table: one row per record number in ``rows`` (not positions).
+
+    ``message`` is one text for all rows or one per row; values are cut to 80 characters.
+    """
+    n = len(rows)
+    return pd.DataFrame({
+        "row": np.asarray(rows, dtype="int64"),
+        "field": [fld] * n,
+        "value": pd.Series(values, dtype=object).astype(str).str.slice(0, 80).to_numpy()
+        if n else [],
+        "problem": pd.Series(message, index=range(n), dtype=object).to_numpy() if n else [],
+        "fix": [fix] * n,
+        "severity": [severity] * n,
+    })
+
+
+def no_problems() -> pd.DataFrame:
+    """Return an empty problems table."""
+    return problems_frame(np.array([], dtype="int64"), "", [], "", "")
+
+
+def file_problem(p: Problem) -> pd.DataFrame:
+    """Return a one-row problems table for a problem with the whole file."""
+    return pd.DataFrame([{"row": pd.NA, "field": p.field, "value": "", "problem": p.message,
+                          "fix": p.fix, "severity": p.severity}])
+
+
+_DMS = re.compile(
+    r"^\s*([NSEW北南东西])?\s*([+-]?\d+(?:\.\d+)?)\s*(?:°|度|d|:|\s)\s*"
+    r"(?:(\d+(?:\.\d+)?)\s*(?:'|′|分|m|:|\s)\s*)?"
+    r"(?:(\d+(?:\.\d+)?)\s*(?:\"|″|''|秒|s)?\s*)?([NSEW北南东西])?\s*$",
+    re.IGNORECASE,
+)
+
+
+def parse_dms(text: str) -> float | None:
+    """Parse a degrees-minutes-seconds coordinate such as ``39°59'32.8"N``; ``None`` if not DMS."""
+    m = _DMS.match(text)
+    if not m or not (m.group(3) or m.group(1) or m.group(5) or "°" in text or "度" in text):
+        return None
+    hemi = (m.group(1) or m.group(5) or "").upper()
+    deg, minutes, seconds = float(m.group(2)), float(m.group(3) or 0), float(m.group(4) or 0)
+    if minutes >= 60 or seconds >= 60:
+        return None
+    value = abs(deg) + minutes / 60 + seconds / 3600
+    negative = deg < 0 or hemi in ("S", "W", "南", "西")
+    return -value if negative else value
+
+
+def parse_coordinate(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return (values, blank mask, unparseable mask) for a column of coordinate text.
+
+    Plain numbers are parsed in one vectorised step; only the values that fail are tried as a
+    decimal comma (``39,99``) and then as degrees-minutes-seconds, each distinct text once.
+    """
+    if pd.api.types.is_numeric_dtype(text.dtype):
+        values = text.to_numpy(dtype=np.float64, na_value=np.nan)
+        blank = np.isnan(values)
+        return values, blank, np.zeros(len(values), dtype=bool)
+    s = text_column(pd.DataFrame({"v": text}), "v")
+    values = pd.to_numeric(s, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan).copy()
+    blank = (s == "").to_numpy(dtype=bool) | s.str.lower().isin(_NA_WORDS).to_numpy(dtype=bool)
+    bad = np.zeros(len(values), dtype=bool)
+    todo = np.flatnonzero(np.isnan(values) & ~blank)
+    if not len(todo):
+        return values, blank, bad
+    sub = s.iloc[todo]
+    comma = sub.str.fullmatch(r"[+-]?\d+,\d+").to_numpy(dtype=bool)
+    if comma.any():
+        values[todo[comma]] = pd.to_numeric(sub[comma].str.replace(",", ".", regex=False),
+                                            errors="coerce").to_numpy(dtype=np.float64)
+    rest = todo[~comma]
+    if len(rest):
+        codes, uniques = pd.factorize(s.iloc[rest])
+        parsed = np.array([np.nan if (v := parse_dms(u)) is None else v for u in uniques],
+                          dtype=np.float64)
+        values[rest] = parsed[codes]
+        bad[rest] = np.isnan(parsed[codes])
+    return values, blank, bad
+
+
+def text_column(frame: pd.DataFrame, col: str, default: str = "") -> pd.Series:
+    """Return column ``col`` as stripped text ("" where missing), or ``default`` everywhere."""
+    if col not in frame.columns:
+        return pd.Series(default, index=frame.index, dtype="str")
+    s = frame[col]
+    if not (pd.api.types.is_string_dtype(s.dtype) and s.dtype != object):
+        s = s.astype(object).where(s.notna(), "").astype("str")
+    return s.fillna("").str.strip()
+
+
+def has_cjk(s: pd.Series) -> pd.Series:
+    """Return whether each text contains a CJK ideograph."""
+    return s.str.contains("[㐀-鿿]", regex=True, na=False)
+
+
+def check_coordinates(frame: pd.DataFrame, numbers: np.ndarray) -> tuple[
+        np.ndarray, np.ndarray, list[pd.DataFrame]]:
+    """Parse ``lat``/``lon``; return them and the problems (empty, text, swapped, range)."""
+    lat, lat_blank, lat_bad = parse_coordinate(frame["lat"])
+    lon, lon_blank, lon_bad = parse_coordinate(frame["lon"])
+    out = []
+    fix_num = "Write decimal degrees (e.g. 39.992446) or degrees-minutes-seconds (39°59'32.8\"N)."
+    for name, blank, bad, raw in (("lat", lat_blank, lat_bad, frame["lat"]),
+                                  ("lon", lon_blank, lon_bad, frame["lon"])):
+        rows = np.flatnonzero(blank)
+        label = "latitude" if name == "lat" else "longitude"
+        shown = text_column(pd.DataFrame({"v": raw.iloc[rows]}), "v").to_numpy()
+        out.append(problems_frame(numbers[rows], name, shown, f"The {label} is empty.",
+                                  "Fill in the coordinate or remove the row."))
+        rows = np.flatnonzero(bad)
+        out.append(problems_frame(numbers[rows], name, raw.to_numpy()[rows],
+                                  f"The {label} is not a number.", fix_num))
+    known = ~(lat_blank | lat_bad | lon_blank | lon_bad)
+    lat_ok = (lat >= -90) & (lat <= 90)
+    lon_ok = (lon >= -180) & (lon <= 180)
+    swapped = known & ~(lat_ok & lon_ok) & (np.abs(lon) <= 90) & (np.abs(lat) <= 180)
+    rows = np.flatnonzero(swapped)
+    pairs = [f"{a}, {b}" for a, b in zip(lat[rows], lon[rows], strict=True)]
+    out.append(problems_frame(
+        numbers[rows], "lat", pairs,
+        "Latitude and longitude look swapped (latitude must be within ±90°).",
+        "Swap the lat and lon values (or the column headers)."))
+    for name, ok, limit in (("lat", lat_ok, 90), ("lon", lon_ok, 180)):
+        rows = np.flatnonzero(known & ~ok & ~swapped)
+        vals = (lat if name == "lat" else lon)[rows]
+        out.append(problems_frame(
+            numbers[rows], name, vals, f"Out of range: must be between -{limit} and {limit} "
+            "degrees.", "Check the value; it may be in another unit or projection (e.g. "
+            "metres)."))
+    return lat, lon, out
+
+
+def far_check(lat: np.ndarray, lon: np.ndarray, valid: np.ndarray, centre: Centre,
+              far_m: float, numbers: np.ndarray) -> pd.DataFrame:
+    """Warn about valid places farther than ``far_m`` metres from ``centre``."""
+    d = np.full(len(lat), np.nan)
+    d[valid] = distances_m(lat[valid], lon[valid], centre.lat, centre.lon)
+    far = valid & (d > far_m)
+    rows = np.flatnonzero(far)
+    if not len(rows):
+        return no_problems()
+    dswap = distances_m(lon[rows], lat[rows], centre.lat, centre.lon)
+    msgs = [
+        f"{km:,.0f} km from the centre"
+        + ("; swapped, it would be near it: latitude and longitude look swapped." if ds < far_m
+           else ": probably misplaced; it is outside every ring and not counted in them.")
+        for km, ds in zip(d[rows] / 1000, dswap, strict=True)
+    ]
+    vals = [f"{a:.6f}, {b:.6f}" for a, b in zip(lat[rows], lon[rows], strict=True)]
+    return problems_frame(numbers[rows], "lat", vals, msgs,
+                          "Check the coordinates and the datum.", "warning")
+
+
+def check_ids(ids: pd.Series, numbers: np.ndarray) -> pd.DataFrame:
+    """Report every repeated non-empty id with the row that used it first."""
+    if not ids.duplicated().any():
+        return no_problems()
+    codes, _ = pd.factorize(ids)
+    _, first = np.unique(codes, return_index=True)
+    dup = (first[codes] != np.arange(len(codes))) & (ids != "").to_numpy(dtype=bool)
+    rows = np.flatnonzero(dup)
+    msgs = pd.Series(numbers[first[codes[rows]]]).map(
+        "Duplicate id: already used by row {}.".format)
+    return problems_frame(numbers[rows], "id", ids.iloc[rows].to_numpy(), msgs.to_numpy(),
+                          "Make ids unique, or drop the id column to have ids generated.")
+
+
+def check_vocab(frame: pd.DataFrame, col: str, unknown_values: str, numbers: np.ndarray
+                ) -> tuple[pd.Series, pd.DataFrame]:
+    """Map a controlled column to its ids (labels in English or Chinese accepted).
+
+    An unknown value is an error, or with ``unknown_values="default"`` the default with a
+    warning; each distinct text is looked up once.
+    """
+    mapping, default = vocab_lookup()[col]
+    if col not in frame.columns:
+        return text_column(frame, col, default), no_problems()
+    raw = text_column(frame, col)
+    codes, uniques = pd.factorize(raw)
+    mapped = [mapping.get(u, mapping.get(u.lower())) for u in uniques]
+    unknown_u = np.array([m is None and u != "" for m, u in zip(mapped, uniques, strict=True)],
+                         dtype=bool)
+    final = np.array([m or default for m in mapped], dtype=object)
+    rows = np.flatnonzero(unknown_u[codes]) if len(uniques) else np.array([], dtype=int)
+    allowed = ", ".join(dict.fromkeys(mapping.values()))
+    values = raw.iloc[rows].to_numpy()
+    if unknown_values == "default":
+        probs = problems_frame(numbers[rows], col, values,
+                               f"Unknown {col}; set to '{default}'.", f"Allowed: {allowed}.",
+                               "warning")
+    else:
+        probs = problems_frame(numbers[rows], col, values, f"Unknown {col}.",
+                               f"Use one of: {allowed}; or load with unknown values set to "
+                               f"'{default}'.")
+    out = pd.Series(final[codes] if len(uniques) else [], index=frame.index, dtype="str")
+    return out, probs
+
+
+def row_errors(raw: RawTable) -> pd.DataFrame:
+    """Return the records the reader could not split into the header's columns."""
+    if not raw.row_errors:
+        return no_problems()
+    rows, values, msgs = zip(*raw.row_errors, strict=True)
+    fix = ("Put quotes around values that contain the separator, or remove the extra "
+           "separators." if raw.fmt == "csv" else "Give the feature a point geometry.")
+    return problems_frame(np.asarray(rows), "", values, list(msgs), fix)
+
