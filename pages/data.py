@@ -36,11 +36,14 @@ with st.form("om_upload_form"):
     partial = st.checkbox("Load the valid rows even if some rows are invalid", key="om_up_part")
     submitted = st.form_submit_button("Validate and load")
 if submitted and up is not None:
-    with st.spinner("Validating…"):
-        result = ui.try_load_upload(up.getvalue(), up.name, centre=s.centre, datum=datum,
-                                    unknown_values=unknown, keep_valid_rows=partial)
+    with st.status(f"Reading and validating {up.size / 1e6:,.1f} MB…") as status:
+        result, accepted = ui.try_load_upload(up.getvalue(), up.name, centre=s.centre,
+                                              datum=datum, unknown_values=unknown,
+                                              keep_valid_rows=partial)
+        status.update(label="Loaded" if accepted else "Not loaded",
+                      state="complete" if accepted else "error")
     if result is not None:
-        if ui.dataset().name == up.name:
+        if accepted:
             st.success(ui.md_escape(result.summary()))
         else:
             st.error(f"{ui.md_escape(up.name)} was not loaded: {result.n_errors} problem(s). "

@@ -131,15 +131,16 @@ def _popup_html(row: Any, lang: str) -> str:
     title = safe_text(names[0] if names else row.id)
     sub = f"<br><span style='color:#555'>{safe_text(names[1])}</span>" if len(names) > 1 else ""
     parts = [f"<b>{title}</b>{sub}", "<table style='font-size:12px'>"]
+    distance = getattr(row, "distance_m", np.nan)
     fields = [
-        (t["kind"], vocab.kind_label(row.kind, lang)),
+        (t["kind"], vocab.kind_label(getattr(row, "kind", ""), lang)),
         (t["sector"], vocab.sector_label(row.sector, lang)),
-        (t["status"], row.status),
-        (t["address"], row.address),
-        (t["distance"], f"{row.distance_m:,.0f} m" if pd.notna(row.distance_m) else ""),
-        (t["quality"], row.position_quality),
+        (t["status"], getattr(row, "status", "")),
+        (t["address"], getattr(row, "address", "")),
+        (t["distance"], f"{distance:,.0f} m" if pd.notna(distance) else ""),
+        (t["quality"], getattr(row, "position_quality", "")),
         (t["note"], getattr(row, "position_note", "")),
-        (t["source"], row.source),
+        (t["source"], getattr(row, "source", "")),
     ]
     for label, value in fields:
         if value not in ("", None) and not (isinstance(value, float) and np.isnan(value)):
@@ -193,6 +194,37 @@ _CLUSTER_ICON = """function (cluster) {
             + 'box-shadow:0 1px 4px rgba(0,0,0,.4)">' + n + '</div>',
         className: 'om-cluster', iconSize: L.point(size, size)});
 }"""
+
+class _PointLayer(MacroElement):
+    """Circle markers with a tooltip and a popup, added to the parent layer by one script.
+
+    One folium element per place costs ~2 ms (branca compiles every rendered snippet as a Jinja
+    template); one element per layer holding a JSON array costs ~0.1 ms per place. Tooltip and
+    popup HTML are :func:`safe_text`-escaped already; the JSON is made inert inside <script>.
+    """
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function () {
+            var rows = {{ this.rows_js }}, style = {{ this.style|tojson }};
+            var layer = {{ this._parent.get_name() }};
+            rows.forEach(function (r) {
+                var mk = L.circleMarker([r[0], r[1]], style).bindTooltip(r[2]);
+                mk.bindPopup(function () { return r[3]; }, {maxWidth: 360});
+                layer.addLayer(mk);
+            });
+        })();
+        {% endmacro %}
+    """)
+
+    def __init__(self, rows: list[list[Any]], style: dict[str, Any]) -> None:
+        super().__init__()
+        self._name = "PointLayer"
+        self.style = style
+        self.rows_js = (json.dumps(rows, ensure_ascii=False).replace("<", "\\u003c")
+                        .replace(">", "\\u003e").replace("\u2028", "\\u2028")
+                        .replace("\u2029", "\\u2029"))
+
 
 _BOX = ("background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;font:12px/1.4 "
         "sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3);max-height:260px;overflow:auto")
@@ -370,14 +402,14 @@ def build_map(
             continue
         subgroup = plugins.FeatureGroupSubGroup(parent, name=label)
         subgroup.add_to(m)
+        points = []
         for row in sub.itertuples(index=False):
             names = (row.name_zh, row.name_en) if lang == "zh" else (row.name_en, row.name_zh)
-            tip = safe_text(next((n for n in names if n), row.id), 120)
-            folium.CircleMarker(
-                [row.disp_lat, row.disp_lon], radius=7, color="#222", weight=1, fill=True,
-                fill_color=colour, fill_opacity=0.9, tooltip=tip,
-                popup=folium.Popup(_popup_html(row, lang), max_width=360, lazy=True),
-            ).add_to(subgroup)
+            points.append([round(float(row.disp_lat), 7), round(float(row.disp_lon), 7),
+                           safe_text(next((n for n in names if n), row.id), 120),
+                           _popup_html(row, lang)])
+        _PointLayer(points, {"radius": 7, "color": "#222", "weight": 1, "fill": True,
+                             "fillColor": colour, "fillOpacity": 0.9}).add_to(subgroup)
 
     if heatmap and len(shown):
         heat = folium.FeatureGroup(name=t["heat"], show=True)

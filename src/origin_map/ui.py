@@ -152,12 +152,13 @@ def dataset() -> Dataset:
 
 
 def try_load_upload(data: bytes, name: str, *, centre: Centre, datum: str,
-                    unknown_values: str, keep_valid_rows: bool) -> LoadResult | None:
+                    unknown_values: str, keep_valid_rows: bool
+                    ) -> tuple[LoadResult | None, bool]:
     """Validate an upload; make it the session's dataset only if acceptable.
 
     Returns the :class:`LoadResult` (for the problems table), or ``None`` when the file could not
-    be read at all (the error is shown). The previous dataset stays active whenever the file is
-    rejected.
+    be read at all (the error is shown), and whether the data was accepted. The previous dataset
+    stays active whenever the file is rejected.
     """
     try:
         result = read_places(data, name=name, datum=datum, unknown_values=unknown_values,
@@ -165,15 +166,15 @@ def try_load_upload(data: bytes, name: str, *, centre: Centre, datum: str,
     except DataValidationError as exc:
         st.error(md_escape(f"{name} was not loaded; the previous data stays active."))
         st.dataframe(pd.DataFrame([p.as_dict() for p in exc.problems]), hide_index=True)
-        return None
+        return None, False
     except OriginMapError as exc:
         st.error(md_escape(f"{name} was not loaded: {exc}"))
-        return None
+        return None, False
     accept = len(result.places) > 0 and (result.n_errors == 0 or keep_valid_rows)
     if accept:
         token = hashlib.sha1(data + f"|{datum}|{unknown_values}".encode()).hexdigest()[:16]
         st.session_state[_K + "dataset"] = Dataset(token, name, datum, result.places)
-    return result
+    return result, accept
 
 
 def reset_dataset() -> None:

@@ -1,0 +1,114 @@
+"""The folium map as rendered HTML/JS: layers, legend, rings, escaping, datum shift, modes."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pytest
+
+from origin_map.datums import wgs84_to_gcj02
+from origin_map.geometry import distances_m
+from origin_map.mapping import MARKER_LIMIT, build_map, places_at_point, safe_text
+from origin_map.stats import h3_table, with_distances
+from tests.conftest import DONGSHENG, places_at
+
+HOSTILE = ["<script>alert(1)</script>", "<img src=x onerror=alert(2)>", "`${alert(3)}`",
+           "\\u003cimg src=y onerror=alert(4)\\u003e", "a\"b'c\nd"]
+
+
+def render(places, **kw):
+    placed = with_distances(places, DONGSHENG, [500, 1000, 2000])
+    m = build_map(placed, DONGSHENG, [500, 1000, 2000], **kw)
+    return m, m.get_root().render()
+
+
+@pytest.fixture
+def hostile_places():
+    p = places_at([(f"h{i}", 100 + 50 * i, 45, "large_models", "firm")
+                   for i in range(len(HOSTILE))])
+    p["name_en"] = HOSTILE
+    p["address"] = HOSTILE
+    p["source"] = HOSTILE
+    return p
+
+
+@pytest.mark.parametrize("text", HOSTILE)
+def test_safe_text_is_inert_in_html_and_template_literals(text):
+    out = safe_text(text).replace("<br>", "")  # newlines become <br> on purpose
+    for bad in ("<", ">", "`", "${", "\\", "\"", "'"):
+        assert bad not in out
+
+
+def test_hostile_text_never_reaches_the_page_raw(hostile_places):
+    _, html = render(hostile_places)
+    for raw in ("<script>alert(1)", "<img src=x", "${alert(3)}", "\\u003cimg src=y"):
+        assert raw not in html, raw
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_layers_legend_rings_and_controls(known_places):
+    _, html = render(known_places)
+    for label in ("Large models (4)", "AI chips &amp; semiconductors (3)",
+                  "Universities &amp; research (3)"):
+        assert label in html or label.replace("&amp;", "\\u0026") in html, label
+    assert html.count("L.circleMarker(") >= 1 and "markerClusterGroup" in html
+    assert "featureGroup.subGroup" in html
+    for ring in ("500 m", "1 km", "2 km"):
+        assert ring in html
+    for control in ("L.control.fullscreen", "L.Control.Measure", "L.Control.MiniMap",
+                    "L.control.layers", "om-legend"):
+        assert control in html, control
+    assert '"maxZoom": 19' in html
+    assert not re.search(r"https://cdn\.jsdelivr|cdnjs\.cloudflare|code\.jquery|unpkg\.com", html)
+
+
+def test_every_place_is_in_the_point_layers(known_places):
+    _, html = render(known_places)
+    rows = re.findall(r"var rows = (\[.*?\]), style", html)
+    assert sum(len(json.loads(r)) for r in rows) == len(known_places)
+
+
+def test_gaode_shifts_points_and_rings_to_gcj02(known_places):
+    m, html = render(known_places, basemap="gaode")
+    glat, glon = wgs84_to_gcj02(DONGSHENG.lat, DONGSHENG.lon)
+    assert m.location == pytest.approx([float(glat), float(glon)])
+    rows = [p for r in re.findall(r"var rows = (\[.*?\]), style", html) for p in json.loads(r)]
+    shifted = [(p[0], p[1]) for p in rows]
+    wlat, wlon = known_places["lat"].to_numpy(), known_places["lon"].to_numpy()
+    exp_lat, exp_lon = wgs84_to_gcj02(wlat, wlon)
+    got = np.array(sorted(shifted))
+    assert np.allclose(got, np.array(sorted(zip(exp_lat, exp_lon, strict=True))), atol=1e-6)
+    off = distances_m([glat], [glon], DONGSHENG.lat, DONGSHENG.lon)[0]
+    assert 450 < off < 650
+    assert "autonavi" in html
+
+
+def test_many_places_switch_to_fast_clusters():
+    n = MARKER_LIMIT + 1
+    rng = np.random.default_rng(0)
+    p = places_at([(f"p{i}", float(d), float(a), "chips", "firm")
+                   for i, (d, a) in enumerate(zip(rng.uniform(0, 2000, n),
+                                                   rng.uniform(0, 360, n), strict=True))])
+    _, html = render(p, basemap="none")
+    assert "L.markerClusterGroup" in html and "fast" in html.lower()
+    assert "bindPopup" not in html
+    assert len(html) < 600_000
+
+
+def test_h3_and_heatmap_layers(known_places):
+    h3t = h3_table(known_places, DONGSHENG, resolution=9)
+    _, html = render(known_places, heatmap=True, h3_cells=h3t)
+    assert "L.heatLayer" in html
+    assert html.count('"cell"') >= len(h3t)
+    assert "H3 density (places/km²)" in html or "H3 density (places/km\\u00b2)" in html
+
+
+def test_click_finds_every_place_in_one_building():
+    p = places_at([("a", 0, 0, "chips", "firm"), ("b", 0, 0, "large_models", "firm"),
+                   ("c", 300, 0, "chips", "firm")])
+    here = places_at_point(p, DONGSHENG.lat, DONGSHENG.lon, "osm")
+    assert sorted(here["id"]) == ["a", "b"]
+    glat, glon = wgs84_to_gcj02(DONGSHENG.lat, DONGSHENG.lon)
+    assert sorted(places_at_point(p, float(glat), float(glon), "gaode")["id"]) == ["a", "b"]
