@@ -17,16 +17,25 @@ st.download_button("Download density CSV" if not zh else "下载密度 CSV", to_
                    file_name=f"origin-map-density-{s.centre.id}.csv", mime="text/csv",
                    key="om_dl_density")
 per = table[table["sector"] != "all"].copy()
-per["ring"] = per["ring_inner_m"].astype(str) + "–" + per["ring_outer_m"].astype(str) + " m"
+rank = {r: i for i, r in enumerate(sorted(set(per["ring_outer_m"])), start=1)}
+per["ring"] = [f"{rank[o]}: {i:g}–{o:g} m" for i, o in zip(per["ring_inner_m"],
+                                                          per["ring_outer_m"], strict=True)]
 per["sector_label"] = per["sector"].map(lambda v: vocab.sector_label(v, s.lang))
-left, right = st.columns(2)
-with left:
+per = per[per["count"] > 0]
+totals = table[table["sector"] == "all"]
+c1, c2, c3 = st.columns(3)
+with c1:
     st.markdown("**Places per sector per ring (count)**")
     st.bar_chart(per, x="ring", y="count", color="sector_label", stack=True,
                  x_label="ring (m)", y_label="places")
-with right:
+with c2:
+    st.markdown("**Density per ring (places per km², all sectors)**")
+    st.bar_chart(totals.assign(ring=[f"{rank[o]}: {o:g} m" for o in totals["ring_outer_m"]]),
+                 x="ring", y="density_per_km2", x_label="ring (outer radius)",
+                 y_label="places / km²")
+with c3:
     st.markdown("**Cumulative places vs distance from centre (m)**")
-    cum = table[table["sector"] == "all"][["ring_outer_m", "cumulative_count"]]
+    cum = totals[["ring_outer_m", "cumulative_count"]]
     cum = pd.concat([pd.DataFrame({"ring_outer_m": [0], "cumulative_count": [0]}), cum])
     st.line_chart(cum, x="ring_outer_m", y="cumulative_count", x_label="distance (m)",
                   y_label="places within")
