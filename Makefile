@@ -37,6 +37,9 @@ pytest: $(VENV)/.stamp-test chromium
 
 test: lint pytest
 
+screenshot: $(VENV)/.stamp-test chromium
+	ORIGIN_MAP_UPDATE_SCREENSHOT=1 $(PY) -m pytest -q tests/e2e/test_browser.py
+
 bench: $(VENV)/.stamp-test
 	$(PY) benchmarks/run.py
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import pytest
@@ -100,12 +101,12 @@ def test_density_csv_download_equals_library(page, app_url, tmp_path):
     assert not page.errors, page.errors
 
 
-def test_readme_screenshot_is_current():
-    """Copy the map screenshot next to the README (made by the test above)."""
+def test_map_screenshot_for_the_readme():
+    """The map screenshot exists and is a real picture; `make screenshot` copies it to docs/."""
     shot = ARTIFACTS / "map.png"
     if not shot.exists():
         pytest.skip("map screenshot not made in this run")
-    docs = ROOT / "docs"
-    docs.mkdir(exist_ok=True)
-    shutil.copyfile(shot, docs / "map.png")
-    assert (docs / "map.png").stat().st_size > 20_000
+    assert shot.stat().st_size > 20_000
+    if os.environ.get("ORIGIN_MAP_UPDATE_SCREENSHOT") == "1":
+        (ROOT / "docs").mkdir(exist_ok=True)
+        shutil.copyfile(shot, ROOT / "docs" / "map.png")
