@@ -140,3 +140,41 @@ def test_console_script_end_to_end(places_csv, tmp_path):
     bad = subprocess.run([exe, "validate", tmp_path / "missing.csv"], capture_output=True,
                          text=True, env=env)
     assert bad.returncode == 1 and "Traceback" not in bad.stderr
+
+
+def _modules_after(code: str) -> set[str]:
+    """Run ``code`` in a fresh interpreter; return the top-level packages it imported."""
+    script = (f"import sys\n{code}\n"
+              "print(' '.join(sorted({m.split('.')[0] for m in sys.modules})))")
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    return set(proc.stdout.split())
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["--version"], ["stats", "--help"],
+                                  ["validate", "--help"]])
+def test_help_and_version_do_not_import_pandas(argv):
+    loaded = _modules_after("from origin_map.cli import build_parser, main\nbuild_parser()\n"
+                            f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass")
+    assert "origin_map" in loaded
+    assert not loaded & {"pandas", "numpy", "pyarrow", "geopandas", "shapely"}
+
+
+def test_stats_does_not_import_geopandas(places_csv, tmp_path):
+    out = tmp_path / "d.csv"
+    loaded = _modules_after(f"from origin_map.cli import main\n"
+                            f"assert main(['stats', '--data', {str(places_csv)!r}, '-o', "
+                            f"{str(out)!r}]) == 0")
+    assert "pandas" in loaded and not loaded & {"geopandas", "shapely", "pyproj"}
+    assert out.read_bytes().startswith(b"\xef\xbb\xbfcentre_id,")
+    loaded = _modules_after(f"from origin_map.cli import main\n"  # the shipped data
+                            f"assert main(['stats', '-o', {str(out)!r}]) == 0")
+    assert not loaded & {"geopandas", "shapely", "pyproj"}
+
+
+def test_limits_are_importable_from_the_readers_too():
+    from origin_map import _readers, limits
+
+    for name in ("MAX_UPLOAD_MB", "MAX_BYTES_DEFAULT", "MAX_ROWS", "MAX_COLUMNS"):
+        assert getattr(_readers, name) == getattr(limits, name)
+    assert limits.MAX_BYTES_DEFAULT == limits.MAX_UPLOAD_MB * 1024 * 1024

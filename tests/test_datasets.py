@@ -233,3 +233,159 @@ def test_geojson_without_features_is_rejected():
     with pytest.raises(DataValidationError, match="no features"):
         load_places(json.dumps({"type": "FeatureCollection", "features": []}).encode(),
                     name="e.geojson")
+
+
+# ------------------------------------------------------------ fast paths give the same result
+DATA = __import__("pathlib").Path(__file__).parent / "data"
+
+
+def _same_result(a, b):
+    pd.testing.assert_frame_equal(pd.DataFrame(a.places).drop(columns="geometry",
+                                                                errors="ignore"),
+                                  pd.DataFrame(b.places).drop(columns="geometry",
+                                                              errors="ignore"))
+    pd.testing.assert_frame_equal(a.problems, b.problems)
+    pd.testing.assert_frame_equal(a.rejected, b.rejected)
+    assert (a.name, a.datum, a.places.attrs) == (b.name, b.datum, b.places.attrs)
+
+
+@pytest.mark.parametrize("fname", ["partially_bad.csv", "duplicate_ids.csv", "far_points.csv",
+                                   "unknown_sectors.csv", "firms.xlsx", "hostile.geojson"])
+def test_geometry_false_gives_the_same_table_without_shapes(fname):
+    with_shapes = read_places(DATA / fname, centre=DONGSHENG)
+    table = read_places(DATA / fname, centre=DONGSHENG, geometry=False)
+    assert isinstance(with_shapes.places, gpd.GeoDataFrame)
+    assert type(table.places) is pd.DataFrame and "geometry" not in table.places.columns
+    assert list(with_shapes.places.columns) == [*table.places.columns, "geometry"]
+    _same_result(with_shapes, table)
+
+
+def test_geometry_false_does_not_import_geopandas(tmp_path):
+    import subprocess
+    import sys
+
+    path = tmp_path / "p.csv"
+    path.write_text(GOOD, encoding="utf-8")
+    code = ("import sys; from origin_map.datasets import read_places; "
+            f"r = read_places({str(path)!r}, geometry=False); "
+            "assert len(r.places) == 2; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+            "('geopandas', 'shapely', 'pyproj')))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_large_csv_parsed_from_the_file_equals_parsed_from_bytes(tmp_path, monkeypatch):
+    from origin_map import _readers
+
+    calls = []
+    unchanged = _readers.FileOrigin.unchanged
+    monkeypatch.setattr(_readers.FileOrigin, "unchanged",
+                        lambda self: calls.append(self.path) or unchanged(self))
+    for fname in sorted(p.name for p in DATA.glob("*.csv")):
+        monkeypatch.setattr(_readers, "PARSE_FROM_FILE_BYTES", 10**12)
+        try:
+            from_bytes = read_places(DATA / fname, centre=DONGSHENG, geometry=False)
+        except Exception as exc:  # the same error either way
+            from_bytes = exc
+        monkeypatch.setattr(_readers, "PARSE_FROM_FILE_BYTES", 0)
+        try:
+            from_file = read_places(DATA / fname, centre=DONGSHENG, geometry=False)
+        except Exception as exc:
+            assert (type(exc), str(exc)) == (type(from_bytes), str(from_bytes)), fname
+            continue
+        assert not isinstance(from_bytes, Exception), fname
+        _same_result(from_bytes, from_file)
+    assert any(p.name == "utf8.csv" for p in calls)  # the file path was really taken
+
+
+def test_file_changed_while_parsed_from_disk_is_read_again(tmp_path, monkeypatch):
+    from origin_map import _readers
+
+    path = tmp_path / "places.csv.gz"  # a misleading suffix must not make pandas gunzip it
+    path.write_text(GOOD, encoding="utf-8")
+    monkeypatch.setattr(_readers, "PARSE_FROM_FILE_BYTES", 0)
+    assert read_places(path).places["id"].tolist() == ["a", "b"]
+
+    real, seen = pd.read_csv, []
+
+    def read_then_change(src, *a, **kw):
+        frame = real(src, *a, **kw)
+        seen.append(type(src).__name__)
+        if isinstance(src, str):  # parsed from disk, and the file changes meanwhile
+            path.write_text("id,lat,lon\nzzz,1,2\nyyy,3,4\nxxx,5,6\n", encoding="utf-8")
+        return frame
+
+    monkeypatch.setattr(pd, "read_csv", read_then_change)
+    result = read_places(path)  # not the mix of the two: the new file, read into memory
+    assert result.places["id"].tolist() == ["zzz", "yyy", "xxx"]
+    assert seen == ["str", "BytesIO"]
+
+
+def test_too_many_lines_are_not_parsed_from_the_file(tmp_path, monkeypatch):
+    from origin_map import _readers
+    from origin_map.errors import InputLimitError
+
+    path = tmp_path / "p.csv"
+    path.write_text("id,lat,lon\n" + "a,39.9,116.3\r" * 5, encoding="utf-8")
+    monkeypatch.setattr(_readers, "PARSE_FROM_FILE_BYTES", 0)
+    monkeypatch.setattr(_readers, "MAX_ROWS", 3)
+    with pytest.raises(InputLimitError, match="more than 3 rows"):
+        read_places(path)
+
+
+@pytest.mark.parametrize("order,row,first", [
+    ("b a c a", 4, 2), ("a a b c", 2, 1), ("c b a b", 4, 2), ("a b c", None, None)])
+def test_duplicate_ids_found_in_sorted_and_unsorted_columns(order, row, first):
+    ids = order.split()
+    probs = problems_of("id,lat,lon\n" + "".join(f"{i},39.9,116.3\n" for i in ids))
+    if row is None:  # sorted and distinct: no problem
+        assert probs.empty
+        return
+    assert len(probs) == 1
+    assert (probs.loc[0, "row"], probs.loc[0, "field"], probs.loc[0, "value"]) == (
+        row, "id", ids[row - 1])
+    assert probs.loc[0, "problem"] == f"Duplicate id: already used by row {first}."
+
+
+def test_names_split_by_script_with_and_without_cjk():
+    ascii_only = load_places(b"name,lat,lon\nFoo,39.9,116.3\nBar,39.9,116.3\n", name="t.csv")
+    assert ascii_only["name_en"].tolist() == ["Foo", "Bar"]
+    assert ascii_only["name_zh"].tolist() == ["", ""]
+    mixed = load_places("name,lat,lon\nFoo,39.9,116.3\n智谱,39.9,116.3\n".encode(),
+                        name="t.csv")
+    assert mixed["name_en"].tolist() == ["Foo", ""]
+    assert mixed["name_zh"].tolist() == ["", "智谱"]
+
+
+def test_defaults_fill_missing_columns_as_text():
+    places = load_places(b"lat,lon\n39.9,116.3\n39.91,116.31\n", name="t.csv")
+    for col, value in (("sector", "unknown"), ("status", "current"), ("kind", "other"),
+                       ("address", ""), ("source_datum", "wgs84"), ("name_zh", "")):
+        assert places[col].tolist() == [value, value]
+        assert places[col].dtype == pd.Series(["x"], dtype="str").dtype
+    places.loc[0, "address"] = "changed"  # columns sharing buffers stay independent
+    assert places["position_note"].tolist() == ["", ""]
+    assert places["address"].tolist() == ["changed", ""]
+
+
+@pytest.mark.parametrize("km,flagged", [(99.0, False), (101.0, True), (2000.0, True)])
+def test_far_warning_threshold_both_ways(km, flagged):
+    from tests.conftest import point_at
+
+    lat, lon = point_at(DONGSHENG, km * 1000, 45)
+    near = point_at(DONGSHENG, 500, 0)
+    text = f"id,lat,lon\nn,{near[0]},{near[1]}\nf,{lat},{lon}\n"
+    probs = read_places(text.encode(), name="t.csv", centre=DONGSHENG).problems
+    assert (probs["severity"] == "warning").any() == flagged
+    if flagged:
+        assert probs.iloc[0]["row"] == 2 and "from the centre" in probs.iloc[0]["problem"]
+
+
+def test_shipped_places_without_geometry_are_the_same_table():
+    from origin_map.datasets import shipped_places
+
+    with_shapes, table = shipped_places(), shipped_places(geometry=False)
+    assert type(table) is pd.DataFrame
+    pd.testing.assert_frame_equal(pd.DataFrame(with_shapes).drop(columns="geometry"), table)

@@ -127,18 +127,100 @@ def parse_coordinate(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarra
     return values, blank, bad
 
 
-def text_column(frame: pd.DataFrame, col: str, default: str = "") -> pd.Series:
-    """Return column ``col`` as stripped text ("" where missing), or ``default`` everywhere."""
+def _arrow(s: pd.Series) -> Any:
+    """Return the pyarrow array behind a pyarrow-backed text column, or ``None``."""
+    dtype = s.dtype
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow":
+        import pyarrow as pa
+
+        return pa.array(s.array)  # the column's own array (chunked or not): no copy
+    return None
+
+
+def constant_text(value: str, index: pd.Index, memo: dict[str, Any] | None = None
+                  ) -> pd.Series:
+    """Return a text column (dtype ``str``) holding ``value`` in every row.
+
+    With pyarrow strings the buffers are built directly: an empty text needs only zeroed
+    offsets, which are allocated but never written. ``memo`` (a dict kept by the caller) shares
+    the immutable buffers of one value between columns; each column still gets its own array.
+    """
+    dtype = pd.api.types.pandas_dtype("str")
+    if not (isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"):
+        return pd.Series(value, index=index, dtype="str")
+    import pyarrow as pa
+
+    n = len(index)
+    arr = memo.get(value) if memo is not None else None
+    if arr is None:
+        data = value.encode("utf-8")
+        if data:
+            offsets = pa.py_buffer(np.arange(0, len(data) * (n + 1), len(data), dtype=np.int64))
+        else:
+            offsets = pa.py_buffer(bytes(8 * (n + 1)))  # calloc: pages stay untouched
+        arr = pa.LargeStringArray.from_buffers(n, offsets, pa.py_buffer(data * n))
+        if memo is not None:
+            memo[value] = arr
+    return pd.Series(pd.array(arr, dtype=dtype), index=index, copy=False)
+
+
+def text_column(frame: pd.DataFrame, col: str, default: str = "",
+                memo: dict[str, Any] | None = None) -> pd.Series:
+    """Return column ``col`` as stripped text ("" where missing), or ``default`` everywhere.
+
+    ``memo`` is passed to :func:`constant_text` for a missing column.
+    """
     if col not in frame.columns:
-        return pd.Series(default, index=frame.index, dtype="str")
+        return constant_text(default, frame.index, memo)
     s = frame[col]
     if not (pd.api.types.is_string_dtype(s.dtype) and s.dtype != object):
         s = s.astype(object).where(s.notna(), "").astype("str")
-    return s.fillna("").str.strip()
+    s = s.fillna("")
+    return s.str.strip() if _may_need_strip(s) else s
+
+
+def _may_need_strip(s: pd.Series) -> bool:
+    """Return whether some text of ``s`` may start or end with whitespace.
+
+    ``False`` means that stripping would change nothing, which is known without building a
+    stripped copy for a pyarrow-backed column whose values all start and end with a printable
+    ASCII character other than space ('!' to '~'): in UTF-8 every whitespace character, ASCII or
+    not, starts and ends with a byte outside that range. Only the first and last byte of each
+    value are read. Other columns: ``True``.
+    """
+    arr = _arrow(s)
+    if arr is None or arr.null_count:
+        return True
+    import pyarrow as pa
+
+    for chunk in arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]:
+        if pa.types.is_large_string(chunk.type):
+            width: type = np.int64
+        elif pa.types.is_string(chunk.type):
+            width = np.int32
+        else:
+            return True
+        _, offsets_buf, data_buf = chunk.buffers()
+        first = chunk.offset
+        offsets: np.ndarray = np.frombuffer(offsets_buf, dtype=width)[
+            first:first + len(chunk) + 1]
+        starts, ends = offsets[:-1], offsets[1:]
+        full = ends > starts  # empty texts have nothing to strip
+        if not full.any():
+            continue
+        if not full.all():
+            starts, ends = starts[full], ends[full]
+        data = np.frombuffer(data_buf, dtype=np.uint8)
+        for edge in (data[starts], data[ends - 1]):
+            if ((edge - np.uint8(0x21)) > np.uint8(0x7E - 0x21)).any():
+                return True
+    return False
 
 
 def has_cjk(s: pd.Series) -> pd.Series:
     """Return whether each text contains a CJK ideograph."""
+    if s.dtype != object and s.str.isascii().all():  # the common case, a vectorised test
+        return pd.Series(False, index=s.index, dtype=bool)
     return s.str.contains("[㐀-鿿]", regex=True, na=False)
 
 
@@ -179,11 +261,36 @@ def check_coordinates(frame: pd.DataFrame, numbers: np.ndarray) -> tuple[
     return lat, lon, out
 
 
+_M_PER_DEGREE_MAX = 111_700.0
+"""Metres in one degree of latitude or longitude, at most, on the WGS-84 ellipsoid (a degree of
+latitude is longest at the poles, 111,694 m; a degree of longitude at the equator, 111,320 m)."""
+
+
+def _box_within(lat: np.ndarray, lon: np.ndarray, centre: Centre, metres: float) -> bool:
+    """Return whether every point is certainly within ``metres`` of ``centre``.
+
+    A point ``dlat``, ``dlon`` degrees away is at most ``111.7 km * (|dlat| + |dlon|)`` away
+    (the length of a path along its parallel, then along the centre's meridian), so it is
+    enough that this holds for the farthest corner of the points' bounding box. A 1 % margin
+    covers the approximation of :func:`~origin_map.geometry.distances_m`; NaN gives ``False``.
+    """
+    dlat = max(float(lat.max()) - centre.lat, centre.lat - float(lat.min()))
+    dlon = max(float(lon.max()) - centre.lon, centre.lon - float(lon.min()))
+    return bool((dlat + dlon) * _M_PER_DEGREE_MAX < 0.99 * metres)
+
+
 def far_check(lat: np.ndarray, lon: np.ndarray, valid: np.ndarray, centre: Centre,
               far_m: float, numbers: np.ndarray) -> pd.DataFrame:
     """Warn about valid places farther than ``far_m`` metres from ``centre``."""
-    d = np.full(len(lat), np.nan)
-    d[valid] = distances_m(lat[valid], lon[valid], centre.lat, centre.lon)
+    every = bool(valid.all())
+    vlat, vlon = (lat, lon) if every else (lat[valid], lon[valid])
+    if not len(vlat) or _box_within(vlat, vlon, centre, far_m):
+        return no_problems()  # the usual case, settled by four minima and maxima
+    if every:
+        d = distances_m(lat, lon, centre.lat, centre.lon)
+    else:
+        d = np.full(len(lat), np.nan)
+        d[valid] = distances_m(vlat, vlon, centre.lat, centre.lon)
     far = valid & (d > far_m)
     rows = np.flatnonzero(far)
     if not len(rows):
@@ -200,11 +307,26 @@ def far_check(lat: np.ndarray, lon: np.ndarray, valid: np.ndarray, centre: Centr
                           "Check the coordinates and the datum.", "warning")
 
 
+def _strictly_increasing(s: pd.Series) -> bool:
+    """Return whether a pyarrow-backed text column is strictly increasing (so all distinct).
+
+    One vectorised comparison of neighbours; ``False`` (not known) for other columns.
+    """
+    arr = _arrow(s)
+    if arr is None or len(arr) < 2:
+        return False
+    import pyarrow.compute as pc
+
+    return bool(pc.all(pc.greater(arr[1:], arr[:-1]), skip_nulls=False).as_py())
+
+
 def check_ids(ids: pd.Series, numbers: np.ndarray) -> pd.DataFrame:
     """Report every repeated non-empty id with the row that used it first."""
-    if not ids.duplicated().any():
+    if _strictly_increasing(ids):  # sorted ids (sequential, a database export): no hashing
         return no_problems()
-    codes, _ = pd.factorize(ids)
+    codes, uniques = pd.factorize(ids)
+    if len(uniques) == len(ids):
+        return no_problems()
     _, first = np.unique(codes, return_index=True)
     dup = (first[codes] != np.arange(len(codes))) & (ids != "").to_numpy(dtype=bool)
     rows = np.flatnonzero(dup)
@@ -214,25 +336,27 @@ def check_ids(ids: pd.Series, numbers: np.ndarray) -> pd.DataFrame:
                           "Make ids unique, or drop the id column to have ids generated.")
 
 
-def check_vocab(frame: pd.DataFrame, col: str, unknown_values: str, numbers: np.ndarray
-                ) -> tuple[pd.Series, pd.DataFrame]:
+def check_vocab(frame: pd.DataFrame, col: str, unknown_values: str, numbers: np.ndarray,
+                memo: dict[str, Any] | None = None) -> tuple[pd.Series, pd.DataFrame]:
     """Map a controlled column to its ids (labels in English or Chinese accepted).
 
     An unknown value is an error, or with ``unknown_values="default"`` the default with a
-    warning; each distinct text is looked up once.
+    warning; each distinct text is looked up once. A missing column is the default everywhere
+    (``memo`` as for :func:`constant_text`).
     """
     mapping, default = vocab_lookup()[col]
     if col not in frame.columns:
-        return text_column(frame, col, default), no_problems()
+        return text_column(frame, col, default, memo), no_problems()
     raw = text_column(frame, col)
     codes, uniques = pd.factorize(raw)
-    mapped = [mapping.get(u, mapping.get(u.lower())) for u in uniques]
-    unknown_u = np.array([m is None and u != "" for m, u in zip(mapped, uniques, strict=True)],
+    texts = [str(u) for u in uniques]
+    mapped = [mapping.get(u, mapping.get(u.lower())) for u in texts]
+    unknown_u = np.array([m is None and u != "" for m, u in zip(mapped, texts, strict=True)],
                          dtype=bool)
-    final = np.array([m or default for m in mapped], dtype=object)
-    rows = np.flatnonzero(unknown_u[codes]) if len(uniques) else np.array([], dtype=int)
+    final = [m or default for m in mapped]
+    rows = np.flatnonzero(unknown_u[codes]) if len(texts) else np.array([], dtype=int)
     allowed = ", ".join(dict.fromkeys(mapping.values()))
-    values = raw.iloc[rows].to_numpy()
+    values = raw.iloc[rows].to_numpy() if len(rows) else []
     if unknown_values == "default":
         probs = problems_frame(numbers[rows], col, values,
                                f"Unknown {col}; set to '{default}'.", f"Allowed: {allowed}.",
@@ -241,7 +365,10 @@ def check_vocab(frame: pd.DataFrame, col: str, unknown_values: str, numbers: np.
         probs = problems_frame(numbers[rows], col, values, f"Unknown {col}.",
                                f"Use one of: {allowed}; or load with unknown values set to "
                                f"'{default}'.")
-    out = pd.Series(final[codes] if len(uniques) else [], index=frame.index, dtype="str")
+    if final == texts:  # every value already an id: the column as it is
+        out = raw.rename(None)
+    else:  # each distinct value mapped once, then spread by its code
+        out = pd.Series(pd.array(final, dtype="str").take(codes), index=frame.index, copy=False)
     return out, probs
 
 

@@ -13,7 +13,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
 import re
+import stat
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -23,8 +25,9 @@ from typing import IO, Any
 import numpy as np
 import pandas as pd
 
-from ._sniff import content_kind, detect_encoding, display_name, fail
-from .errors import InputLimitError, Problem
+from ._sniff import content_kind, detect_encoding, display_name, fail, looks_binary
+from .errors import DataValidationError, InputLimitError, Problem
+from .limits import MAX_BYTES_DEFAULT, MAX_COLUMNS, MAX_ROWS, MAX_UPLOAD_MB
 
 __all__ = [
     "FORMATS",
@@ -42,17 +45,9 @@ __all__ = [
     "too_many_rows",
 ]
 
-MAX_UPLOAD_MB = 200
-"""Largest input in MB (1 MB = 1024 × 1024 bytes, as Streamlit counts them).
-
-``.streamlit/config.toml``'s ``server.maxUploadSize`` must equal it (a test checks); the command
-line uses it as the default of ``--max-mb``.
-"""
-MAX_BYTES_DEFAULT = MAX_UPLOAD_MB * 1024 * 1024
-MAX_ROWS = 2_000_000
-"""Largest number of data rows read from one file."""
-MAX_COLUMNS = 1_000
-"""Largest number of columns read from one file."""
+PARSE_FROM_FILE_BYTES = 8 * 1024 * 1024
+"""Local UTF-8 CSV files at least this large are checked while streamed and parsed by pandas
+from disk (on several threads) instead of being read into memory first; same result."""
 JSON_CHECK_BYTES = 64 * 1024 * 1024
 """GeoJSON up to this size is parsed in Python first, for precise messages about its structure."""
 
@@ -105,6 +100,30 @@ def too_many_rows(label: str, what: str = "the file has") -> InputLimitError:
     """Return the error for input with more than :data:`MAX_ROWS` rows."""
     return InputLimitError(f"{label}: {what} more than {MAX_ROWS:,} rows, over the row limit. "
                            "Split it, or filter it to the area of interest, first.")
+
+
+@dataclass(frozen=True)
+class FileOrigin:
+    """A local file and its state when it was checked (device, inode, size, mtime).
+
+    The fast path for large CSV files checks the file while streaming it, then lets pandas parse
+    it from disk; :meth:`unchanged` afterwards tells whether pandas read what was checked.
+    """
+
+    path: Path
+    stamp: tuple[int, int, int, int]
+
+    @staticmethod
+    def stamp_of(st: os.stat_result) -> tuple[int, int, int, int]:
+        """Return the parts of a ``stat`` result that change when the file does."""
+        return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+
+    def unchanged(self) -> bool:
+        """Return whether the file is still as it was when it was checked."""
+        try:
+            return self.stamp_of(self.path.stat()) == self.stamp
+        except OSError:
+            return False
 
 
 def read_bytes(source: Source, *, max_bytes: int = MAX_BYTES_DEFAULT) -> tuple[bytes, str]:
@@ -207,18 +226,20 @@ def _is_text(s: pd.Series) -> bool:
     return s.dtype == object and pd.api.types.infer_dtype(s, skipna=False) in ("string", "empty")
 
 
-def _pandas_read(data: bytes, kw: dict[str, Any], floats: list[str]) -> pd.DataFrame | None:
+def _pandas_parse(source: Callable[[], Any], kw: dict[str, Any], floats: list[str]
+                  ) -> pd.DataFrame | None:
     """Read with pandas' C parser; ``None`` if some record has more values than the header.
 
     The coordinate columns are read as float64 when every value is a plain number (else as
     text). Other columns are left to pandas' fast inference, and any that came out as numbers
     (an id ``007`` would become 7) are read again as text, so text is never altered.
+    ``source()`` gives what to read (a new file object or a path each time).
     """
     for numeric in ([floats, []] if floats else [[]]):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
-                frame = pd.read_csv(io.BytesIO(data), dtype=dict.fromkeys(numeric, "float64"),
+                frame = pd.read_csv(source(), dtype=dict.fromkeys(numeric, "float64"),
                                     na_values={c: [""] for c in numeric}, **kw)
             except pd.errors.ParserError as exc:
                 m = _EOF_QUOTE.search(str(exc))
@@ -234,8 +255,8 @@ def _pandas_read(data: bytes, kw: dict[str, Any], floats: list[str]) -> pd.DataF
         again = [c for c in frame.columns if not _is_text(frame[c]) and not (
             c in floats and str(frame[c].dtype) in ("float64", "int64"))]
         if again:
-            text = pd.read_csv(io.BytesIO(data), usecols=again, dtype=str, na_filter=False,
-                               **kw)
+            text = pd.read_csv(source(), usecols=again, dtype=str, na_filter=False,
+                               **{**kw, "nrows": MAX_ROWS + 1})
             for c in again:
                 frame[c] = text[c]
         return frame
@@ -267,7 +288,21 @@ def read_csv_bytes(data: bytes, name: str, float_columns: FloatColumns | None = 
     (the fast path for large files); otherwise, and for every other column, text stays text.
     """
     data, encoding, notes = detect_encoding(data, name)
-    sample = codecs.getincrementaldecoder(encoding)().decode(data[:65536])
+    return _parse_csv(data[:65536], encoding, notes, name, float_columns,
+                      lambda kw, floats: _pandas_parse(lambda: io.BytesIO(data), kw, floats),
+                      lambda: data.decode(encoding))
+
+
+def _parse_csv(head: bytes, encoding: str, notes: list[Problem], name: str,
+               float_columns: FloatColumns | None,
+               parse: Callable[[dict[str, Any], list[str]], pd.DataFrame | None],
+               text: Callable[[], str]) -> RawTable:
+    """Find the layout of a CSV from its first bytes, then parse it with ``parse``.
+
+    ``parse(kw, floats)`` reads the whole file with pandas (see :func:`_pandas_parse`); when it
+    returns ``None``, the file's ``text()`` is read record by record instead.
+    """
+    sample = codecs.getincrementaldecoder(encoding)().decode(head[:65536])
     lines = re.split(r"\r\n|\r|\n", sample)  # not splitlines(): \x85, \u2028 are not line ends
     lead = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
     if lead == len(lines):
@@ -283,9 +318,9 @@ def read_csv_bytes(data: bytes, name: str, float_columns: FloatColumns | None = 
               encoding=encoding, nrows=MAX_ROWS + 1)
     errors: list[tuple[int, str, str]] = []
     try:
-        frame = _pandas_read(data, kw, floats)
+        frame = parse(kw, floats)
         if frame is None:
-            frame, errors = _csv_module_read(data.decode(encoding), sep, lead, pos, name)
+            frame, errors = _csv_module_read(text(), sep, lead, pos, name)
     except _UnclosedQuote as exc:
         raise fail(name, f"A quote (\") opened in line {exc.line} is never closed, so the rest "
                    "of the file would be one value.", "Close the quote, or write a quote inside "
@@ -305,6 +340,105 @@ def read_csv_bytes(data: bytes, name: str, float_columns: FloatColumns | None = 
         notes.append(Problem(None, None, f"Separator detected: {sep!r}.", severity="info"))
     frame, rows = drop_blank_rows(frame, notes)
     return RawTable(frame, "csv", name, notes, rows=rows, row_errors=errors)
+
+
+class _NotPlain(Exception):
+    """The file needs the general path (read into memory first): internal to the fast path."""
+
+
+_BLOCK = 1 << 20
+_OTHER_MAGIC = (b"PAR1", b"PK\x03\x04", b"PK\x05\x06", b"SQLite format 3\x00",
+                codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+
+
+def _read_large_csv_file(path: Path, fmt: str | None, name: str | None, max_bytes: int,
+                         float_columns: FloatColumns | None) -> RawTable | None:
+    """Read a large local UTF-8 CSV file without holding its bytes; ``None`` if it is not one.
+
+    The file is streamed once in 1 MiB blocks, checked as :func:`read_raw` checks the bytes of
+    any input (not binary, valid UTF-8, not more lines than :data:`MAX_ROWS`), and then parsed
+    by pandas from disk, on several threads (pandas does so for large local files). The result
+    equals :func:`read_csv_bytes` on the file's bytes. ``None`` (use the general path, which
+    reports any problem) when the file is small, not plain UTF-8 CSV text, has records longer
+    than the header, or changed while it was read.
+    """
+    try:
+        st = path.stat()
+        if not (stat.S_ISREG(st.st_mode) and PARSE_FROM_FILE_BYTES <= st.st_size <= max_bytes):
+            return None
+        with path.open("rb") as fh:
+            head = fh.read(65536)
+            label = display_name(name) if name else display_name(path.name)
+            if not head[:4096].strip() or head.startswith(_OTHER_MAGIC):
+                return None
+            kind, notes = (fmt, []) if fmt else _sniff(head, label)
+            if kind != "csv" or not _plain_utf8_text(head, fh, st.st_size):
+                return None
+    except (OSError, DataValidationError):
+        return None  # the general path says what is wrong
+    origin = FileOrigin(path.absolute(), FileOrigin.stamp_of(st))
+    where = str(origin.path)
+
+    def parse(kw: dict[str, Any], floats: list[str]) -> pd.DataFrame:
+        # nrows is left out (the line count was checked) so that pandas may use threads; the
+        # content decides the format: a name ending in .gz must not make pandas decompress it
+        file_kw = {**{k: v for k, v in kw.items() if k != "nrows"}, "compression": None}
+        try:
+            frame = _pandas_parse(lambda: where, file_kw, floats)
+        except (_UnclosedQuote, ValueError, OSError):  # the general path reports it
+            frame = None
+        if frame is None or not origin.unchanged():
+            raise _NotPlain
+        return frame
+
+    def text() -> str:
+        raise _NotPlain
+
+    encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
+    try:
+        raw = _parse_csv(head, encoding, [], label, float_columns, parse, text)
+    except _NotPlain:
+        return None
+    raw.notes[:0] = notes
+    return raw
+
+
+def _plain_utf8_text(head: bytes, fh: io.BufferedReader, size: int) -> bool:
+    """Return whether ``head`` and the rest of ``fh`` are text that pandas may read in parallel.
+
+    That is: not binary (as :func:`~origin_map._sniff.detect_encoding` judges from the start),
+    valid UTF-8 throughout, ``size`` bytes in all, and at most :data:`MAX_ROWS` line ends (CR
+    or LF), so that no row limit needs to be passed to pandas. One 1 MiB buffer is reused.
+    """
+    if looks_binary(head):
+        return False
+    decoder: codecs.IncrementalDecoder | None = None
+    buf = bytearray(_BLOCK)
+    block: bytes | bytearray = head
+    total = ends = 0
+    while block:
+        total += len(block)
+        if decoder is None and not block.isascii():
+            decoder = codecs.getincrementaldecoder("utf-8")()
+        if decoder is not None:
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError:
+                return False
+        codes = np.frombuffer(block, dtype=np.uint8)
+        ends += int(np.count_nonzero(codes == 10))
+        if b"\r" in block:
+            ends += int(np.count_nonzero(codes == 13))
+        if ends > MAX_ROWS or total > size:
+            return False
+        n = fh.readinto(buf)
+        block = buf if n == _BLOCK else bytes(buf[:n])
+    if decoder is not None:
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return total == size
 
 
 def drop_blank_rows(frame: pd.DataFrame, notes: list[Problem]) -> tuple[pd.DataFrame,
@@ -346,6 +480,10 @@ def read_raw(
 
     ``name`` is for display only (it may come from a browser); it is never opened.
     """
+    if isinstance(source, (str, Path)) and fmt in (None, "csv"):
+        raw = _read_large_csv_file(Path(source), fmt, name, max_bytes, float_columns)
+        if raw is not None:
+            return raw
     data, default_name = read_bytes(source, max_bytes=max_bytes)
     name = display_name(name) if name else default_name
     if not data[:4096].strip() and not data.strip():

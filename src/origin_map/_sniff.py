@@ -130,6 +130,12 @@ def _gb2312_share(data: bytes) -> tuple[int, int]:
     return len(chars), len(chars.encode("gb2312", errors="ignore")) // 2
 
 
+def looks_binary(data: bytes) -> bool:
+    """Return whether the first 8 KiB hold NUL or more than 5 % other control bytes."""
+    head = data[:8192]
+    return b"\x00" in head or len(head.translate(None, _TEXT_BYTES)) > len(head) // 20
+
+
 def detect_encoding(data: bytes, name: str) -> tuple[bytes, str, list[Problem]]:
     """Identify the text encoding: UTF-8 (with or without BOM), UTF-16 with BOM, or GB18030.
 
@@ -151,8 +157,7 @@ def detect_encoding(data: bytes, name: str) -> tuple[bytes, str, list[Problem]]:
                        "Save it again as CSV UTF-8.") from None
         return data, "utf-8", [Problem(None, None, "Text encoding detected: UTF-16.",
                                        severity="info")]
-    head = data[:8192]
-    if b"\x00" in head or len(head.translate(None, _TEXT_BYTES)) > len(head) // 20:
+    if looks_binary(data):
         raise fail(name, "This is a binary file (it contains control bytes such as NUL), not "
                    "a text table.", "Export the table as CSV UTF-8, or upload the .xlsx/.gpkg "
                    "itself.")

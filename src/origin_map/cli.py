@@ -52,7 +52,7 @@ def _megabytes(text: str) -> float:
 
 
 def _add_data_options(p: argparse.ArgumentParser) -> None:
-    from ._readers import MAX_UPLOAD_MB
+    from .limits import MAX_UPLOAD_MB  # no imports: --help and --version stay free of pandas
 
     p.add_argument("--datum", default=None, choices=["wgs84", "gcj02", "bd09"],
                    help="datum of the file's coordinates: wgs84 (GPS/OSM), gcj02 (AMap, "
@@ -136,7 +136,8 @@ def _read(args: argparse.Namespace, centre: Centre | None = None) -> LoadResult:
         sheet = int(sheet)
     result = read_places(args.file if args.command == "validate" else args.data,
                          datum=args.datum, unknown_values=args.unknown_values, layer=args.layer,
-                         sheet=sheet, centre=centre, max_bytes=int(args.max_mb * 1024 * 1024))
+                         sheet=sheet, centre=centre, max_bytes=int(args.max_mb * 1024 * 1024),
+                         geometry=False)  # tables and messages only: no shapes needed
     if getattr(args, "datum_assumed", False):
         print("origin-map: assuming WGS-84 coordinates; use --datum gcj02 for AMap/Tencent/"
               "WeChat coordinates or --datum bd09 for Baidu", file=sys.stderr)
@@ -181,7 +182,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
     source: object
     parquet = False
     if args.data is None:
-        source = shipped_places()
+        source = shipped_places(geometry=False)  # counting needs no shapes
     else:
         from .engines import is_parquet
 

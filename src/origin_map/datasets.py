@@ -94,7 +94,8 @@ class LoadResult:
     Attributes
     ----------
     places
-        Valid rows as a GeoDataFrame in EPSG:4326 (columns :data:`COLUMNS` + user columns).
+        Valid rows as a GeoDataFrame in EPSG:4326 (columns :data:`COLUMNS` + user columns), or
+        a plain DataFrame of the same columns when read with ``geometry=False``.
     problems
         Every problem found, one row each: ``row`` (1-based record number, the first record
         below the header is 1; empty for whole-file problems), ``field``, ``value``, ``problem``,
@@ -109,7 +110,7 @@ class LoadResult:
         ``places.attrs["input_datum"]``, while the ``source_datum`` column keeps each row's own.
     """
 
-    places: gpd.GeoDataFrame
+    places: gpd.GeoDataFrame | pd.DataFrame
     problems: pd.DataFrame
     rejected: pd.DataFrame
     name: str
@@ -187,6 +188,7 @@ def read_places(
     centre: Centre | None = None,
     far_m: float = FAR_WARNING_M,
     max_bytes: int = MAX_BYTES_DEFAULT,
+    geometry: bool = True,
 ) -> LoadResult:
     """Read and validate a places file, keeping the valid rows and reporting every problem.
 
@@ -214,7 +216,13 @@ def read_places(
         Distance beyond which a place is flagged as probably misplaced.
     max_bytes
         Largest input accepted (default: the app's upload limit,
-        ``origin_map._readers.MAX_UPLOAD_MB``).
+        ``origin_map.limits.MAX_UPLOAD_MB``).
+    geometry
+        ``True`` (default): ``places`` is a GeoDataFrame with point geometries.
+        ``False``: a plain DataFrame with the same columns and values and no ``geometry``
+        column, for callers that only need the table, such as ``origin-map stats``: building
+        the points is most of the loading time of a large file, and geopandas is not imported.
+        Validation is the same.
 
     Returns
     -------
@@ -230,8 +238,6 @@ def read_places(
     InputLimitError
         When the file is over ``max_bytes``, or has more rows or columns than the limits.
     """
-    import geopandas as gpd
-
     datum = normalise_datum(datum)
     if unknown_values not in ("error", "default"):
         raise SettingsError("unknown_values must be 'error' or 'default'.")
@@ -262,7 +268,8 @@ def read_places(
     parts += coord_probs
     ids = text_column(frame, "id")
     parts.append(check_ids(ids, numbers))
-    out = pd.DataFrame(index=frame.index)
+    out: dict[str, Any] = {}  # the columns of the places table, built once each
+    consts: dict[str, Any] = {}  # buffers of columns missing from the file, one per value
     generated = (ids == "").to_numpy(dtype=bool)
     if generated.any():
         made = pd.Series(numbers, index=frame.index).map("row-{}".format).astype("str")
@@ -270,25 +277,27 @@ def read_places(
         made[clash] = made[clash] + "-generated"
         ids = ids.where(~generated, made)
     out["id"] = ids
-    out["name_zh"], out["name_en"] = text_column(frame, "name_zh"), text_column(frame, "name_en")
+    out["name_zh"] = text_column(frame, "name_zh", memo=consts)
+    out["name_en"] = text_column(frame, "name_en", memo=consts)
     if "name" in frame.columns:  # a single name column: Chinese names go to name_zh
         nm = text_column(frame, "name")
         cjk = has_cjk(nm).to_numpy(dtype=bool)
         for col, mask in (("name_zh", cjk), ("name_en", ~cjk)):
-            fill = nm if mask.all() else nm.where(mask, "")
             if mask.any():
+                fill = nm if mask.all() else nm.where(mask, "")
                 out[col] = out[col].where(out[col] != "", fill) if col in frame.columns \
                     else fill
     for col in ("kind", "sector", "status"):
-        out[col], probs = check_vocab(frame, col, unknown_values, numbers)
+        out[col], probs = check_vocab(frame, col, unknown_values, numbers, consts)
         parts.append(probs)
-    out["address"] = text_column(frame, "address")
+    out["address"] = text_column(frame, "address", memo=consts)
+    out["lat"] = out["lon"] = None  # placeholders keeping the order; set once converted
     out["position_quality"], probs = check_vocab(frame, "position_quality", unknown_values,
-                                                  numbers)
+                                                  numbers, consts)
     parts.append(probs)
-    out["position_note"] = text_column(frame, "position_note")
-    out["source"] = text_column(frame, "source", "")
-    sd = text_column(frame, "source_datum", datum)
+    out["position_note"] = text_column(frame, "position_note", memo=consts)
+    out["source"] = text_column(frame, "source", "", consts)
+    sd = text_column(frame, "source_datum", datum, consts)
     out["source_datum"] = sd.where(sd != "", datum) if "source_datum" in frame.columns else sd
     out["source_lat"], out["source_lon"] = lat, lon
     if "source_lat" in frame.columns and raw.fmt != "gpkg":
@@ -311,27 +320,36 @@ def read_places(
         if len(far):
             problems = pd.concat([problems, far], ignore_index=True)
     out["lat"], out["lon"] = np.round(wlat, 7), np.round(wlon, 7)
-    extras = [c for c in frame.columns if c not in _ALIASES]
-    frame = frame.rename(columns={"geometry": "geometry (column)"})
-    extras = ["geometry (column)" if c == "geometry" else c for c in extras]
-    for c in extras:
-        out[str(c)] = frame[c]
-    ordered = [*COLUMNS, *[str(c) for c in extras if str(c) not in COLUMNS]]
-    kept = out[ordered] if valid.all() else out.loc[valid, ordered].reset_index(drop=True)
-    places = gpd.GeoDataFrame(kept, geometry=gpd.points_from_xy(kept["lon"], kept["lat"]),
-                              crs="EPSG:4326")
+    for c in frame.columns:  # user columns follow the COLUMNS, as read
+        if c not in _ALIASES:
+            key = "geometry (column)" if c == "geometry" else str(c)
+            while key in out:  # a user column already called 'geometry (column)'
+                key += " (column)"
+            out[key] = frame[c]
+    kept = pd.DataFrame(out, index=frame.index, copy=False)
+    all_valid = bool(valid.all())
+    if not all_valid:
+        kept = kept.loc[valid].reset_index(drop=True)
+    places: pd.DataFrame = kept
+    if geometry:
+        import geopandas as gpd
+
+        places = gpd.GeoDataFrame(kept, geometry=gpd.points_from_xy(kept["lon"], kept["lat"]),
+                                  crs="EPSG:4326")
     places.attrs["input_datum"] = datum
-    rejected = raw.frame.loc[~valid].rename(columns={"row": "row (column)"})
+    rejected = raw.frame.iloc[:0] if all_valid else raw.frame.loc[~valid]
+    rejected = rejected.rename(columns={"row": "row (column)"})
     rejected.insert(0, "row", numbers[~valid])
     problems = problems.sort_values("row", kind="stable", na_position="first")
     return LoadResult(places, problems.reset_index(drop=True).loc[:, list(PROBLEM_COLUMNS)],
                       rejected.reset_index(drop=True), label, datum)
 
 
-def load_places(source: Source, **kwargs: Any) -> gpd.GeoDataFrame:
+def load_places(source: Source, **kwargs: Any) -> gpd.GeoDataFrame | pd.DataFrame:
     """Read and validate a places file; raise if any row is invalid.
 
-    Takes the same arguments as :func:`read_places`.
+    Takes the same arguments as :func:`read_places` and returns its ``places`` (a GeoDataFrame,
+    or a plain DataFrame with ``geometry=False``).
 
     Raises
     ------
@@ -366,9 +384,13 @@ def geodata_dir() -> Path:
     raise FileNotFoundError("The shipped geodata/ folder was not found; set ORIGIN_MAP_GEODATA.")
 
 
-def shipped_places() -> gpd.GeoDataFrame:
-    """Return the curated places of the AI Origin Community (validated, WGS-84)."""
-    return load_places(geodata_dir() / "places.csv", datum="wgs84")
+def shipped_places(*, geometry: bool = True) -> gpd.GeoDataFrame | pd.DataFrame:
+    """Return the curated places of the AI Origin Community (validated, WGS-84).
+
+    ``geometry=False`` gives a plain DataFrame without point geometries (see
+    :func:`read_places`).
+    """
+    return load_places(geodata_dir() / "places.csv", datum="wgs84", geometry=geometry)
 
 
 def load_centres(path: str | Path | None = None) -> list[Centre]:

@@ -219,7 +219,8 @@ def _run_chunks(client: Any, source: Any, func: Any, args: tuple[Any, ...], datu
     frame = source[[c for c in columns if c in source.columns]]
     n = npartitions or 2 * len(client.scheduler_info().get("workers", {})) or 2
     bounds = np.linspace(0, len(frame), max(1, min(n, len(frame))) + 1).astype(int)
-    futures = client.scatter([frame.iloc[i:j] for i, j in pairwise(bounds)])
+    # hash=False: identical chunks scattered by two calls must not share (and lose) one key
+    futures = client.scatter([frame.iloc[i:j] for i, j in pairwise(bounds)], hash=False)
     results = client.gather(client.map(func, futures, *[[a] * len(futures) for a in args],
                                        [datum] * len(futures), pure=False))
     return pd.concat(results, ignore_index=True) if results else meta

@@ -1,0 +1,21 @@
+"""Input limits shared by the readers, the command line and the app.
+
+This module imports nothing, so that ``origin-map --help`` can show the defaults without loading
+pandas. :mod:`origin_map._readers` re-exports every name (existing imports keep working, and the
+readers look the limits up there, so a test can lower ``_readers.MAX_ROWS``).
+"""
+
+MAX_UPLOAD_MB = 200
+"""Largest input in MB (1 MB = 1024 × 1024 bytes, as Streamlit counts them).
+
+``.streamlit/config.toml``'s ``server.maxUploadSize`` must equal it (a test checks); the command
+line uses it as the default of ``--max-mb``.
+"""
+MAX_BYTES_DEFAULT = MAX_UPLOAD_MB * 1024 * 1024
+"""Largest input in bytes by default (:data:`MAX_UPLOAD_MB` MB)."""
+MAX_ROWS = 2_000_000
+"""Largest number of data rows read from one file."""
+MAX_COLUMNS = 1_000
+"""Largest number of columns read from one file."""
+
+__all__ = ["MAX_BYTES_DEFAULT", "MAX_COLUMNS", "MAX_ROWS", "MAX_UPLOAD_MB"]
