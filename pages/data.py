@@ -33,13 +33,15 @@ with st.form("om_upload_form"):
     unknown = st.radio("Unknown sector / kind values", ["error", "default"], horizontal=True,
                        key="om_up_unknown", format_func=lambda v: {
                            "error": "reject the row", "default": "set to 'unknown'/'other'"}[v])
+    part = st.text_input("Excel sheet or GeoPackage layer (empty: the first)",
+                         key="om_up_sheet", max_chars=100)
     partial = st.checkbox("Load the valid rows even if some rows are invalid", key="om_up_part")
     submitted = st.form_submit_button("Validate and load")
 if submitted and up is not None:
     with st.status(f"Reading and validating {up.size / 1e6:,.1f} MB…") as status:
         result, accepted = ui.try_load_upload(up.getvalue(), up.name, centre=s.centre,
                                               datum=datum, unknown_values=unknown,
-                                              keep_valid_rows=partial)
+                                              keep_valid_rows=partial, part=part)
         status.update(label="Loaded" if accepted else "Not loaded",
                       state="complete" if accepted else "error")
     if result is not None:

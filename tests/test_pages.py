@@ -163,3 +163,22 @@ def test_partial_upload_loads_valid_rows_and_offers_report():
     assert "1 places loaded" in at.success[0].value and "1 rows left out" in at.success[0].value
     buttons = [b for b in at.get("download_button") if "left out" in b.proto.label]
     assert len(buttons) == 1
+
+
+def test_upload_chosen_excel_sheet():
+    data = (Path(__file__).parent / "data" / "firms.xlsx").read_bytes()
+    at = app()
+    at.switch_page("pages/data.py").run()
+    at.file_uploader(key="om_upload").set_value(("firms.xlsx", data, "application/vnd.ms-excel"))
+    at.text_input(key="om_up_sheet").set_value("more")
+    at.button[0].click()
+    at.run()
+    assert not at.exception
+    assert "2 places loaded" in at.success[0].value
+    at.text_input(key="om_up_sheet").set_value("csv-has-no-sheets")
+    at.file_uploader(key="om_upload").set_value(("a.csv", b"lat,lon\n39.99,116.33\n",
+                                                  "text/csv"))
+    at.button[0].click()
+    at.run()
+    assert not at.exception
+    assert "1 places loaded" in at.success[0].value

@@ -152,17 +152,20 @@ def dataset() -> Dataset:
 
 
 def try_load_upload(data: bytes, name: str, *, centre: Centre, datum: str,
-                    unknown_values: str, keep_valid_rows: bool
+                    unknown_values: str, keep_valid_rows: bool, part: str = ""
                     ) -> tuple[LoadResult | None, bool]:
     """Validate an upload; make it the session's dataset only if acceptable.
 
-    Returns the :class:`LoadResult` (for the problems table), or ``None`` when the file could not
-    be read at all (the error is shown), and whether the data was accepted. The previous dataset
-    stays active whenever the file is rejected.
+    ``part`` names the Excel sheet (name or 0-based number) or GeoPackage layer to read (the
+    first if empty). Returns the :class:`LoadResult` (for the problems table), or ``None`` when
+    the file could not be read at all (the error is shown), and whether the data was accepted.
+    The previous dataset stays active whenever the file is rejected.
     """
     try:
+        chosen = part.strip() or None
+        sheet: str | int | None = int(chosen) if chosen and chosen.isdigit() else chosen
         result = read_places(data, name=name, datum=datum, unknown_values=unknown_values,
-                             centre=centre)
+                             centre=centre, sheet=sheet, layer=chosen)
     except DataValidationError as exc:
         st.error(md_escape(f"{name} was not loaded; the previous data stays active."))
         st.dataframe(pd.DataFrame([p.as_dict() for p in exc.problems]), hide_index=True)
