@@ -12,7 +12,7 @@ shown = s.place_filter.apply(placed)
 h3 = None
 if s.h3:
     h3 = ui.cached_h3(ds.token, ds.places, s.centre, s.h3_resolution, s.place_filter,
-                      max(s.radii_m) * 1.5)
+                      max(s.radii_m))  # the same cells as the Density page's H3 table
 m = ui.cached_map(ds.token, shown, s, h3)
 st.subheader(f"{len(shown)} places · {s.centre.name(s.lang)}" if not zh
              else f"{len(shown)} 个地点 · {s.centre.name(s.lang)}")

@@ -230,16 +230,15 @@ _BOX = ("background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;font
         "sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3);max-height:260px;overflow:auto")
 
 
-def _legend_html(counts: dict[str, int], lang: str, clustered: bool) -> str:
+def _legend_html(counts: dict[str, int], lang: str) -> str:
     rows = [f"<div style='{_BOX}'><b>{safe_text(_TEXT[lang]['legend'])}</b>"]
     for sector, n in counts.items():
         colour = vocab.SECTOR_BY_ID[sector].colour if sector in vocab.SECTOR_BY_ID else "#999"
         rows.append(f"<div><span style='display:inline-block;width:10px;height:10px;"
                     f"border-radius:50%;background:{colour};margin-right:5px'></span>"
                     f"{safe_text(vocab.sector_label(sector, lang))} ({n})</div>")
-    if clustered:
-        rows.append(f"<div style='margin-top:4px;color:#444'>{safe_text(_TEXT[lang]['cluster'])}"
-                    "</div>")
+    rows.append(f"<div style='margin-top:4px;color:#444'>{safe_text(_TEXT[lang]['cluster'])}"
+                "</div>")
     rows.append("</div>")
     return "".join(rows)
 
@@ -421,7 +420,7 @@ def build_map(
         layer.add_to(m)
         _JsonControl(h3_legend, "bottomleft").add_to(m)
     if len(counts):
-        _JsonControl(_legend_html({s: int(counts[s]) for s in order}, lang, True)).add_to(m)
+        _JsonControl(_legend_html({s: int(counts[s]) for s in order}, lang)).add_to(m)
 
     plugins.Fullscreen(position="topleft").add_to(m)
     plugins.MeasureControl(position="topleft", primary_length_unit="meters",

@@ -68,10 +68,6 @@ class Settings:
     h3: bool
     h3_resolution: int
 
-    def label(self, key: str) -> str:
-        """Return the interface label ``key`` in the current language."""
-        return LABELS[self.lang][key]
-
 
 @dataclass(frozen=True)
 class Dataset:
