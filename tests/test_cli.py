@@ -43,8 +43,8 @@ def test_stats_to_file_equals_library_bytes(places_csv, tmp_path, known_places,
 
 
 def test_stats_to_stdout_with_filters(places_csv, capsysbinary):
-    code, out, _ = run(["stats", "--data", str(places_csv), "--sector", "chips", "--kind",
-                        "firm"], capsysbinary)
+    code, out, _ = run(["stats", "--data", str(places_csv), "--rings", "", "--sector", "chips",
+                        "--kind", "firm"], capsysbinary)
     assert code == 0
     table = pd.read_csv(io.BytesIO(out), encoding="utf-8-sig")
     assert table["sector"].tolist() == ["chips", "all"]

@@ -10,7 +10,7 @@ import pytest
 
 from origin_map.datums import wgs84_to_gcj02
 from origin_map.geometry import distances_m
-from origin_map.mapping import MARKER_LIMIT, build_map, places_at_point, safe_text
+from origin_map.mapping import MARKER_LIMIT, build_map, map_layers, places_at_point, safe_text
 from origin_map.stats import h3_table, with_distances
 from tests.conftest import DONGSHENG, places_at
 
@@ -58,10 +58,52 @@ def test_layers_legend_rings_and_controls(known_places):
     for ring in ("500 m", "1 km", "2 km"):
         assert ring in html
     for control in ("L.control.fullscreen", "L.Control.Measure", "L.Control.MiniMap",
-                    "L.control.layers", "om-legend"):
+                    "L.control.layers", "om-legend", "L.control.zoom", "imperial: false"):
         assert control in html, control
+    assert "bindPopup" not in html  # a click shows details beside the map instead
     assert '"maxZoom": 19' in html
     assert not re.search(r"https://cdn\.jsdelivr|cdnjs\.cloudflare|code\.jquery|unpkg\.com", html)
+
+
+def test_heatmap_and_hexagons_are_drawn_below_the_markers(known_places):
+    h3t = h3_table(known_places, DONGSHENG, resolution=9)
+    layers = map_layers(with_distances(known_places, DONGSHENG, [1000]), DONGSHENG, [1000],
+                        heatmap=True, h3_cells=h3t)
+    names = [g.layer_name for g in layers.groups]
+    first_sector = next(i for i, n in enumerate(names) if n.startswith("Large models"))
+    assert names.index("Heatmap") < first_sector and names.index("H3 density (places/km²)") \
+        < first_sector
+    m = build_map(known_places, DONGSHENG, [1000], heatmap=True, h3_cells=h3t)
+    html = m.get_root().render()
+    panes = dict(re.findall(r'createPane\(\s*"(om-[a-z]+)"\);\s*\S+\.style\.zIndex = (\d+)',
+                            html))
+    assert int(panes["om-heat"]) < int(panes["om-points"])
+    assert int(panes["om-areas"]) < int(panes["om-points"])
+    assert '"pane": "om-heat"' in html and '"pane": "om-points"' in html
+
+
+def test_one_collapsible_legend_even_with_hexagons(known_places):
+    h3t = h3_table(known_places, DONGSHENG, resolution=9)
+    _, html = render(known_places, h3_cells=h3t)
+    assert html.count("L.DomUtil.create('div', 'om-legend')") == 1
+    assert html.count("\\u003cdetails open") == 2  # sectors and H3, each foldable
+    assert "size.x < 600" in html  # folded from the start on phones
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_map_texts_are_in_the_chosen_language(known_places, lang):
+    from origin_map import i18n
+
+    _, html = render(known_places, lang=lang, heatmap=True)
+    other = "zh" if lang == "en" else "en"
+    for key in ("leaflet.zoom_in", "leaflet.zoom_out", "leaflet.fullscreen", "leaflet.layers",
+                "map.rings", "map.legend", "map.heat", "map.cluster_note"):
+        mine = json.dumps(i18n.text(key, lang))[1:-1]
+        assert mine in html or i18n.text(key, lang) in html, key
+        theirs = i18n.text(key, other)
+        assert theirs not in html and json.dumps(theirs)[1:-1] not in html, key
+    assert ("localization\": \"cn" in html) == (lang == "zh") or (
+        '"localization": "cn"' in html) == (lang == "zh")
 
 
 def test_every_place_is_in_the_point_layers(known_places):
@@ -93,7 +135,7 @@ def test_many_places_switch_to_fast_clusters():
                                                    rng.uniform(0, 360, n), strict=True))])
     _, html = render(p, basemap="none")
     assert "L.markerClusterGroup" in html and "fast" in html.lower()
-    assert "bindPopup" not in html
+    assert "L.circleMarker(new L.LatLng" in html
     assert len(html) < 600_000
 
 

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import json
+import re
+import shlex
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from origin_map import cli
 from origin_map.datasets import load_centres, shipped_places
 from origin_map.export import to_csv_bytes
-from origin_map.geometry import ring_radii
+from origin_map.geometry import Rings
 from origin_map.stats import PlaceFilter, density_table
+from origin_map.ui import PAGES as NAV
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
-PAGES = ["pages/overview.py", "pages/map.py", "pages/density.py", "pages/data.py",
-         "pages/about.py"]
+PAGES = [script for script, *_ in NAV]
 
 
 def app(query: dict[str, str] | None = None) -> AppTest:
@@ -23,6 +26,15 @@ def app(query: dict[str, str] | None = None) -> AppTest:
     if query:
         at.query_params.update(query)
     return at.run()
+
+
+def unescape(md: str) -> str:
+    """Undo the markdown escaping of user text (what the browser shows)."""
+    return re.sub(r"\\(.)", r"\1", md)
+
+
+def texts(elements) -> str:
+    return " ".join(unescape(e.value) for e in elements)
 
 
 def map_args(at: AppTest) -> dict:
@@ -55,90 +67,187 @@ def test_density_download_equals_library_csv():
     assert not at.exception
     centre = load_centres()[0]
     flt = PlaceFilter(sectors=["large_models", "ai_infrastructure"])
-    expected = density_table(shipped_places(), centre, ring_radii(1000, [500, 2000]),
+    expected = density_table(shipped_places(), centre, Rings.build(1000, [500, 2000]),
                              place_filter=flt)
     shown = at.dataframe[0].value
     assert shown.reset_index(drop=True).equals(expected)
-    # the download button serves to_csv_bytes of exactly this table
     assert to_csv_bytes(shown) == to_csv_bytes(expected)
 
 
-def test_query_string_sets_and_rejects_values():
-    at = app({"centre": "nowhere", "r": "-5", "sectors": "chips,bogus", "lang": "zh"})
+@pytest.mark.parametrize("query", [{}, {"sectors": "large_models,chips", "r": "1500",
+                                        "rings": "300,3000", "historic": "1"},
+                                   {"centre": "39.99,116.33", "kinds": "firm"}])
+def test_density_page_shows_the_command_that_reproduces_its_download(query, capsysbinary):
+    """Issue 10.10: the app's CSV equals `origin-map stats` with the command it shows."""
+    at = app(query)
+    at.switch_page("pages/density.py").run()
     assert not at.exception
-    warnings = " ".join(w.value for w in at.sidebar.warning)
-    assert "Unknown centre 'nowhere'" in warnings and "Radius '-5'" in warnings
-    assert "'bogus'" in warnings
-    assert at.multiselect(key="om_sectors").value == ["chips"]
-    assert at.radio(key="om_lang").value == "zh"
-    assert at.number_input(key="om_radius").value == 1000
+    command = next(c.value for c in at.code if c.value.startswith("origin-map stats"))
+    argv = shlex.split(command)[1:]
+    capsysbinary.readouterr()
+    assert cli.main(argv) == 0
+    out = capsysbinary.readouterr().out
+    assert out == to_csv_bytes(at.dataframe[0].value)
 
 
-def test_settings_are_mirrored_in_query_string():
+def test_cli_defaults_equal_the_app_defaults(capsysbinary):
     at = app()
-    at.number_input(key="om_radius").set_value(1500).run()
+    at.switch_page("pages/density.py").run()
+    assert cli.main(["stats"]) == 0
+    assert capsysbinary.readouterr().out == to_csv_bytes(at.dataframe[0].value)
+
+
+# ---------------------------------------------------------------- the issue-10 regressions
+@pytest.mark.parametrize("page", PAGES)
+def test_no_sector_selected_gives_an_empty_result_and_a_message_on_every_page(page):
+    at = app()
+    at.multiselect(key="om_sectors").set_value([]).run()
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    if page != "pages/about.py":
+        assert "No place passes the filters" in texts(at.info), page
+
+
+def test_link_with_only_unknown_sectors_is_ignored_and_says_so():
+    at = app({"sectors": "nope"})
+    at.switch_page("pages/density.py").run()
+    assert not at.exception
+    assert "only unknown value" in texts(at.sidebar.warning)
+    assert len(at.multiselect(key="om_sectors").value) == 14
+    assert at.dataframe[0].value["count"].sum() > 0
+
+
+@pytest.mark.parametrize("typed", ["", "abc", "0", "-5", "1e9", "nan", "inf"])
+def test_a_bad_radius_keeps_the_last_good_one_and_says_so(typed):
+    at = app()
+    at.text_input(key="om_radius").set_value("1500").run()
+    at.text_input(key="om_radius").set_value(typed).run()
+    assert not at.exception
+    errors = texts(at.sidebar.error)
+    assert "Still using 1500 m" in errors, errors
     assert at.query_params["r"] == "1500"
+    assert "1,500 m" in at.subheader[0].value  # the Overview still counts within 1500 m
+    at.text_input(key="om_radius").set_value("800").run()
+    assert not at.sidebar.error and at.query_params["r"] == "800"
 
 
-def test_map_page_has_layers_legend_rings_and_local_assets():
+@pytest.mark.parametrize(("field", "typed"), [("om_lat", "91"), ("om_lat", ""),
+                                              ("om_lon", "200"), ("om_lat", "north")])
+def test_a_bad_custom_centre_keeps_the_last_good_point(field, typed):
+    at = app()
+    at.selectbox(key="om_centre").set_value("custom").run()
+    at.text_input(key="om_lat").set_value("39.99").run()
+    at.text_input(key=field).set_value(typed).run()
+    assert not at.exception
+    assert "Still using" in texts(at.sidebar.error)
+    lat = float(at.query_params["centre"].split(",")[0])
+    assert lat == pytest.approx(39.99)
+
+
+def test_link_warnings_go_away_once_the_value_is_fixed():
+    at = app({"r": "-5"})
+    assert "r" in texts(at.sidebar.warning)
+    at.switch_page("pages/map.py").run()
+    assert at.sidebar.warning  # still there on another page: not fixed yet
+    at.text_input(key="om_radius").set_value("1200").run()
+    assert not at.sidebar.warning
+    at.switch_page("pages/density.py").run()
+    assert not at.sidebar.warning
+
+
+def test_upload_shows_the_new_data_at_once_and_a_picked_file_is_not_lost():
+    at = app()
+    at.switch_page("pages/data.py").run()
+    good = "id,名称,行业,纬度,经度\na,智谱,大模型,39.9927,116.3252\nb,x,chips,39.99,116.33\n"
+    at.file_uploader(key="om_upload").set_value(("mine.csv", good.encode("gbk"), "text/csv"))
+    at.run()
+    at.switch_page("pages/map.py").run()  # picked, not loaded: the sidebar says so
+    assert "mine.csv" in texts(at.sidebar.warning)
+    at.switch_page("pages/data.py").run()
+    at.button(key="om_up_load").click().run()
+    assert not at.exception
+    assert "2 places loaded" in texts(at.success)
+    assert "2 of 2 places" in " ".join(c.value for c in at.caption)  # same run, new data
+    assert "mine.csv" not in texts(at.sidebar.warning)
+
+
+def test_map_title_says_shown_and_within_the_radius():
+    at = app()
+    at.switch_page("pages/map.py").run()
+    title = at.subheader[0].value
+    shown, inside = map(int, re.findall(r"(\d+) (?:places shown|within)", title))
+    assert shown > inside > 0
+    at.text_input(key="om_radius").set_value("300").run()
+    _, inside_300 = map(int, re.findall(r"(\d+) (?:places shown|within)", at.subheader[0].value))
+    assert inside_300 < inside
+
+
+def test_map_page_sends_the_base_map_once_and_layers_apart():
     at = app()
     at.switch_page("pages/map.py").run()
     assert not at.exception
     args = map_args(at)
-    script = args["script"]
-    assert "L.circleMarker" in script and "markerClusterGroup" in script
-    assert "om-legend" in script and "Large models" in script
-    assert "1 km" in script and "500 m" in script and "2 km" in script
+    layers = args["feature_group"]
+    assert "L.circleMarker" in layers and "markerClusterGroup" in layers
+    assert "om-legend" in layers and "Large models" in layers and "details" in layers
+    assert "1 km" in layers and "500 m" in layers and "2 km" in layers
+    assert "bindPopup" not in layers  # details go beside the map, not over it
+    assert "L.circleMarker" not in args["script"]
     for link in args["js_links"] + args["css_links"]:
         assert link.startswith("/app/static/vendor/"), link
     assert args["returned_objects"] == ["last_object_clicked"]
+    before = args["key"]
+    at.multiselect(key="om_sectors").set_value(["large_models"]).run()
+    after = map_args(at)
+    assert after["key"] == before and after["script"] == args["script"]  # no reload
+    assert after["feature_group"] != layers
 
 
 def test_map_click_shows_all_places_in_that_building(monkeypatch):
-    import streamlit_folium
+    from origin_map.ui import maps
 
-    monkeypatch.setattr(streamlit_folium, "st_folium", lambda *a, **k: {
+    monkeypatch.setattr(maps.sf, "_component_func", lambda **k: {
         "last_object_clicked": {"lat": 39.992446, "lng": 116.327708}})
     at = app()
     at.switch_page("pages/map.py").run()
     assert not at.exception
-    text = " ".join(md.value for md in at.markdown)
-    assert "东升大厦" in text
+    assert "东升大厦" in texts(at.markdown)
+
+
+def test_rings_are_one_validated_value():
+    at = app()
+    at.text_input(key="om_rings").set_value("2000, 500,500").run()
+    assert not at.exception
+    at.switch_page("pages/density.py").run()
+    assert sorted(set(at.dataframe[0].value["ring_outer_m"])) == [500, 1000, 2000]
+    at.text_input(key="om_rings").set_value("500,-3").run()
+    assert "Still using 2000, 500,500" in texts(at.sidebar.error)
+    assert sorted(set(at.dataframe[0].value["ring_outer_m"])) == [500, 1000, 2000]
 
 
 def upload(at: AppTest, name: str, data: bytes, *, partial: bool = False) -> AppTest:
     at.file_uploader(key="om_upload").set_value((name, data, "text/csv"))
     if partial:
         at.checkbox(key="om_up_part").check()
-    at.button[0].click()
+    at.run()
+    at.button(key="om_up_load").click()
     return at.run()
-
-
-def test_rings_out_of_order_are_normalised_with_a_message():
-    at = app()
-    at.text_input(key="om_rings").set_value("2000, 500,500").run()
-    assert not at.exception
-    assert "500, 1000, 2000 m" in at.sidebar.info[0].value
-    at.text_input(key="om_rings").set_value("500,-3").run()
-    assert "positive" in at.sidebar.error[0].value
-    at.switch_page("pages/density.py").run()
-    assert sorted(set(at.dataframe[0].value["ring_outer_m"])) == [1000]
 
 
 def test_invalid_upload_shows_problems_and_keeps_data():
     at = app()
-    at.number_input(key="om_radius").set_value(1500)
+    at.text_input(key="om_radius").set_value("1500")
     at.multiselect(key="om_sectors").set_value(["chips", "large_models"])
     at.switch_page("pages/data.py").run()
-    before = at.caption[0].value
+    before = [c.value for c in at.main.caption if "places pass" in c.value]
     bad = b"id,name,sector,lat,lon\na,x,robots,39.99,116.33\nb,y,chips,,116.3\n"
     at = upload(at, "bad.csv", bad)
     assert not at.exception
-    problems = at.dataframe[-1].value
+    problems = at.dataframe[0].value
     assert problems[["row", "field"]].values.tolist() == [[1, "sector"], [2, "lat"]]
-    assert "was not loaded" in at.error[0].value
-    assert at.caption[0].value == before  # still the shipped data
-    assert at.number_input(key="om_radius").value == 1500  # and the same settings
+    assert "was not loaded" in texts(at.error)
+    assert [c.value for c in at.main.caption if "places pass" in c.value] == before
+    assert at.text_input(key="om_radius").value == "1500"  # and the same settings
     assert at.multiselect(key="om_sectors").value == ["chips", "large_models"]
 
 
@@ -148,7 +257,7 @@ def test_valid_upload_replaces_data_for_this_session_only():
     good = "id,名称,行业,纬度,经度\na,智谱,大模型,39.9927,116.3252\nb,x,chips,39.99,116.33\n"
     at = upload(at, "mine.csv", good.encode("gbk"))
     assert not at.exception
-    assert "2 places loaded" in at.success[0].value
+    assert "2 places loaded" in texts(at.success)
     at.switch_page("pages/overview.py").run()
     assert at.metric[0].value == "2"
     other.run()
@@ -160,7 +269,7 @@ def test_partial_upload_loads_valid_rows_and_offers_report():
     at.switch_page("pages/data.py").run()
     at = upload(at, "part.csv", b"id,lat,lon\na,39.99,116.33\nb,oops,116.3\n", partial=True)
     assert not at.exception
-    assert "1 places loaded" in at.success[0].value and "1 rows left out" in at.success[0].value
+    assert "1 places loaded" in texts(at.success) and "1 rows left out" in texts(at.success)
     buttons = [b for b in at.get("download_button") if "left out" in b.proto.label]
     assert len(buttons) == 1
 
@@ -169,16 +278,29 @@ def test_upload_chosen_excel_sheet():
     data = (Path(__file__).parent / "data" / "firms.xlsx").read_bytes()
     at = app()
     at.switch_page("pages/data.py").run()
-    at.file_uploader(key="om_upload").set_value(("firms.xlsx", data, "application/vnd.ms-excel"))
     at.text_input(key="om_up_sheet").set_value("more")
-    at.button[0].click()
-    at.run()
+    at = upload(at, "firms.xlsx", data)
     assert not at.exception
-    assert "2 places loaded" in at.success[0].value
-    at.text_input(key="om_up_sheet").set_value("csv-has-no-sheets")
-    at.file_uploader(key="om_upload").set_value(("a.csv", b"lat,lon\n39.99,116.33\n",
-                                                  "text/csv"))
-    at.button[0].click()
-    at.run()
-    assert not at.exception
-    assert "1 places loaded" in at.success[0].value
+    assert "2 places loaded" in texts(at.success)
+
+
+def test_density_chart_uses_the_map_palette_with_every_sector():
+    at = app()
+    at.switch_page("pages/density.py").run()
+    spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
+    colour = spec["encoding"]["color"]
+    assert colour["legend"]["title"] == "Sector"
+    from origin_map import vocab
+
+    for label, hexcode in zip(colour["scale"]["domain"], colour["scale"]["range"], strict=True):
+        sid = next(s.id for s in vocab.SECTORS if vocab.sector_label(s.id) == label)
+        assert vocab.SECTOR_BY_ID[sid].colour == hexcode
+    assert len(colour["scale"]["domain"]) >= 8
+
+
+def test_query_string_round_trip_after_a_change():
+    at = app()
+    at.text_input(key="om_radius").set_value("1500").run()
+    assert at.query_params["r"] == "1500"
+    again = app(dict(at.query_params))
+    assert again.text_input(key="om_radius").value == "1500"

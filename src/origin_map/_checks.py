@@ -9,12 +9,13 @@ fast path, each distinct text once. Problems are returned as DataFrames with the
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from . import vocab
+from . import i18n, vocab
 from .errors import Problem
 from .geometry import Centre, distances_m
 
@@ -29,11 +30,15 @@ _VOCABS: dict[str, tuple[dict[str, str], str]] = {}
 def vocab_lookup() -> dict[str, tuple[dict[str, str], str]]:
     """Map each controlled column to {accepted spelling: id} and its default."""
     if not _VOCABS:
-        sectors = {s.id: s.id for s in vocab.SECTORS}
-        sectors |= {s.en.lower(): s.id for s in vocab.SECTORS}
-        sectors |= {s.zh: s.id for s in vocab.SECTORS}
-        kinds = {k: k for k in vocab.KINDS} | {en.lower(): k for k, (en, _) in vocab.KINDS.items()}
-        kinds |= {zh: k for k, (_, zh) in vocab.KINDS.items()}
+        def spellings(ids: tuple[str, ...], label: Callable[[str, str], str]
+                      ) -> dict[str, str]:
+            out = {i: i for i in ids}
+            for lang in i18n.LANGS:
+                out |= {label(i, lang).lower(): i for i in ids}
+            return out
+
+        sectors = spellings(vocab.SECTOR_IDS, vocab.sector_label)
+        kinds = spellings(vocab.KINDS, vocab.kind_label)
         _VOCABS.update(
             sector=(sectors, vocab.DEFAULT_SECTOR),
             kind=(kinds, vocab.DEFAULT_KIND),

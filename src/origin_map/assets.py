@@ -28,6 +28,7 @@ __all__ = [
     "STATIC_DIR",
     "VENDOR_DIR",
     "local_url",
+    "localize_element",
     "localize_map",
     "missing_assets",
     "vendor_path",
@@ -204,6 +205,31 @@ def _walk(element: Element) -> Iterator[Element]:
         yield from _walk(child)
 
 
+def localize_element(element: Element, *, base_url: str = DEFAULT_BASE_URL) -> Element:
+    """Point an element and its descendants at the vendored JS/CSS (see :func:`localize_map`).
+
+    For layers built apart from their map (the app swaps them on a map already drawn).
+
+    Raises
+    ------
+    ValueError
+        As :func:`localize_map`.
+    """
+    for el in _walk(element):
+        for kind, reason in _UNSUPPORTED:
+            if isinstance(el, kind):
+                raise ValueError(
+                    f"{type(el).__name__} cannot be used offline: {reason}. "
+                    "No vendored replacement exists."
+                )
+        for attr in ("default_js", "default_css"):
+            links = getattr(el, attr, None)
+            if links:
+                localized = [(name, local_url(url, base_url)) for name, url in links]
+                setattr(el, attr, localized)
+    return element
+
+
 def localize_map(m: folium.Map, *, base_url: str = DEFAULT_BASE_URL) -> folium.Map:
     """Point a folium map and all its descendants at the vendored JS/CSS files.
 
@@ -240,19 +266,7 @@ def localize_map(m: folium.Map, *, base_url: str = DEFAULT_BASE_URL) -> folium.M
         fails loudly instead of leaving a blank map offline), or is an element that adds CDN
         links while rendering (branca colormaps, ``VegaLite``).
     """
-    for element in _walk(m):
-        for kind, reason in _UNSUPPORTED:
-            if isinstance(element, kind):
-                raise ValueError(
-                    f"{type(element).__name__} cannot be used offline: {reason}. "
-                    "No vendored replacement exists."
-                )
-        for attr in ("default_js", "default_css"):
-            links = getattr(element, attr, None)
-            if links:
-                localized = [(name, local_url(url, base_url)) for name, url in links]
-                setattr(element, attr, localized)
-
+    localize_element(m, base_url=base_url)
     if _IMAGE_PATH_NAME not in m._children:
         image_path = _LeafletImagePath(f"{base_url.rstrip('/')}/{LEAFLET_IMAGES}/")
         m.add_child(image_path, name=_IMAGE_PATH_NAME)

@@ -68,8 +68,23 @@ def _add_data_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sheet", help="Excel sheet to read (default: the first)")
 
 
+def _year(text: str) -> int:
+    from .settings import SETTINGS, SettingValueError
+
+    try:
+        year = SETTINGS["year"].parse(text)
+    except SettingValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return year if year is not None else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser of ``origin-map``."""
+    """Return the argument parser of ``origin-map``.
+
+    Defaults come from the setting declarations (:data:`origin_map.settings.SETTINGS`), so
+    ``origin-map stats`` with no option writes the table the app shows with its defaults.
+    """
+    from .settings import SETTINGS
     from .vocab import KINDS, POSITION_QUALITIES, SECTOR_IDS
 
     parser = argparse.ArgumentParser(
@@ -91,10 +106,13 @@ def build_parser() -> argparse.ArgumentParser:
     stats.add_argument("--centre", "--center", metavar="ID|LAT,LON",
                        help="a centre id from geodata/centres.csv or 'LAT,LON' (WGS-84); "
                             "default: dongsheng-building")
-    stats.add_argument("--radius-m", type=float, default=1000.0, metavar="M",
-                       help="main radius in metres (default 1000); always one of the rings")
-    stats.add_argument("--rings", metavar="M,M,...",
-                       help="more ring radii in metres, e.g. 500,1000,2000")
+    radius, rings = SETTINGS["radius"], SETTINGS["rings"]
+    stats.add_argument("--radius-m", type=float, default=radius.default, metavar="M",
+                       help=f"main radius in metres (default {radius.default:g}); always one "
+                            "of the rings")
+    stats.add_argument("--rings", metavar="M,M,...", default=rings.default,
+                       help=f"more ring radii in metres (default {rings.default}; '' for "
+                            "none), e.g. 500,1000,2000")
     stats.add_argument("--sector", action="append", metavar="S", choices=SECTOR_IDS,
                        help=f"count only this sector (repeatable): {', '.join(SECTOR_IDS)}")
     stats.add_argument("--kind", action="append", metavar="K", choices=list(KINDS),
@@ -104,6 +122,11 @@ def build_parser() -> argparse.ArgumentParser:
                        help="count only this position quality (repeatable)")
     stats.add_argument("--include-historic", action="store_true",
                        help="count historic (former) tenants too; default: current places only")
+    stats.add_argument("--year", type=_year, metavar="YEAR",
+                       help="count the places that were there in YEAR (their start year known; "
+                            "see the README); default: now")
+    stats.add_argument("--search", metavar="TEXT", default="",
+                       help="count only places whose name, address or id contains TEXT")
     stats.add_argument("--skip-invalid", action="store_true",
                        help="leave out invalid rows (listed on stderr) instead of failing")
     stats.add_argument("--h3", type=int, metavar="RES",
@@ -172,13 +195,14 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_stats(args: argparse.Namespace) -> int:
     from .datasets import resolve_centre, shipped_places
     from .export import to_csv_bytes
-    from .geometry import parse_radii_text, ring_radii
+    from .geometry import Rings
     from .stats import PlaceFilter, density_table, h3_table
 
     centre = resolve_centre(args.centre)
-    radii = ring_radii(args.radius_m, parse_radii_text(args.rings) if args.rings else None)
+    radii = Rings.parse(args.radius_m, args.rings or "")
     flt = PlaceFilter(sectors=args.sector, kinds=args.kind, qualities=args.quality,
-                      include_historic=args.include_historic)
+                      include_historic=args.include_historic, search=args.search,
+                      year=args.year or None)
     source: object
     parquet = False
     if args.data is None:

@@ -18,7 +18,7 @@ Counting always uses distances; polygons are only for drawing.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -27,6 +27,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from .errors import SettingsError
+from .limits import MAX_RADIUS_M
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -35,6 +36,7 @@ __all__ = [
     "EXACT_BEYOND_M",
     "MAX_RADIUS_M",
     "Centre",
+    "Rings",
     "assign_rings",
     "distances_m",
     "local_crs",
@@ -51,8 +53,6 @@ _WGS84_E2 = _WGS84_F * (2 - _WGS84_F)
 _DEG_TO_RAD = math.pi / 180.0
 EXACT_BEYOND_M = 50_000.0
 """Distances beyond this are recomputed with the exact ellipsoidal geodesic."""
-MAX_RADIUS_M = 100_000.0
-"""Largest ring radius accepted: rings are a walking/district-scale measure."""
 _COMPARE_UP_TO = 8  # rings assigned by comparisons up to this many radii, else binary search
 
 
@@ -194,11 +194,15 @@ def normalise_radii(
 ) -> tuple[float, ...]:
     """Validate ring radii and return them sorted, without duplicates.
 
+    A :class:`Rings` was validated when it was made: its radii are returned as they are.
+
     Raises
     ------
     SettingsError
         If a radius is not a finite number in (0, ``max_m``] metres, or none is given.
     """
+    if isinstance(radii_m, Rings):
+        return radii_m.radii_m
     out: set[float] = set()
     for value in radii_m:
         try:
@@ -312,6 +316,59 @@ def ring_polygons(
     return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
 
 
+@dataclass(frozen=True)
+class Rings(Sequence[float]):
+    """Ring radii in metres, validated once: sorted, unique, the main radius among them.
+
+    Make one with :meth:`build` or :meth:`parse`; every function that takes radii accepts a
+    ``Rings`` and uses its radii as they are. Iterating gives the radii.
+
+    Attributes
+    ----------
+    radii_m
+        The radii, sorted ascending, without duplicates.
+    main_m
+        The main radius (the 1 km "origin community" by default): drawn solid, counted on the
+        Overview, and always one of ``radii_m``.
+    """
+
+    radii_m: tuple[float, ...]
+    main_m: float
+
+    @classmethod
+    def build(cls, main_m: float = 1000.0, extra_m: Iterable[float | str] = (), *,
+              max_m: float = MAX_RADIUS_M) -> Rings:
+        """Validate the main radius and the extra radii (``SettingsError`` if one is bad)."""
+        (main,) = normalise_radii([main_m], max_m=max_m)
+        return cls(normalise_radii([main, *extra_m], max_m=max_m), main)
+
+    @classmethod
+    def parse(cls, main_m: float, text: str, *, max_m: float = MAX_RADIUS_M) -> Rings:
+        """Build from a main radius and a text such as ``"500, 2000"`` (commas, ; or spaces)."""
+        parts = [p for p in str(text).replace(";", ",").replace(" ", ",").split(",")
+                 if p.strip()]
+        return cls.build(main_m, parts, max_m=max_m)
+
+    @property
+    def extra_m(self) -> tuple[float, ...]:
+        """The radii other than the main one."""
+        return tuple(r for r in self.radii_m if r != self.main_m)
+
+    def __iter__(self) -> Iterator[float]:
+        return iter(self.radii_m)
+
+    def __getitem__(self, index: int) -> float:  # type: ignore[override]
+        return self.radii_m[index]
+
+    def __len__(self) -> int:
+        return len(self.radii_m)
+
+    @property
+    def outer_m(self) -> float:
+        """The largest radius."""
+        return self.radii_m[-1]
+
+
 def ring_radii(
     radius_m: float = 1000.0, rings_m: Iterable[float] | None = None
 ) -> tuple[float, ...]:
@@ -319,7 +376,7 @@ def ring_radii(
 
     The main radius (the 1 km "origin community" by default) is always one of the rings.
     """
-    return normalise_radii([radius_m, *(rings_m or ())])
+    return Rings.build(radius_m, rings_m or ()).radii_m
 
 
 def parse_radii_text(text: str) -> tuple[float, ...]:

@@ -18,4 +18,6 @@ MAX_ROWS = 2_000_000
 MAX_COLUMNS = 1_000
 """Largest number of columns read from one file."""
 
-__all__ = ["MAX_BYTES_DEFAULT", "MAX_COLUMNS", "MAX_ROWS", "MAX_UPLOAD_MB"]
+__all__ = ["MAX_BYTES_DEFAULT", "MAX_COLUMNS", "MAX_RADIUS_M", "MAX_ROWS", "MAX_UPLOAD_MB"]
+MAX_RADIUS_M = 100_000.0
+"""Largest ring radius accepted: rings are a walking/district-scale measure."""

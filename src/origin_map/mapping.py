@@ -1,9 +1,17 @@
-"""Folium maps of places around a centre: rings, sector layers, legend, heatmap and H3 layers.
+"""Folium maps of places around a centre: a base map, and layers that change with the filters.
 
-Every piece of text that comes from data is passed through :func:`safe_text` before it reaches
-folium, because folium puts tooltip and popup HTML inside JavaScript template literals (so
-backticks, ``${`` and backslashes matter as well as ``<`` and quotes). All JS/CSS is served
-locally (:func:`origin_map.assets.localize_map`).
+The map is built in two parts so that the app can keep the user's view while filters change:
+
+* :func:`base_map`: tiles and controls (zoom, scale bar in metres, full screen, measure,
+  minimap), all titled in the map's language. It depends only on the basemap and the language.
+* :func:`map_layers`: the feature groups drawn on it (outlines, H3 hexagons, heatmap, rings,
+  one layer per sector, the legend) and their layer control. The app swaps these without
+  reloading the map (see :mod:`origin_map.ui`).
+
+:func:`build_map` puts both together into one standalone map. Every piece of text from data
+passes through :func:`safe_text` (folium puts tooltip HTML inside JavaScript template literals),
+and every JS/CSS file is served locally (:func:`origin_map.assets.localize_map`). Markers have a
+tooltip but no popup: a click shows the place's details beside the map.
 
 This module does not import streamlit.
 """
@@ -11,7 +19,7 @@ This module does not import streamlit.
 from __future__ import annotations
 
 import html
-import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,67 +27,35 @@ from typing import Any
 import folium
 import numpy as np
 import pandas as pd
-from branca.element import MacroElement
 from folium import plugins
-from folium.template import Template
 
-from . import vocab
-from .assets import localize_map
+from . import i18n, vocab
+from ._leaflet import ClusterHost, JsonLegend, LayersTitle, LocalControls, PointLayer
+from .assets import localize_element, localize_map
+from .basemaps import BASEMAPS
 from .datums import wgs84_to_gcj02
-from .geometry import Centre, ring_polygons
+from .geometry import Centre, Rings, normalise_radii, ring_polygons
 
 __all__ = [
-    "BASEMAPS",
     "MARKER_LIMIT",
-    "Basemap",
+    "MapLayers",
+    "base_map",
     "build_map",
     "display_coordinates",
+    "fit_zoom",
+    "map_layers",
     "places_at_point",
     "safe_text",
 ]
 
 MARKER_LIMIT = 2000
-"""Above this many places, markers are drawn by FastMarkerCluster (no per-place popup HTML)."""
-
-
-@dataclass(frozen=True)
-class Basemap:
-    """A background tile layer; ``gcj02`` tiles need points shifted to GCJ-02 for display."""
-
-    id: str
-    label_en: str
-    label_zh: str
-    url: str | None
-    attribution: str
-    gcj02: bool = False
-    subdomains: str = "abc"
-
-
-BASEMAPS: dict[str, Basemap] = {b.id: b for b in (
-    Basemap("osm", "OpenStreetMap", "OpenStreetMap",
-            "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
-            '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> '
-            "contributors"),
-    Basemap("positron", "CartoDB Positron", "CartoDB 浅色",
-            "https://{s}.basemaps.cartocdn.com/light_all/{z}/{x}/{y}{r}.png",
-            "&copy; OpenStreetMap contributors &copy; CARTO", subdomains="abcd"),
-    Basemap("gaode", "Gaode / AMap (GCJ-02)", "高德地图（GCJ-02）",
-            "https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&scale=1&style=8"
-            "&x={x}&y={y}&z={z}", "&copy; 高德地图 AutoNavi", gcj02=True, subdomains="1234"),
-    Basemap("none", "No tiles", "无底图", None, ""),
-)}
-
-_TEXT = {
-    "en": {"kind": "Kind", "sector": "Sector", "address": "Address", "distance": "Distance",
-           "quality": "Position", "source": "Source", "status": "Status", "centre": "Centre",
-           "rings": "Rings", "heat": "Heatmap", "h3": "H3 density (places/km²)",
-           "legend": "Sectors", "note": "Note",
-           "cluster": "Grey circle: n places close together (click to expand)"},
-    "zh": {"kind": "类型", "sector": "行业", "address": "地址", "distance": "距中心",
-           "quality": "位置精度", "source": "来源", "status": "状态", "centre": "中心",
-           "rings": "圈层", "heat": "热力图", "h3": "H3 密度（个/平方公里）",
-           "legend": "行业", "note": "备注", "cluster": "灰色圆圈：相邻的 n 个地点（点击展开）"},
-}
+"""Above this many places, markers are drawn by FastMarkerCluster (one cluster per sector)."""
+MAX_ZOOM = 19
+_PANES = (("om-areas", 350, True), ("om-heat", 380, False), ("om-rings", 420, True),
+          ("om-points", 450, True))
+"""Custom panes, bottom to top (name, z-index, takes clicks and hovers): outlines and hexagons,
+heatmap, rings, points (clusters sit in Leaflet's marker pane above all of them), so a heatmap
+never covers the sector colours."""
 
 
 def safe_text(value: Any, limit: int = 500) -> str:
@@ -124,123 +100,140 @@ def places_at_point(places: pd.DataFrame, lat: float, lon: float, basemap: str,
     return places.loc[np.hypot(dx, dy) <= tol_m]
 
 
-def _popup_html(row: Any, lang: str) -> str:
-    t = _TEXT[lang]
-    names = [n for n in ((row.name_zh, row.name_en) if lang == "zh" else
-                         (row.name_en, row.name_zh)) if n]
-    title = safe_text(names[0] if names else row.id)
-    sub = f"<br><span style='color:#555'>{safe_text(names[1])}</span>" if len(names) > 1 else ""
-    parts = [f"<b>{title}</b>{sub}", "<table style='font-size:12px'>"]
-    distance = getattr(row, "distance_m", np.nan)
-    fields = [
-        (t["kind"], vocab.kind_label(getattr(row, "kind", ""), lang)),
-        (t["sector"], vocab.sector_label(row.sector, lang)),
-        (t["status"], getattr(row, "status", "")),
-        (t["address"], getattr(row, "address", "")),
-        (t["distance"], f"{distance:,.0f} m" if pd.notna(distance) else ""),
-        (t["quality"], getattr(row, "position_quality", "")),
-        (t["note"], getattr(row, "position_note", "")),
-        (t["source"], getattr(row, "source", "")),
-    ]
-    for label, value in fields:
-        if value not in ("", None) and not (isinstance(value, float) and np.isnan(value)):
-            parts.append(f"<tr><th style='text-align:left;vertical-align:top;padding-right:6px'>"
-                         f"{safe_text(label)}</th><td>{safe_text(value, 300)}</td></tr>")
-    parts.append("</table>")
-    return "".join(parts)
+def fit_zoom(radius_m: float, lat: float, height_px: int = 640) -> int:
+    """Return the largest web-map zoom at which a circle of ``radius_m`` fits ``height_px``."""
+    metres_per_px_z0 = 156_543.03392 * math.cos(math.radians(lat))
+    wanted = 2.3 * float(radius_m) / max(height_px - 40, 100)  # a margin round the ring
+    return int(max(1, min(MAX_ZOOM - 1, math.floor(math.log2(metres_per_px_z0 / wanted)))))
 
 
-class _JsonControl(MacroElement):
-    """A Leaflet control showing fixed HTML (legends); the HTML is embedded as a JSON string."""
+def base_map(*, basemap: str = "osm", lang: str = "en", location: Sequence[float] = (0.0, 0.0),
+             zoom: int = 15, height_px: int = 640) -> folium.Map:
+    """Return the map without data layers: tiles and controls titled in ``lang``.
 
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.control({position: {{ this.position|tojson }}});
-        {{ this.get_name() }}.onAdd = function (map) {
-            var div = L.DomUtil.create('div', 'om-legend');
-            div.innerHTML = {{ this.html_js }};
-            L.DomEvent.disableClickPropagation(div);
-            return div;
-        };
-        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-        {% endmacro %}
-    """)
+    ``location`` and ``zoom`` are the first view; the app passes the view separately, so one
+    base map serves every centre.
+    """
+    if basemap not in BASEMAPS:
+        raise ValueError(f"Unknown basemap {basemap!r}; use one of {list(BASEMAPS)}.")
+    base = BASEMAPS[basemap]
+    m = folium.Map(location=list(location), zoom_start=zoom, tiles=None, zoom_control=False,
+                   control_scale=False, prefer_canvas=True, height=height_px)
+    m.options["maxZoom"] = MAX_ZOOM  # needed by the clusters when there is no tile layer
+    for name, z, events in _PANES:
+        folium.map.CustomPane(name, z_index=z, pointer_events=events).add_to(m)
+    if base.url:
+        folium.TileLayer(base.url, attr=base.attribution, name=i18n.text(f"basemap.{basemap}",
+                         lang), max_zoom=MAX_ZOOM, subdomains=base.subdomains,
+                         control=False).add_to(m)
+    _add_controls(m, base.url, base.attribution, base.subdomains, lang)
+    return localize_map(m)
 
-    def __init__(self, html_text: str, position: str = "bottomright") -> None:
-        super().__init__()
-        self._name = "JsonControl"
-        self.position = position
-        self.html_js = json.dumps(html_text).replace("<", "\\u003c").replace(">", "\\u003e")
+
+def _add_controls(m: folium.Map, url: str | None, attribution: str, subdomains: str,
+                  lang: str) -> None:
+    t = lambda key: i18n.text(f"leaflet.{key}", lang)  # noqa: E731
+    LocalControls(t("zoom_in"), t("zoom_out")).add_to(m)
+    plugins.Fullscreen(position="topleft", title=t("fullscreen"),
+                       title_cancel=t("exit_fullscreen")).add_to(m)
+    plugins.MeasureControl(position="topleft", primary_length_unit="meters",
+                           secondary_length_unit="kilometers", primary_area_unit="sqmeters",
+                           secondary_area_unit="hectares",
+                           localization="cn" if lang == "zh" else "en").add_to(m)
+    if url:
+        mini = plugins.MiniMap(tile_layer=folium.TileLayer(url, attr=attribution,
+                                                           subdomains=subdomains),
+                               toggle_display=True, position="bottomleft")
+        mini.options["strings"] = {"hideText": t("minimap_hide"), "showText": t("minimap_show")}
+        mini.add_to(m)
+    m.add_child(_expose_map())
 
 
-class _ExposeMap(MacroElement):
+def _expose_map() -> folium.MacroElement:
     """Make the Leaflet map reachable as ``window.originMap`` (for tests and debugging)."""
+    from folium.template import Template
 
-    _template = Template("""
+    el = folium.MacroElement()
+    el._template = Template("""
         {% macro script(this, kwargs) %}
         window.originMap = {{ this._parent.get_name() }};
         {% endmacro %}
     """)
+    return el
 
 
-# Neutral clusters, so that colour always means sector.
-_CLUSTER_ICON = """function (cluster) {
-    var n = cluster.getChildCount();
-    var size = n < 10 ? 28 : (n < 100 ? 34 : 40);
-    return L.divIcon({
-        html: '<div style="background:rgba(45,45,45,.82);color:#fff;border:2px solid #fff;'
-            + 'border-radius:50%;width:' + size + 'px;height:' + size + 'px;line-height:'
-            + (size - 4) + 'px;text-align:center;font:bold 12px/' + (size - 4) + 'px sans-serif;'
-            + 'box-shadow:0 1px 4px rgba(0,0,0,.4)">' + n + '</div>',
-        className: 'om-cluster', iconSize: L.point(size, size)});
-}"""
+@dataclass
+class MapLayers:
+    """The data layers of a map: feature groups in drawing order, and their layer control."""
 
-class _PointLayer(MacroElement):
-    """Circle markers with a tooltip and a popup, added to the parent layer by one script.
-
-    One folium element per place costs ~2 ms (branca compiles every rendered snippet as a Jinja
-    template); one element per layer holding a JSON array costs ~0.1 ms per place. Tooltip and
-    popup HTML are :func:`safe_text`-escaped already; the JSON is made inert inside <script>.
-    """
-
-    _template = Template("""
-        {% macro script(this, kwargs) %}
-        (function () {
-            var rows = {{ this.rows_js }}, style = {{ this.style|tojson }};
-            var layer = {{ this._parent.get_name() }};
-            rows.forEach(function (r) {
-                var mk = L.circleMarker([r[0], r[1]], style).bindTooltip(r[2]);
-                mk.bindPopup(function () { return r[3]; }, {maxWidth: 360});
-                layer.addLayer(mk);
-            });
-        })();
-        {% endmacro %}
-    """)
-
-    def __init__(self, rows: list[list[Any]], style: dict[str, Any]) -> None:
-        super().__init__()
-        self._name = "PointLayer"
-        self.style = style
-        self.rows_js = (json.dumps(rows, ensure_ascii=False).replace("<", "\\u003c")
-                        .replace(">", "\\u003e").replace("\u2028", "\\u2028")
-                        .replace("\u2029", "\\u2029"))
+    groups: list[folium.FeatureGroup]
+    control: folium.LayerControl
 
 
-_BOX = ("background:rgba(255,255,255,.92);padding:6px 8px;border-radius:4px;font:12px/1.4 "
-        "sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3);max-height:260px;overflow:auto")
+def _sector_colour(sector: str) -> str:
+    return vocab.SECTOR_BY_ID[sector].colour if sector in vocab.SECTOR_BY_ID else "#999999"
 
 
-def _legend_html(counts: dict[str, int], lang: str) -> str:
-    rows = [f"<div style='{_BOX}'><b>{safe_text(_TEXT[lang]['legend'])}</b>"]
-    for sector, n in counts.items():
-        colour = vocab.SECTOR_BY_ID[sector].colour if sector in vocab.SECTOR_BY_ID else "#999"
-        rows.append(f"<div><span style='display:inline-block;width:10px;height:10px;"
-                    f"border-radius:50%;background:{colour};margin-right:5px'></span>"
-                    f"{safe_text(vocab.sector_label(sector, lang))} ({n})</div>")
-    rows.append(f"<div style='margin-top:4px;color:#444'>{safe_text(_TEXT[lang]['cluster'])}"
-                "</div>")
-    rows.append("</div>")
-    return "".join(rows)
+def _ring_group(centre: Centre, radii: tuple[float, ...], main_m: float, basemap: str,
+                lang: str) -> folium.FeatureGroup:
+    group = folium.FeatureGroup(name=i18n.text("map.rings", lang))
+    rings = ring_polygons(centre.lat, centre.lon, radii, n_vertices=180)
+    for inner, outer, geom in zip(rings["ring_inner_m"], rings["ring_outer_m"],
+                                  rings.geometry, strict=True):
+        lon, lat = np.asarray(geom.exterior.coords).T
+        dlat, dlon = display_coordinates(lat, lon, basemap)
+        main = outer == main_m
+        folium.PolyLine(np.column_stack([dlat, dlon]).tolist(), pane="om-rings",
+                        color="#d62728" if main else "#444", weight=2.5 if main else 1.5,
+                        dash_array=None if main else "6 4",
+                        tooltip=f"{_fmt_m(inner)}–{_fmt_m(outer)}").add_to(group)
+        top = int(np.argmax(dlat))
+        folium.Marker([float(dlat[top]), float(dlon[top])], icon=folium.DivIcon(
+            html=f"<div class='om-ring-label' style='font:bold 12px sans-serif;color:#333;"
+                 f"background:rgba(255,255,255,.8);padding:0 3px;border-radius:3px;"
+                 f"white-space:nowrap;transform:translate(-50%,-50%);display:inline-block'>"
+                 f"{_fmt_m(outer)}</div>", icon_size=(1, 1), icon_anchor=(0, 0))
+                      ).add_to(group)
+    clat, clon = (float(v[0]) for v in display_coordinates([centre.lat], [centre.lon], basemap))
+    folium.Marker([clat, clon], icon=folium.Icon(color="red", icon="star"),
+                  tooltip=safe_text(i18n.text("map.centre", lang, name=centre.name(lang))),
+                  z_index_offset=-1000).add_to(group)  # clusters at the centre stay on top
+    return group
+
+
+def _tooltip(row: Any, lang: str) -> str:
+    names = (row.name_zh, row.name_en) if lang == "zh" else (row.name_en, row.name_zh)
+    name = next((n for n in names if isinstance(n, str) and n), row.id)
+    return safe_text(name, 120)
+
+
+def _sector_groups(shown: pd.DataFrame, order: list[str], lang: str, *, many: bool
+                   ) -> list[folium.FeatureGroup]:
+    groups: list[folium.FeatureGroup] = []
+    if not many:
+        host = folium.FeatureGroup(name="places", control=False)
+        ClusterHost().add_to(host)
+        groups.append(host)
+    for sector in order:
+        sub = shown[shown["sector"] == sector]
+        colour = _sector_colour(sector)
+        group = folium.FeatureGroup(name=safe_text(
+            f"{vocab.sector_label(sector, lang)} ({len(sub)})"))
+        if many:
+            callback = (
+                "function (row) { return L.circleMarker(new L.LatLng(row[0], row[1]), "
+                f"{{radius: 5, color: '#333', weight: 1, fillColor: '{colour}', "
+                "fillOpacity: 0.85, pane: 'om-points'}); }")
+            points = np.round(sub[["disp_lat", "disp_lon"]].to_numpy(), 6).tolist()
+            plugins.FastMarkerCluster(points, callback=callback).add_to(group)
+        else:
+            rows = [[round(float(r.disp_lat), 7), round(float(r.disp_lon), 7), _tooltip(r, lang)]
+                    for r in sub.itertuples(index=False)]
+            PointLayer(rows, {"radius": 7, "color": "#222", "weight": 1, "fill": True,
+                              "fillColor": colour, "fillOpacity": 0.9},
+                       clustered=True).add_to(group)
+        groups.append(group)
+    return groups
 
 
 _H3_COLOURS = ("#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c",
@@ -249,11 +242,11 @@ _H3_COLOURS = ("#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a",
 
 def _h3_bins(values: np.ndarray) -> np.ndarray:
     top = float(values.max()) if len(values) else 1.0
-    return np.linspace(0.0, top, len(_H3_COLOURS) + 1)
+    return np.linspace(0.0, max(top, 1e-9), len(_H3_COLOURS) + 1)
 
 
-def _h3_layer(h3_cells: pd.DataFrame, basemap: str, lang: str) -> tuple[folium.FeatureGroup,
-                                                                        str]:
+def _h3_group(h3_cells: pd.DataFrame, basemap: str, lang: str
+              ) -> tuple[folium.FeatureGroup, str]:
     import h3
 
     dens = h3_cells["density_per_km2"].to_numpy(dtype=float)
@@ -270,166 +263,132 @@ def _h3_layer(h3_cells: pd.DataFrame, basemap: str, lang: str) -> tuple[folium.F
             "properties": {"cell": str(cell), "count": int(count), "density": round(float(d), 1),
                            "colour": _H3_COLOURS[max(idx, 0)]},
         })
-    group = folium.FeatureGroup(name=_TEXT[lang]["h3"], show=True)
+    group = folium.FeatureGroup(name=i18n.text("map.h3", lang), show=True)
     folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         style_function=lambda f: {"fillColor": f["properties"]["colour"], "color": "#444",
-                                  "weight": 0.5, "fillOpacity": 0.6},
+                                  "weight": 0.5, "fillOpacity": 0.55, "pane": "om-areas"},
         tooltip=folium.GeoJsonTooltip(fields=["cell", "count", "density"],
-                                      aliases=["H3", "n", "/km²"]),
+                                      aliases=["H3", i18n.text("map.h3_count", lang),
+                                               i18n.text("map.h3_density", lang)]),
     ).add_to(group)
-    legend = [f"<div style='{_BOX}'><b>{safe_text(_TEXT[lang]['h3'])}</b>"]
+    legend = [f"<details open><summary><b>{safe_text(i18n.text('map.h3', lang))}</b></summary>"]
     for i, colour in enumerate(_H3_COLOURS):
         legend.append(f"<div><span style='display:inline-block;width:14px;height:10px;"
                       f"background:{colour};margin-right:5px;border:1px solid #999'></span>"
                       f"{bins[i]:,.0f}–{bins[i + 1]:,.0f}</div>")
-    legend.append("</div>")
+    legend.append("</details>")
     return group, "".join(legend)
 
 
-def build_map(
-    places: pd.DataFrame,
-    centre: Centre,
-    radii_m: Sequence[float],
-    *,
-    basemap: str = "osm",
-    lang: str = "en",
-    heatmap: bool = False,
-    h3_cells: pd.DataFrame | None = None,
-    marker_limit: int = MARKER_LIMIT,
-    height_px: int = 640,
-    focus_radius_m: float | None = None,
-) -> folium.Map:
-    """Build the Origin Map folium map.
+def _outline_group(outlines: Any, places: pd.DataFrame, basemap: str, lang: str
+                   ) -> folium.FeatureGroup:
+    """Campus and compound outlines (light fill in the place's sector colour)."""
+    group = folium.FeatureGroup(name=i18n.text("map.outlines", lang))
+    sectors = dict(zip(places["id"], places["sector"], strict=False))
+    for row in outlines.itertuples():
+        sector = sectors.get(row.place_id, "unknown")
+        geom = row.geometry
+        if BASEMAPS[basemap].gcj02:
+            from shapely import transform
+
+            geom = transform(geom, lambda xy: np.column_stack(
+                display_coordinates(xy[:, 1], xy[:, 0], basemap)[::-1]))
+        colour = _sector_colour(sector)
+        folium.GeoJson(geom.__geo_interface__, style_function=lambda _f, c=colour: {
+            "color": c, "weight": 1.5, "fillColor": c, "fillOpacity": 0.12, "pane": "om-areas"},
+            tooltip=safe_text(getattr(row, "name_zh" if lang == "zh" else "name_en", "")
+                              or row.place_id)).add_to(group)
+    return group
+
+
+_BOX = ("background:rgba(255,255,255,.93);padding:6px 8px;border-radius:4px;font:12px/1.4 "
+        "sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)")
+
+
+def _legend_group(counts: dict[str, int], lang: str, extra: str = "") -> folium.FeatureGroup:
+    rows = [f"<div style='{_BOX}'><details open><summary><b>"
+            f"{safe_text(i18n.text('map.legend', lang))}</b></summary>"]
+    for sector, n in counts.items():
+        rows.append(f"<div><span style='display:inline-block;width:10px;height:10px;"
+                    f"border-radius:50%;background:{_sector_colour(sector)};margin-right:5px'>"
+                    f"</span>{safe_text(vocab.sector_label(sector, lang))} ({n})</div>")
+    rows.append(f"<div style='margin-top:4px;color:#444'>"
+                f"{safe_text(i18n.text('map.cluster_note', lang))}</div></details>")
+    rows.append(extra + "</div>")
+    group = folium.FeatureGroup(name="legend", control=False)
+    JsonLegend("".join(rows)).add_to(group)
+    return group
+
+
+def map_layers(places: pd.DataFrame, centre: Centre, rings: Rings | Sequence[float], *,
+               basemap: str = "osm", lang: str = "en", heatmap: bool = False,
+               h3_cells: pd.DataFrame | None = None, outlines: Any = None,
+               marker_limit: int = MARKER_LIMIT) -> MapLayers:
+    """Return the data layers of the map, in drawing order, and their layer control.
 
     Parameters
     ----------
     places
-        Places to draw, with ``distance_m`` (see :func:`origin_map.stats.with_distances`).
-    centre, radii_m
-        The centre and the ring radii in metres (drawn as metric ring polygons).
+        Places to draw (WGS-84 ``lat``/``lon``, ``sector``, names).
+    centre, rings
+        The centre and the rings (a :class:`~origin_map.geometry.Rings`, whose main radius is
+        drawn solid red, or radii in metres, the 1 km ring or else the largest being the main).
     basemap
-        A key of :data:`BASEMAPS`. With ``gaode`` everything is shifted to GCJ-02 for display.
-    lang
-        ``"en"`` or ``"zh"`` for labels and which name comes first.
-    heatmap
-        Add a heatmap layer (shown).
-    h3_cells
-        An :func:`origin_map.stats.h3_table` to draw as a hexagon choropleth with its legend.
-    focus_radius_m
-        The main ring (drawn solid red; the view fits it). Default: 1000 m if it is one of the
-        rings, else the largest ring.
+        A key of :data:`~origin_map.basemaps.BASEMAPS`; on ``gaode`` everything is shifted to
+        GCJ-02 for display.
+    heatmap, h3_cells, outlines
+        Add a heatmap, an :func:`origin_map.stats.h3_table` as hexagons, and outlines (a
+        GeoDataFrame with ``place_id`` and polygons) drawn in their place's sector colour.
     marker_limit
-        Up to this many places, each is a circle marker with tooltip and popup inside a
-        spiderfying cluster (one layer per sector); above it, a FastMarkerCluster per sector
-        draws the points from a compact array.
-
-    Returns
-    -------
-    folium.Map
-        With every JS/CSS asset pointed at the app's own static files.
+        Up to this many places, each is a circle marker in one spiderfying cluster shared by
+        the sector layers; above it, one FastMarkerCluster per sector.
     """
-    if basemap not in BASEMAPS:
-        raise ValueError(f"Unknown basemap {basemap!r}; use one of {list(BASEMAPS)}.")
-    lang = "zh" if lang == "zh" else "en"
-    t = _TEXT[lang]
-    base = BASEMAPS[basemap]
-    clat, clon = (float(v[0]) for v in display_coordinates([centre.lat], [centre.lon], basemap))
-    m = folium.Map(location=[clat, clon], zoom_start=15, tiles=None, control_scale=True,
-                   prefer_canvas=True, height=height_px)
-    m.options["maxZoom"] = 19  # needed by the clusters when there is no tile layer
-    if base.url:
-        folium.TileLayer(base.url, attr=base.attribution, name=base.label_zh if lang == "zh"
-                         else base.label_en, max_zoom=19, subdomains=base.subdomains,
-                         control=False).add_to(m)
-
-    rings = ring_polygons(centre.lat, centre.lon, radii_m, n_vertices=180)
-    radii = rings["ring_outer_m"].tolist()
-    focus = focus_radius_m if focus_radius_m in radii else (1000.0 if 1000.0 in radii
-                                                            else max(radii))
-    ring_group = folium.FeatureGroup(name=t["rings"])
-    for inner, outer, geom in zip(rings["ring_inner_m"], rings["ring_outer_m"],
-                                  rings.geometry, strict=True):
-        lon, lat = np.asarray(geom.exterior.coords).T
-        dlat, dlon = display_coordinates(lat, lon, basemap)
-        main = outer == focus
-        if main:
-            m.fit_bounds([[float(dlat.min()), float(dlon.min())],
-                          [float(dlat.max()), float(dlon.max())]], padding=(10, 10))
-        folium.PolyLine(np.column_stack([dlat, dlon]).tolist(), color="#d62728" if main
-                        else "#444", weight=2.5 if main else 1.5,
-                        dash_array=None if main else "6 4",
-                        tooltip=f"{_fmt_m(inner)}–{_fmt_m(outer)}").add_to(ring_group)
-        top = int(np.argmax(dlat))
-        folium.Marker([float(dlat[top]), float(dlon[top])], icon=folium.DivIcon(
-            html=f"<div class='om-ring-label' style='font:bold 12px sans-serif;color:#333;"
-                 f"background:rgba(255,255,255,.8);padding:0 3px;border-radius:3px;"
-                 f"white-space:nowrap;transform:translate(-50%,-50%);display:inline-block'>"
-                 f"{_fmt_m(outer)}</div>", icon_size=(1, 1), icon_anchor=(0, 0))
-                      ).add_to(ring_group)
-    ring_group.add_to(m)
-    folium.Marker([clat, clon], tooltip=f"{safe_text(t['centre'])}: "
-                  f"{safe_text(centre.name(lang))}",
-                  icon=folium.Icon(color="red", icon="star"),
-                  z_index_offset=-1000).add_to(m)  # clusters at the centre stay on top
-
+    lang = lang if lang in i18n.LANGS else i18n.DEFAULT_LANG
+    radii = normalise_radii(rings)
+    main = rings.main_m if isinstance(rings, Rings) else (1000.0 if 1000.0 in radii
+                                                           else radii[-1])
     dlat, dlon = display_coordinates(places["lat"], places["lon"], basemap)
     shown = places.assign(disp_lat=dlat, disp_lon=dlon)
     counts = shown["sector"].value_counts()
     order = [s for s in vocab.SECTOR_IDS if s in counts] + sorted(
         set(counts.index) - set(vocab.SECTOR_IDS))
-    many = len(shown) > marker_limit
-    parent = None
-    if not many:
-        parent = plugins.MarkerCluster(name="cluster", control=False, options={
-            "spiderfyOnMaxZoom": True, "showCoverageOnHover": False, "maxClusterRadius": 40,
-            "disableClusteringAtZoom": 18}, icon_create_function=_CLUSTER_ICON)
-        parent.add_to(m)
-    for sector in order:
-        sub = shown[shown["sector"] == sector]
-        colour = vocab.SECTOR_BY_ID[sector].colour if sector in vocab.SECTOR_BY_ID else "#999"
-        label = f"{safe_text(vocab.sector_label(sector, lang))} ({len(sub)})"
-        if many:
-            group = folium.FeatureGroup(name=label)
-            callback = (
-                "function (row) { return L.circleMarker(new L.LatLng(row[0], row[1]), "
-                f"{{radius: 5, color: '#333', weight: 1, fillColor: '{colour}', "
-                "fillOpacity: 0.85}); }")
-            points = np.round(sub[["disp_lat", "disp_lon"]].to_numpy(), 6).tolist()
-            plugins.FastMarkerCluster(points, callback=callback).add_to(group)
-            group.add_to(m)
-            continue
-        subgroup = plugins.FeatureGroupSubGroup(parent, name=label)
-        subgroup.add_to(m)
-        points = []
-        for row in sub.itertuples(index=False):
-            names = (row.name_zh, row.name_en) if lang == "zh" else (row.name_en, row.name_zh)
-            points.append([round(float(row.disp_lat), 7), round(float(row.disp_lon), 7),
-                           safe_text(next((n for n in names if n), row.id), 120),
-                           _popup_html(row, lang)])
-        _PointLayer(points, {"radius": 7, "color": "#222", "weight": 1, "fill": True,
-                             "fillColor": colour, "fillOpacity": 0.9}).add_to(subgroup)
-
-    if heatmap and len(shown):
-        heat = folium.FeatureGroup(name=t["heat"], show=True)
-        plugins.HeatMap(np.round(shown[["disp_lat", "disp_lon"]].to_numpy(), 6).tolist(), radius=18,
-                        blur=15, min_opacity=0.3).add_to(heat)
-        heat.add_to(m)
+    groups: list[folium.FeatureGroup] = []
+    if outlines is not None and len(outlines):
+        groups.append(_outline_group(outlines, places, basemap, lang))
+    h3_legend = ""
     if h3_cells is not None and len(h3_cells):
-        layer, h3_legend = _h3_layer(h3_cells, basemap, lang)
-        layer.add_to(m)
-        _JsonControl(h3_legend, "bottomleft").add_to(m)
-    if len(counts):
-        _JsonControl(_legend_html({s: int(counts[s]) for s in order}, lang)).add_to(m)
+        h3_group, h3_legend = _h3_group(h3_cells, basemap, lang)
+        groups.append(h3_group)
+    if heatmap and len(shown):
+        heat = folium.FeatureGroup(name=i18n.text("map.heat", lang))
+        plugins.HeatMap(np.round(shown[["disp_lat", "disp_lon"]].to_numpy(), 6).tolist(),
+                        radius=18, blur=15, min_opacity=0.3, pane="om-heat").add_to(heat)
+        groups.append(heat)
+    groups.append(_ring_group(centre, radii, main, basemap, lang))
+    groups += _sector_groups(shown, order, lang, many=len(shown) > marker_limit)
+    groups.append(_legend_group({s: int(counts[s]) for s in order}, lang, h3_legend))
+    for g in groups:
+        localize_element(g)
+    return MapLayers(groups, LayersTitle(i18n.text("leaflet.layers", lang), collapsed=True))
 
-    plugins.Fullscreen(position="topleft").add_to(m)
-    plugins.MeasureControl(position="topleft", primary_length_unit="meters",
-                           secondary_length_unit="kilometers", primary_area_unit="sqmeters",
-                           secondary_area_unit="hectares").add_to(m)
-    if base.url:
-        plugins.MiniMap(tile_layer=folium.TileLayer(base.url, attr=base.attribution,
-                                                    subdomains=base.subdomains),
-                        toggle_display=True, position="bottomleft").add_to(m)
-    folium.LayerControl(collapsed=True).add_to(m)
-    _ExposeMap().add_to(m)
+
+def build_map(places: pd.DataFrame, centre: Centre, rings: Rings | Sequence[float], *,
+              basemap: str = "osm", lang: str = "en", heatmap: bool = False,
+              h3_cells: pd.DataFrame | None = None, outlines: Any = None,
+              marker_limit: int = MARKER_LIMIT, height_px: int = 640) -> folium.Map:
+    """Return one standalone map: :func:`base_map` with :func:`map_layers` on it.
+
+    The view is centred on the centre at the zoom that fits the main ring.
+    """
+    radii = normalise_radii(rings)
+    main = rings.main_m if isinstance(rings, Rings) else radii[-1]
+    clat, clon = (float(v[0]) for v in display_coordinates([centre.lat], [centre.lon], basemap))
+    m = base_map(basemap=basemap, lang=lang, location=(clat, clon),
+                 zoom=fit_zoom(main, centre.lat, height_px), height_px=height_px)
+    layers = map_layers(places, centre, rings, basemap=basemap, lang=lang, heatmap=heatmap,
+                        h3_cells=h3_cells, outlines=outlines, marker_limit=marker_limit)
+    for g in layers.groups:
+        g.add_to(m)
+    layers.control.add_to(m)
     return localize_map(m)

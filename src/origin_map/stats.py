@@ -35,7 +35,9 @@ __all__ = [
     "h3_from_counts",
     "h3_table",
     "headline",
+    "present_in",
     "ring_sector_counts",
+    "unknown_years",
     "with_distances",
 ]
 
@@ -75,6 +77,13 @@ class PlaceFilter:
         Count historic (former) tenants too; by default only ``current`` places count.
     search
         Case-insensitive text that must occur in a name (Chinese or English), address or id.
+    year
+        Show the community as it was in this year instead of now: a place counts when its
+        ``since`` year is known and not after ``year``, and ``year`` is not after its
+        ``until`` year — or, without an ``until``, when it is current (a historic place with
+        no known end counts in its ``since`` year only). Places without a known ``since`` do
+        not count in a past year (:func:`unknown_years` counts them). ``include_historic`` does
+        not apply: the year decides. None (default): now, by ``status``.
     """
 
     sectors: tuple[str, ...] | None = None
@@ -82,6 +91,7 @@ class PlaceFilter:
     qualities: tuple[str, ...] | None = None
     include_historic: bool = False
     search: str = ""
+    year: int | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "sectors",
@@ -90,6 +100,9 @@ class PlaceFilter:
         object.__setattr__(self, "qualities", _check_values(
             self.qualities, vocab.POSITION_QUALITIES, "position quality"))
         object.__setattr__(self, "search", str(self.search or "").strip()[:200])
+        if self.year is not None and not (isinstance(self.year, int) and 1000 <= self.year
+                                          <= 9999):
+            raise SettingsError(f"Year {self.year!r} is not a four-digit year.")
 
     def mask(self, places: pd.DataFrame) -> np.ndarray:
         """Return a boolean array selecting the places that pass the filter."""
@@ -98,7 +111,9 @@ class PlaceFilter:
                              ("position_quality", self.qualities)):
             if allowed is not None:
                 keep &= places[col].isin(allowed).to_numpy(dtype=bool)
-        if not self.include_historic and "status" in places.columns:
+        if self.year is not None:
+            keep &= present_in(places, self.year)
+        elif not self.include_historic and "status" in places.columns:
             # isin is a hash lookup: several times faster than != on object columns
             keep &= ~places["status"].isin(("historic",)).to_numpy(dtype=bool)
         if self.search:
@@ -114,6 +129,28 @@ class PlaceFilter:
     def apply(self, places: pd.DataFrame) -> pd.DataFrame:
         """Return the places that pass the filter (same type as the input)."""
         return places.loc[self.mask(places)]
+
+
+def _year_column(places: pd.DataFrame, column: str) -> np.ndarray:
+    if column not in places.columns:
+        return np.full(len(places), np.nan)
+    return pd.to_numeric(places[column], errors="coerce").to_numpy(dtype=float)
+
+
+def present_in(places: pd.DataFrame, year: int) -> np.ndarray:
+    """Return a boolean array: which places were there in ``year`` (see :class:`PlaceFilter`)."""
+    since = _year_column(places, "since")
+    until = _year_column(places, "until")
+    current = (places["status"].to_numpy() != "historic") if "status" in places.columns \
+        else np.ones(len(places), dtype=bool)
+    end = np.where(np.isnan(until), np.where(current, np.inf, since), until)
+    with np.errstate(invalid="ignore"):
+        return (since <= year) & (year <= end)
+
+
+def unknown_years(places: pd.DataFrame) -> int:
+    """Return how many places have no known ``since`` year (they never count in a past year)."""
+    return int(np.isnan(_year_column(places, "since")).sum())
 
 
 def _radius_value(r: float) -> float | int:

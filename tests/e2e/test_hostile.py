@@ -26,7 +26,7 @@ def hostile_csv() -> bytes:
 
 
 OPEN_ALL = """() => {
-  const out = {tooltips: [], popups: []};
+  const out = {tooltips: []};
   const map = window.originMap;
   const markers = [];
   map.eachLayer(l => { if (l instanceof L.MarkerClusterGroup) markers.push(...l.getLayers()); });
@@ -38,10 +38,7 @@ OPEN_ALL = """() => {
     const inert = () => new DOMParser().parseFromString(m.getTooltip().getContent(),
                                                         "text/html").body.textContent.trim();
     out.tooltips.push(t ? t.innerText : inert());
-    m.fire('click');  // popups are lazy: their content is made on the first click
-    m.openPopup();
-    const p = m.getPopup() && m.getPopup().getElement();
-    out.popups.push(p ? p.innerText : null);
+    out.popup = out.popup || !!m.getPopup();
   });
   return out;
 }"""
@@ -55,7 +52,7 @@ def test_hostile_upload_is_text_everywhere(page, app_url, tmp_path):
     page.get_by_role("button", name="Validate and load").click()
     page.get_by_text("6 places loaded").wait_for(timeout=60_000)
     # go to the map inside the same browser session (the upload belongs to this session)
-    page.get_by_role("link", name="Map · 地图").click()
+    page.get_by_role("link", name="Map").click()
     el = page.wait_for_selector("iframe[title='streamlit_folium.st_folium']", state="attached",
                                 timeout=60_000)
     frame = el.content_frame()
@@ -63,9 +60,10 @@ def test_hostile_upload_is_text_everywhere(page, app_url, tmp_path):
     shown = frame.evaluate(OPEN_ALL)
     page.wait_for_timeout(500)
     assert len(shown["tooltips"]) == len(HOSTILE_NAMES)
-    tooltips, popups = " ".join(map(str, shown["tooltips"])), " ".join(map(str, shown["popups"]))
+    tooltips = " ".join(map(str, shown["tooltips"]))
+    assert not shown.get("popup")  # details go beside the map
     for name in HOSTILE_NAMES[:3]:  # shown as the very text of the file
-        assert name in tooltips and name in popups, name
+        assert name in tooltips, name
     assert "\\u003cimg src=y" in tooltips
     assert '=HYPERLINK("http://example.invalid","click")' in tooltips
     injected = frame.evaluate("""() => ({
@@ -74,4 +72,16 @@ def test_hostile_upload_is_text_everywhere(page, app_url, tmp_path):
         scripts: [...document.scripts].filter(s => s.text.includes("alert('script')")
                                                    && !s.text.includes('&lt;')).length })""")
     assert injected == {"imgs": 0, "onerror": 0, "scripts": 0}
+    # a click shows the place's details beside the map, as text
+    pt = frame.evaluate("""() => { const map = window.originMap; let first;
+        map.eachLayer(l => { if (l instanceof L.MarkerClusterGroup && !first)
+                                 first = l.getLayers().slice(-1)[0]; });  // not under the star
+        map.setView(first.getLatLng(), 19, {animate: false});
+        const p = map.latLngToContainerPoint(first.getLatLng()); return [p.x, p.y]; }""")
+    page.wait_for_timeout(500)
+    box = el.bounding_box()
+    page.mouse.click(box["x"] + pt[0], box["y"] + pt[1])
+    page.get_by_text("Source:", exact=False).first.wait_for(timeout=30_000)
+    details = page.locator("[data-testid='stMain']").inner_text()
+    assert '=HYPERLINK("http://example.invalid","click")' in details, details[-800:]
     assert page.dialogs == [] and not page.errors, (page.dialogs, page.errors)

@@ -1,0 +1,79 @@
+"""Charts of the density table (Vega-Lite through altair), in the map's sector colours.
+
+One palette everywhere: the colour of a sector is :attr:`origin_map.vocab.Sector.colour`, on
+the map, in its legend and in these charts; the colour scale lists every sector of the chart
+with its label in the chosen language, so the legend shows all of them.
+This module does not import streamlit.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from . import i18n, vocab
+
+__all__ = ["cumulative_chart", "density_chart", "sector_chart", "sector_scale"]
+
+
+def _ring_label(inner: float, outer: float) -> str:
+    return f"{inner:g}–{outer:g} m"
+
+
+def sector_scale(sectors: list[str], lang: str) -> alt.Scale:
+    """Return the colour scale mapping the labels of ``sectors`` to their map colours."""
+    return alt.Scale(domain=[vocab.sector_label(s, lang) for s in sectors],
+                     range=[vocab.SECTOR_BY_ID[s].colour if s in vocab.SECTOR_BY_ID
+                            else "#999999" for s in sectors])
+
+
+def sector_chart(table: pd.DataFrame, lang: str) -> alt.Chart:
+    """Stacked bars: places per sector in each ring (from a density table)."""
+    t = lambda key: i18n.text(key, lang)  # noqa: E731
+    per = table[(table["sector"] != "all") & (table["count"] > 0)].copy()
+    sectors = [s for s in vocab.SECTOR_IDS if s in set(per["sector"])]
+    sectors += sorted(set(per["sector"]) - set(sectors))
+    per["ring"] = [_ring_label(i, o) for i, o in zip(per["ring_inner_m"], per["ring_outer_m"],
+                                                      strict=True)]
+    per["label"] = per["sector"].map(lambda s: vocab.sector_label(s, lang))
+    order = [_ring_label(i, o) for i, o in dict.fromkeys(zip(table["ring_inner_m"],
+                                                             table["ring_outer_m"],
+                                                             strict=True))]
+    return alt.Chart(per).mark_bar().encode(
+        x=alt.X("ring:N", sort=order, title=t("chart.ring_m")),
+        y=alt.Y("count:Q", title=t("chart.places")),
+        color=alt.Color("label:N", scale=sector_scale(sectors, lang),
+                        legend=alt.Legend(title=t("chart.sector"), symbolLimit=0,
+                                          labelLimit=260)),
+        tooltip=[alt.Tooltip("label:N", title=t("chart.sector")),
+                 alt.Tooltip("ring:N", title=t("chart.ring_m")),
+                 alt.Tooltip("count:Q", title=t("chart.places"))],
+    ).properties(title=t("chart.sector_title"), height=320)
+
+
+def density_chart(table: pd.DataFrame, lang: str) -> alt.Chart:
+    """Bars: places per km² in each ring, all sectors."""
+    t = lambda key: i18n.text(key, lang)  # noqa: E731
+    totals = table[table["sector"] == "all"].copy()
+    totals["ring"] = [_ring_label(i, o) for i, o in zip(totals["ring_inner_m"],
+                                                         totals["ring_outer_m"], strict=True)]
+    return alt.Chart(totals).mark_bar(color="#555555").encode(
+        x=alt.X("ring:N", sort=list(totals["ring"]), title=t("chart.ring_m")),
+        y=alt.Y("density_per_km2:Q", title=t("chart.density")),
+        tooltip=[alt.Tooltip("ring:N", title=t("chart.ring_m")),
+                 alt.Tooltip("density_per_km2:Q", title=t("chart.density"), format=".1f")],
+    ).properties(title=t("chart.density_title"), height=320)
+
+
+def cumulative_chart(table: pd.DataFrame, lang: str) -> alt.Chart:
+    """Line: places within each distance from the centre (metres), all sectors."""
+    t = lambda key: i18n.text(key, lang)  # noqa: E731
+    totals = table[table["sector"] == "all"]
+    cum = pd.concat([pd.DataFrame({"ring_outer_m": [0], "cumulative_count": [0]}),
+                     totals[["ring_outer_m", "cumulative_count"]]], ignore_index=True)
+    return alt.Chart(cum).mark_line(point=True, color="#d62728").encode(
+        x=alt.X("ring_outer_m:Q", title=t("chart.distance_m")),
+        y=alt.Y("cumulative_count:Q", title=t("chart.places_within")),
+        tooltip=[alt.Tooltip("ring_outer_m:Q", title=t("chart.distance_m")),
+                 alt.Tooltip("cumulative_count:Q", title=t("chart.places_within"))],
+    ).properties(title=t("chart.cumulative_title"), height=320)

@@ -1,0 +1,57 @@
+"""The Streamlit layer of Origin Map: the only part of the package that imports streamlit.
+
+Pages call :func:`sidebar` first; it returns the :class:`~origin_map.settings.View` the shared
+sidebar describes. :func:`dataset` is the session's data; the cached computations, the map
+component and the display helpers are here too. Split by job: :mod:`.state` (sidebar, session
+and URL state), :mod:`.data` (cached data, uploads), :mod:`.maps` (the map component),
+:mod:`.show` (escaped text, translated tables, place details).
+"""
+
+from .data import (
+    SHIPPED,
+    Dataset,
+    cached_density,
+    cached_h3,
+    cached_headline,
+    centres,
+    dataset,
+    drop_pending_upload,
+    keep_pending_upload,
+    load_pending_upload,
+    pending_upload,
+    places_with_distances,
+    reset_dataset,
+    show_upload_result,
+    warm_caches,
+)
+from .maps import map_for
+from .show import column_labels, empty_selection, md_escape, place_details, problems_table, table
+from .state import PAGES, lang, sidebar
+
+__all__ = [
+    "PAGES",
+    "SHIPPED",
+    "Dataset",
+    "cached_density",
+    "cached_h3",
+    "cached_headline",
+    "centres",
+    "column_labels",
+    "dataset",
+    "drop_pending_upload",
+    "empty_selection",
+    "keep_pending_upload",
+    "lang",
+    "load_pending_upload",
+    "map_for",
+    "md_escape",
+    "pending_upload",
+    "place_details",
+    "places_with_distances",
+    "problems_table",
+    "reset_dataset",
+    "show_upload_result",
+    "sidebar",
+    "table",
+    "warm_caches",
+]

@@ -1,0 +1,176 @@
+"""The session's data: cached loaders and computations, the dataset, uploads."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from origin_map.datasets import LoadResult, load_centres, read_places, shipped_places
+from origin_map.errors import DataValidationError, OriginMapError
+from origin_map.geometry import Centre, Rings
+from origin_map.i18n import text
+from origin_map.stats import PlaceFilter, density_table, h3_table, headline, with_distances
+
+from .show import md_escape, problems_table
+
+SHIPPED = "shipped"
+_K = "om_"
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """The places a browser session works on (the shipped data or the user's upload)."""
+
+    token: str
+    name: str
+    datum: str
+    places: Any  # geopandas.GeoDataFrame
+
+    @property
+    def shipped(self) -> bool:
+        """Whether this is the shipped data."""
+        return self.token == SHIPPED
+
+
+@st.cache_resource(show_spinner=False)
+def _shipped_places() -> Any:
+    return shipped_places()
+
+
+@st.cache_resource(show_spinner=False)
+def centres() -> list[Centre]:
+    """Return the shipped centres (cached)."""
+    return load_centres()
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def places_with_distances(token: str, _places: Any, centre: Centre, rings: Rings
+                          ) -> pd.DataFrame:
+    """Return the dataset with ``distance_m`` and ``ring_outer_m`` (cached by dataset token).
+
+    Cached as a resource (no copy per run): callers never change it.
+    """
+    return with_distances(_places, centre, rings)
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def cached_density(token: str, _places: Any, centre: Centre, rings: Rings,
+                   place_filter: PlaceFilter) -> pd.DataFrame:
+    """Return :func:`origin_map.stats.density_table` (cached)."""
+    return density_table(_places, centre, rings, place_filter=place_filter)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def cached_h3(token: str, _places: Any, centre: Centre, resolution: int,
+              place_filter: PlaceFilter, max_distance_m: float | None) -> pd.DataFrame:
+    """Return :func:`origin_map.stats.h3_table` (cached)."""
+    return h3_table(_places, centre, resolution=resolution, place_filter=place_filter,
+                    max_distance_m=max_distance_m)
+
+
+@st.cache_resource(show_spinner=False, max_entries=128)
+def cached_headline(token: str, _places: Any, centre: Centre, radius_m: float,
+                    place_filter: PlaceFilter) -> dict[str, Any]:
+    """Return :func:`origin_map.stats.headline` (cached)."""
+    return headline(_places, centre, radius_m, place_filter=place_filter)
+
+
+def warm_caches() -> None:
+    """Load what every first page needs (data, centres), so a first visit does not wait."""
+    _shipped_places()
+    centres()
+
+
+def dataset() -> Dataset:
+    """Return this browser session's dataset (the shipped data until a file is accepted)."""
+    current = st.session_state.get(_K + "dataset")
+    if current is None:
+        current = Dataset(SHIPPED, "geodata/places.csv", "wgs84", _shipped_places())
+        st.session_state[_K + "dataset"] = current
+    return current
+
+
+def reset_dataset() -> None:
+    """Go back to the shipped data."""
+    st.session_state.pop(_K + "dataset", None)
+
+
+# ---------------------------------------------------------------- uploads
+def keep_pending_upload() -> None:
+    """Remember a picked file (``on_change`` of the uploader) until it is loaded or dropped."""
+    up = st.session_state.get(_K + "upload")
+    if up is None:
+        return
+    st.session_state[_K + "pending"] = (up.name, up.getvalue())
+    st.session_state.pop(_K + "upload_result", None)
+
+
+def pending_upload() -> tuple[str, bytes] | None:
+    """Return the picked but not yet loaded file (name, bytes), if any."""
+    return st.session_state.get(_K + "pending")
+
+
+def drop_pending_upload() -> None:
+    """Forget the picked file."""
+    st.session_state.pop(_K + "pending", None)
+
+
+def load_pending_upload(*, centre: Centre, datum: str, unknown_values: str,
+                        keep_valid_rows: bool, part: str = "") -> None:
+    """Validate the picked file and make it the dataset if acceptable (a button's callback).
+
+    Runs before the page draws, so the page shows the new data at once. The outcome is kept
+    for :func:`show_upload_result`; a rejected file leaves the current data in place.
+    """
+    pending = pending_upload()
+    if pending is None:
+        return
+    name, data = pending
+    outcome: dict[str, Any] = {"name": name}
+    try:
+        chosen = part.strip() or None
+        sheet: str | int | None = int(chosen) if chosen and chosen.isdigit() else chosen
+        result = read_places(data, name=name, datum=datum, unknown_values=unknown_values,
+                             centre=centre, sheet=sheet, layer=chosen)
+    except DataValidationError as exc:
+        outcome["problems"] = pd.DataFrame([p.as_dict() for p in exc.problems])
+        outcome["error"] = True
+    except OriginMapError as exc:
+        outcome["message"] = str(exc)
+        outcome["error"] = True
+    else:
+        accept = len(result.places) > 0 and (result.n_errors == 0 or keep_valid_rows)
+        outcome.update(result=result, accepted=accept)
+        if accept:
+            token = hashlib.sha1(data + f"|{datum}|{unknown_values}".encode()).hexdigest()[:16]
+            st.session_state[_K + "dataset"] = Dataset(token, name, datum, result.places)
+            drop_pending_upload()
+    st.session_state[_K + "upload_result"] = outcome
+
+
+def show_upload_result(lang: str) -> LoadResult | None:
+    """Show what the last load did; return its :class:`LoadResult` (None if unreadable)."""
+    outcome = st.session_state.get(_K + "upload_result")
+    if not outcome:
+        return None
+    name = md_escape(outcome["name"])
+    if outcome.get("error"):
+        st.error(text("data.not_loaded", lang, name=name))
+        if "message" in outcome:
+            st.text(outcome["message"])
+        if "problems" in outcome:
+            problems_table(outcome["problems"], lang)
+        return None
+    result: LoadResult = outcome["result"]
+    if outcome["accepted"]:
+        st.success(text("data.loaded", lang, name=name, n=len(result.places),
+                        left_out=len(result.rejected), datum=result.datum))
+    else:
+        st.error(text("data.rejected", lang, name=name, n=result.n_errors))
+    if len(result.problems):
+        problems_table(result.problems, lang)
+    return result

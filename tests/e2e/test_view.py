@@ -1,0 +1,64 @@
+"""What only a browser shows: every page path is a link, and the map keeps the user's view."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+TUSPARK = (39.99272, 116.325214)
+
+
+@pytest.mark.parametrize(("path", "title"), [
+    ("/", "AI Origin Community"), ("/overview", "AI Origin Community"),
+    ("/map", "places shown"), ("/density", "Density by ring and sector"),
+    ("/data", "Places"), ("/about", "About Origin Map"),
+    ("/overview?lang=zh", "AI原点社区"), ("/density?sectors=nope", "Density by ring and sector"),
+])
+def test_every_page_path_works_as_a_link_in_a_fresh_session(page, app_url, path, title):
+    page.goto(app_url + path)
+    page.get_by_text(title).first.wait_for(timeout=60_000)
+    body = page.locator("body").inner_text()
+    assert "Page not found" not in body and "Traceback" not in body
+    assert not page.errors, page.errors
+
+
+def _map_frame(page):
+    el = page.wait_for_selector("iframe[title='streamlit_folium.st_folium']", state="attached",
+                                timeout=60_000)
+    frame = el.content_frame()
+    frame.wait_for_function("() => window.originMap !== undefined", timeout=60_000)
+    return frame
+
+
+def _settle(page) -> None:
+    """Wait until the app has finished running (the first view is set by its last run)."""
+    page.wait_for_timeout(500)
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+                           timeout=60_000)
+    page.wait_for_timeout(1500)
+
+
+def test_changing_a_filter_keeps_the_users_view(page, app_url):
+    page.goto(app_url + "/map")
+    frame = _map_frame(page)
+    frame.wait_for_function("() => document.querySelectorAll('.om-legend').length === 1"
+                            " && window.__GLOBAL_DATA__.last_zoom !== null")  # first view set
+    _settle(page)
+    frame.evaluate(f"() => {{ window.originMap.setView([{TUSPARK[0]}, {TUSPARK[1]}], 18, "
+                   "{animate: false}); }")
+    frame.evaluate("() => { window.omMarker = 'kept'; }")  # gone if the map reloads
+    legend_before = frame.locator(".om-legend").inner_text()
+    page.get_by_role("button", name="Remove Large models").first.click()
+    page.get_by_text("places shown").first.wait_for()
+    frame.wait_for_function(
+        "before => { const l = document.querySelector('.om-legend');"
+        " return l && l.innerText !== before; }", arg=legend_before, timeout=60_000)
+    view = frame.evaluate("() => { const c = window.originMap.getCenter();"
+                          " return [c.lat, c.lng, window.originMap.getZoom(), window.omMarker]; }")
+    assert view[3] == "kept", view  # the same map, not a reload
+    assert view[2] == 18, view
+    assert view[0] == pytest.approx(TUSPARK[0], abs=1e-5)
+    assert view[1] == pytest.approx(TUSPARK[1], abs=1e-5)
+    assert "Large models" not in frame.locator(".om-legend").inner_text()
+    assert not page.errors, page.errors
