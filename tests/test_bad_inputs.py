@@ -277,7 +277,7 @@ def test_export_neutralises_formulas_and_numbers_stay_numbers(fname: str) -> Non
         cells = back[col]
         risky = cells.str.startswith(FORMULA_PREFIXES) & ~cells.str.fullmatch(plain_number)
         assert not risky.any(), (col, cells[risky].tolist())
-    originals = places.drop(columns="geometry").astype(str).to_numpy()
+    originals = places.drop(columns="geometry").astype(str).fillna("").to_numpy()  # NA years: ""
     for (i, j), cell in np.ndenumerate(originals):
         col = places.columns[j]
         if col in numeric or not cell.startswith(FORMULA_PREFIXES):

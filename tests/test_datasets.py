@@ -389,3 +389,43 @@ def test_shipped_places_without_geometry_are_the_same_table():
     with_shapes, table = shipped_places(), shipped_places(geometry=False)
     assert type(table) is pd.DataFrame
     pd.testing.assert_frame_equal(pd.DataFrame(with_shapes).drop(columns="geometry"), table)
+
+
+def test_building_and_years_are_optional_and_parsed_as_nullable_integers():
+    text = ("id,lat,lon,status,building_id,since,until,years_source\n"
+            "a,39.99,116.33,historic,dongsheng-building,2006,2016年,news 2016\n"
+            "b,39.99,116.33,current,,2023, ,\n")
+    places = load_places(text.encode(), name="t.csv", geometry=False)
+    assert str(places["since"].dtype) == "Int64" and str(places["until"].dtype) == "Int64"
+    assert places["since"].tolist() == [2006, 2023]
+    assert places.loc[0, "until"] == 2016 and pd.isna(places.loc[1, "until"])
+    assert places["building_id"].tolist() == ["dongsheng-building", ""]
+    assert places.loc[0, "years_source"] == "news 2016"
+    bare = load_places(b"lat,lon\n39.99,116.33\n", name="t.csv", geometry=False)
+    assert bare["since"].isna().all() and bare.loc[0, "building_id"] == ""
+    assert list(bare.columns) == list(COLUMNS)
+
+
+@pytest.mark.parametrize("since,until,field,message", [
+    ("2019", "2016", "since", "since is after until"),
+    ("1799", "", "since", "Year outside 1800"),
+    ("", "2999", "until", "Year outside 1800"),
+    ("20x9", "", "since", "Not a year"),
+    ("2019.5", "", "since", "Not a year"),
+])
+def test_bad_years_leave_the_row_out_with_a_fix(since, until, field, message):
+    text = ("id,lat,lon,status,since,until\nok,39.99,116.33,historic,2001,2002\n"
+            f"bad,39.99,116.33,historic,{since},{until}\n")
+    result = read_places(text.encode(), name="t.csv")
+    assert result.places["id"].tolist() == ["ok"]
+    errs = result.problems[result.problems["severity"] == "error"]
+    assert errs["row"].tolist() == [2] and errs["field"].tolist() == [field]
+    assert message in errs["problem"].iloc[0] and errs["fix"].iloc[0]
+
+
+def test_current_place_with_a_past_until_is_a_warning():
+    text = "id,lat,lon,status,until\na,39.99,116.33,current,2010\nb,39.99,116.33,historic,2010\n"
+    result = read_places(text.encode(), name="t.csv")
+    assert len(result.places) == 2
+    warn = result.problems[result.problems["severity"] == "warning"]
+    assert warn["row"].tolist() == [1] and warn["field"].tolist() == ["status"]

@@ -386,3 +386,66 @@ def row_errors(raw: RawTable) -> pd.DataFrame:
            "separators." if raw.fmt == "csv" else "Give the feature a point geometry.")
     return problems_frame(np.asarray(rows), "", values, list(msgs), fix)
 
+
+
+YEAR_MIN = 1800
+"""Earliest year accepted in ``since``/``until``."""
+
+
+def _year_column(frame: pd.DataFrame, col: str, numbers: np.ndarray, year_max: int
+                 ) -> tuple[pd.Series, list[pd.DataFrame]]:
+    """Parse a year column to nullable integers; report values that are not plausible years."""
+    n = len(frame)
+    if col not in frame.columns:
+        blank = pd.arrays.IntegerArray(np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool))
+        return pd.Series(blank, index=frame.index), []
+    raw = frame[col]
+    if not pd.api.types.is_numeric_dtype(raw.dtype):  # text: '2019', '2019年', ' 2019 '
+        raw = text_column(frame, col).str.removesuffix("年")
+    values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    given = (text_column(frame, col) != "").to_numpy(dtype=bool)
+    whole = np.isfinite(values) & (values == np.round(values))
+    probs = []
+    rows = np.flatnonzero(given & ~whole)
+    probs.append(problems_frame(numbers[rows], col, frame[col].to_numpy()[rows], "Not a year.",
+                                "Write a 4-digit year such as 2019, or leave it blank."))
+    out_of_range = whole & ((values < YEAR_MIN) | (values > year_max))
+    rows = np.flatnonzero(out_of_range)
+    probs.append(problems_frame(numbers[rows], col, [f"{v:.0f}" for v in values[rows]],
+                                f"Year outside {YEAR_MIN}–{year_max}.",
+                                "Check the year (4 digits, not in the future), or leave it blank."))
+    ok = whole & ~out_of_range
+    ints = np.where(ok, values, 0).astype(np.int64)
+    return pd.Series(pd.arrays.IntegerArray(ints, ~ok), index=frame.index), probs
+
+
+def check_tenancy(frame: pd.DataFrame, numbers: np.ndarray, status: pd.Series,
+                  memo: dict[str, Any] | None = None) -> tuple[dict[str, pd.Series], pd.DataFrame]:
+    """Return the optional columns ``building_id``, ``since``, ``until``, ``years_source``.
+
+    Years become nullable integers (``Int64``). A value that is not a whole number, a year
+    outside ``YEAR_MIN`` to the current year, or ``since`` after ``until`` is an error; a
+    ``current`` place with an ``until`` year in the past is a warning (it should be historic).
+    """
+    import datetime
+
+    this_year = datetime.date.today().year
+    since, parts = _year_column(frame, "since", numbers, this_year)
+    until, more = _year_column(frame, "until", numbers, this_year)
+    parts += more
+    both = (since.notna() & until.notna()).to_numpy(dtype=bool)
+    s_arr, u_arr = since.to_numpy(dtype=np.int64, na_value=0), until.to_numpy(dtype=np.int64,
+                                                                                na_value=0)
+    rows = np.flatnonzero(both & (s_arr > u_arr))
+    pairs = [f"{a} > {b}" for a, b in zip(s_arr[rows], u_arr[rows], strict=True)]
+    parts.append(problems_frame(numbers[rows], "since", pairs, "since is after until.",
+                                "Swap the two years, or correct the one that is wrong."))
+    ended = until.notna().to_numpy(dtype=bool) & (u_arr < this_year)
+    rows = np.flatnonzero(ended & (status == "current").to_numpy(dtype=bool))
+    parts.append(problems_frame(numbers[rows], "status", ["current"] * len(rows),
+                                "The place has an until year in the past but status current.",
+                                "Set status to historic, or clear until.", "warning"))
+    cols = {"building_id": text_column(frame, "building_id", memo=memo), "since": since,
+            "until": until, "years_source": text_column(frame, "years_source", memo=memo)}
+    found = [p for p in parts if len(p)]
+    return cols, pd.concat(found, ignore_index=True) if found else no_problems()

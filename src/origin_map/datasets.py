@@ -22,6 +22,7 @@ from ._checks import (
     PROBLEM_COLUMNS,
     check_coordinates,
     check_ids,
+    check_tenancy,
     check_vocab,
     far_check,
     file_problem,
@@ -57,6 +58,7 @@ __all__ = [
 COLUMNS = (
     "id", "name_zh", "name_en", "kind", "sector", "status", "address", "lat", "lon",
     "position_quality", "position_note", "source", "source_datum", "source_lat", "source_lon",
+    "building_id", "since", "until", "years_source",
 )
 """Columns of a loaded places table, in order (user columns not listed here follow them)."""
 
@@ -83,6 +85,10 @@ _ALIASES: dict[str, tuple[str, ...]] = {
     "source_datum": ("source_datum", "datum", "坐标系"),
     "source_lat": ("source_lat",),
     "source_lon": ("source_lon",),
+    "building_id": ("building_id", "楼宇编号"),
+    "since": ("since", "since_year", "起始年份"),
+    "until": ("until", "until_year", "截止年份"),
+    "years_source": ("years_source", "年份来源"),
 }
 _LOOKUP = {alias.lower(): canon for canon, aliases in _ALIASES.items() for alias in aliases}
 
@@ -306,6 +312,9 @@ def read_places(
             else (lon, None, None)
         out["source_lat"] = np.where(np.isnan(slat), lat, slat)
         out["source_lon"] = np.where(np.isnan(slon), lon, slon)
+    tenancy, probs = check_tenancy(frame, numbers, out["status"], consts)
+    out.update(tenancy)
+    parts.append(probs)
 
     problems = pd.concat([p for p in parts if len(p)] or [no_problems()], ignore_index=True)
     if raw.row_errors:  # a record that could not be split: its fields' problems are noise
