@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ._admin import LOCAL_AREAS
 from ._result import Match
 from .gazetteer import AGREE_M, Compound, Feature, Gazetteer, centroid, spread_m
 from .normalise import ParsedAddress, normalise_address, parse_address
@@ -45,13 +44,6 @@ def _is_cjk(ch: str) -> bool:
     return "\u3400" <= ch <= "\u9fff"
 
 
-def _mark_all(t: str, word: str, explained: bytearray) -> None:
-    i = t.find(word)
-    while i >= 0:
-        explained[i:i + len(word)] = b"\x01" * len(word)
-        i = t.find(word, i + 1)
-
-
 def _scan(gaz: Gazetteer, p: ParsedAddress) -> _Evidence:
     """Find the known names in ``p.text`` that stand on their own (see module doc)."""
     t = p.text
@@ -61,14 +53,14 @@ def _scan(gaz: Gazetteer, p: ParsedAddress) -> _Evidence:
     explained[: p.body_start] = b"\x01" * p.body_start
     a, b = p.road_span
     explained[a:b] = b"\x01" * (b - a)
-    for word in (*gaz.roads, *LOCAL_AREAS):
-        if word in t:
-            _mark_all(t, word, explained)
-    for m in _TOKEN.finditer(t):
-        explained[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+    for rx in (gaz.explain_re, _TOKEN):
+        for m in rx.finditer(t):
+            explained[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     taken = bytearray(len(t))
     cands: list[tuple[int, str, str]] = []
-    for alias, kind in gaz.scan:
+    todo = [e for ch in set(t) for e in gaz.by_first.get(ch, ())]
+    todo.sort(key=lambda e: (-len(e[0]), e[1] == "feature", e[0]))
+    for alias, kind in todo:
         i = t.find(alias)
         while i >= 0:
             j = i + len(alias)
@@ -145,7 +137,8 @@ def _building(feats: list[Feature], score: float, how: str, p: ParsedAddress,
         unique = list({f.fid: f for f in by_tower}.values()) or unique
     if spread_m(unique) > AGREE_M:
         return None
-    if p.tower and towers and not any(_tower_ok(p.tower, tw) for tw in towers):
+    named = [tw for tw in towers if tw]
+    if p.tower and named and not any(_tower_ok(p.tower, tw) for tw in named):
         score -= 0.1  # the tower asked for is not one the gazetteer names
     lat, lon = centroid(unique)
     main = unique[0]

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ._admin import LOCAL_AREAS
 from ._result import Match
 from .normalise import normalise_address, parse_address
 
@@ -130,6 +131,8 @@ class Gazetteer:
         self.road_keys: dict[str, str] = {}
         self.scan: list[tuple[str, str]] = []  # (alias, "feature"/"compound"), longest first
         self.fuzzy_choices: list[str] = []
+        self.by_first: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        self.explain_re: re.Pattern[str] = re.compile("(?!)")
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -260,6 +263,11 @@ class Gazetteer:
         scan = [(a, "feature") for a in self.aliases] + [(c, "compound") for c in self.compounds]
         self.scan = sorted(set(scan), key=lambda x: (-len(x[0]), x[1] == "feature", x[0]))
         self.fuzzy_choices = [a for a in self.aliases if len(a) >= 4]
+        self.by_first = defaultdict(list)
+        for alias, kind in self.scan:
+            self.by_first[alias[0]].append((alias, kind))
+        words = sorted({*self.roads, *LOCAL_AREAS}, key=len, reverse=True)
+        self.explain_re = re.compile("|".join(map(re.escape, words)) or "(?!)")
 
     def road_of(self, written: str, *, english: bool = False) -> str:
         """Return the gazetteer road meant by a road as written (pinyin key if ``english``)."""

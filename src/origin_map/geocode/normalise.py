@@ -59,7 +59,9 @@ _DISTRICT = re.compile(r"^(?P<name>[\u3400-\u9fff]{1,4}?)(?:新区|区|县)")
 
 
 _BARE_CITIES = (LOCAL_CITY, *sorted(PROVINCES | CITIES, key=len, reverse=True))
-_ELSEWHERE_ANYWHERE = tuple(n for n in _BARE_CITIES[1:] if len(n) >= 2)
+_BARE_CITY = re.compile("|".join(_BARE_CITIES))
+_ELSEWHERE_ANYWHERE = re.compile("|".join(n for n in _BARE_CITIES[1:] if len(n) >= 2))
+_BEIJING_DISTRICT = re.compile("|".join(sorted(BEIJING_DISTRICTS, key=len, reverse=True)))
 
 
 def cn_number(text: str) -> int:
@@ -168,8 +170,9 @@ def _admin_prefix(s: str) -> tuple[str, str, str, int]:
                 elsewhere = elsewhere or name
             pos += m.end()
             continue
-        name = next((n for n in _BARE_CITIES if rest.startswith(n)), "")
-        if name == LOCAL_CITY and not rest[2:].startswith(tuple(BEIJING_DISTRICTS)):
+        m = _BARE_CITY.match(rest)
+        name = m.group(0) if m else ""
+        if name == LOCAL_CITY and not _BEIJING_DISTRICT.match(rest, 2):
             name = ""  # 北京大学, 北京清华同方科技广场: a name, not the city
         if name:
             if name == LOCAL_CITY:
@@ -186,7 +189,8 @@ def _admin_prefix(s: str) -> tuple[str, str, str, int]:
                 elsewhere = name
             pos += m.end()
             continue
-        name = next((n for n in BEIJING_DISTRICTS if rest.startswith(n)), "")
+        m = _BEIJING_DISTRICT.match(rest)
+        name = m.group(0) if m else ""
         if name and (city or pos == 0):
             district = district or name
             if name != LOCAL_DISTRICT and not elsewhere:
@@ -221,7 +225,8 @@ def parse_address(text: str, *, normalised: bool = False) -> ParsedAddress:
     s = _first_alternative(s)
     city, district, elsewhere, start = _admin_prefix(s)
     if not (city or district or elsewhere):  # 清华大学深圳国际研究生院: another city inside
-        elsewhere = next((n for n in _ELSEWHERE_ANYWHERE if n in s), "")
+        m = _ELSEWHERE_ANYWHERE.search(s)
+        elsewhere = m.group(0) if m else ""
     kw: dict[str, object] = {}
     m = _ROAD.search(s, start)
     if m:
