@@ -161,7 +161,8 @@ def test_tencent(server) -> None:
 
 
 # ---------------------------------------------------------------- geopy: Baidu, Nominatim
-def test_baidu_result_is_converted_from_bd09(server) -> None:
+def test_baidu_result_is_converted_from_bd09(server, caplog) -> None:
+    caplog.set_level("DEBUG", logger="geopy")
     p = _fast(make_provider("baidu", key=KEY).__class__, server)
     server.script = [(200, {"status": 0, "result": {"location": {"lng": BD[1], "lat": BD[0]},
                                                     "precise": 1, "confidence": 80,
@@ -171,6 +172,7 @@ def test_baidu_result_is_converted_from_bd09(server) -> None:
     assert (m.level, m.score) == ("building", 0.8) and distance_m((m.lat, m.lon), WGS) < 0.5
     assert urlsplit(server.requests[0][0]).path == "/geocoding/v3/"
     assert _query(server)["ak"] == [KEY]
+    assert "geocoding/v3" in caplog.text and KEY not in caplog.text  # geopy logs the URL
     server.script = [(200, {"status": 0, "result": {}}, 0)]
     assert p.lookup("x").reason_text() == "Baidu found nothing."
     server.script = [(200, {"status": 302, "message": "天配额超限"}, 0)]

@@ -6,6 +6,7 @@ decides about retries and counts the requests.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -13,6 +14,20 @@ from ._result import Match
 from .providers import USER_AGENT, Provider, ProviderError
 
 __all__ = ["BaiduProvider", "NominatimProvider"]
+
+
+class _RedactKey(logging.Filter):
+    """Remove a key from geopy's debug log lines (they contain the request URL)."""
+
+    def __init__(self, key: str) -> None:
+        super().__init__()
+        self.key = key
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        if self.key in text:
+            record.msg, record.args = text.replace(self.key, "***"), None
+        return True
 
 
 def _adapter(*, proxies: Any, ssl_context: Any) -> Any:
@@ -108,6 +123,8 @@ class BaiduProvider(Provider):
         self._geocoder = BaiduV3(api_key=self.key, scheme=scheme, timeout=self.timeout_s,
                                  user_agent=USER_AGENT, adapter_factory=_adapter)
         self._geocoder.api = f"{self.url}{BaiduV3.api_path}"
+        if self.key:
+            logging.getLogger("geopy").addFilter(_RedactKey(self.key))
 
     def _request(self, address: str) -> Match:
         loc = _call(self, self._geocoder.geocode, address, exactly_one=True)

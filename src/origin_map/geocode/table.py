@@ -22,11 +22,11 @@ import numpy as np
 import pandas as pd
 
 from origin_map.errors import DataValidationError, Problem, SettingsError
-from origin_map.geometry import Centre, distances_m
+from origin_map.geometry import Centre
 
-from ._result import LEVELS, Match, level_rank
+from ._result import LEVELS, Match
+from ._run import FAR_KM, Run, output_frame
 from .messages import message
-from .normalise import MAX_MATCH_CHARS, normalise_address
 
 __all__ = ["ADDRESS_ALIASES", "OUTPUT_COLUMNS", "GeocodeResult", "GeocodeSummary",
            "find_column", "geocode_table", "shipped_gazetteer", "to_places_frame",
@@ -39,8 +39,6 @@ NAME_ALIASES = ("name", "name_zh", "名称", "企业名称", "公司名称", "�
                 "中文名称", "name_en", "英文名", "title", "place")
 OUTPUT_COLUMNS = ("lat", "lon", "geocode_level", "geocode_score", "geocode_source",
                   "geocode_match", "geocode_reason")
-FAR_KM = 50.0
-"""Results farther than this from the centre are flagged."""
 Progress = Callable[[int, int], None]
 """``progress(done, total)``, called while geocoding."""
 
@@ -214,7 +212,8 @@ def geocode_table(frame: pd.DataFrame, *, provider: object = "gazetteer", key: s
         online = provider
     elif provider != "gazetteer":
         online = make_provider(str(provider), key=key, url=url)
-    run = _Run(online, cache_path, gazetteer, lang, min_level)
+    run = Run(online, cache_path, gazetteer or shipped_gazetteer() if not online else None,
+              min_level)
     addresses = frame[addr_col].map(_cell_text).tolist()
     names = frame[name_col].map(_cell_text).tolist() if name_col else [""] * len(frame)
     results: list[Match] = []
@@ -225,106 +224,12 @@ def geocode_table(frame: pd.DataFrame, *, provider: object = "gazetteer", key: s
                 progress(i + 1, len(addresses))
     finally:
         run.close()
-    out, far = _output(frame, results, centre, lang, run.cut_rows)
+    out, far = output_frame(_protect_columns(frame), results, centre, lang, run.cut_rows)
     by_level = Counter(m.level if j not in run.below else "none" for j, m in enumerate(results))
     summary = GeocodeSummary(len(frame), {lv: by_level.get(lv, 0) for lv in LEVELS},
                              run.from_cache, online.requests if online else 0, run.failed, far,
                              len(run.cut_rows), online.name if online else "gazetteer")
     return GeocodeResult(out, summary, addr_col, name_col)
-
-
-class _Run:
-    """State of one run: the geocoder, the cache, the rows cut, failures."""
-
-    def __init__(self, online: object, cache_path: str | Path | None, gazetteer: object,
-                 lang: str, min_level: str) -> None:
-        from .cache import GeocodeCache, default_cache_path
-
-        self.online = online
-        self.gaz = gazetteer if gazetteer is not None or online else shipped_gazetteer()
-        self.cache = GeocodeCache(cache_path or default_cache_path()) if online else None
-        self.lang, self.min_rank = lang, level_rank(min_level)
-        self.memo: dict[tuple[str, str], Match] = {}
-        self.cut_rows: set[int] = set()
-        self.below: set[int] = set()
-        self.from_cache = self.failed = 0
-        self.fatal: str | None = None
-        self.row = -1
-
-    def one(self, address: str, name: str) -> Match:
-        self.row += 1
-        if len(address) > MAX_MATCH_CHARS:
-            self.cut_rows.add(self.row)
-            address = address[:MAX_MATCH_CHARS]
-        key = (normalise_address(address), normalise_address(name))
-        found = self.memo.get(key)
-        if found is None:
-            found = self._lookup(key[0], address, name)
-            self.memo[key] = found
-        if found.placed and level_rank(found.level) > self.min_rank:
-            self.below.add(self.row)
-            return Match(source=found.source, matched=found.matched, reasons=(
-                ("below_min_level", {"level": found.level, "min_level": LEVELS[self.min_rank]}),))
-        return found
-
-    def _lookup(self, norm: str, address: str, name: str) -> Match:
-        from .providers import Provider, ProviderError
-
-        if not isinstance(self.online, Provider):
-            return self.gaz.match(address, name or None)  # type: ignore[attr-defined]
-        if not norm:
-            return Match.none("empty", source=self.online.name)
-        assert self.cache is not None
-        cached = self.cache.get(self.online.cache_id, norm)
-        if cached is not None:
-            self.from_cache += 1
-            return cached
-        if self.fatal is None:
-            try:
-                found = self.online.lookup(address)
-            except ProviderError as exc:
-                self.failed += 1
-                if exc.fatal:
-                    self.fatal = str(exc)  # no later row can succeed: ask no more
-                return Match.none("provider_error", source=self.online.name,
-                                  provider=self.online.label, error=str(exc))
-            self.cache.put(self.online.cache_id, norm, found)
-            return found
-        self.failed += 1
-        return Match.none("provider_error", source=self.online.name,
-                          provider=self.online.label, error=self.fatal)
-
-    def close(self) -> None:
-        if self.cache is not None:
-            self.cache.close()
-
-
-def _output(frame: pd.DataFrame, results: list[Match], centre: Centre, lang: str,
-            cut_rows: set[int]) -> tuple[pd.DataFrame, int]:
-    out = _protect_columns(frame).reset_index(drop=True).copy()
-    lat = np.array([m.lat for m in results], dtype=float)
-    lon = np.array([m.lon for m in results], dtype=float)
-    ok = ~np.isnan(lat)
-    far = np.zeros(len(lat), dtype=bool)
-    dist = np.full(len(lat), np.nan)
-    if ok.any():
-        dist[ok] = distances_m(lat[ok], lon[ok], centre.lat, centre.lon)
-        far = ok & (dist > FAR_KM * 1000)
-    reasons = []
-    for i, m in enumerate(results):
-        parts = [m.reason_text(lang)]
-        if i in cut_rows:
-            parts.append(message("cut", lang, n=MAX_MATCH_CHARS))
-        if far[i]:
-            parts.append(message("far", lang, km=dist[i] / 1000))
-        reasons.append(" ".join(p for p in parts if p))
-    out["lat"], out["lon"] = lat, lon
-    out["geocode_level"] = [m.level for m in results]
-    out["geocode_score"] = [m.score for m in results]
-    out["geocode_source"] = [m.source for m in results]
-    out["geocode_match"] = [m.matched for m in results]
-    out["geocode_reason"] = reasons
-    return out, int(far.sum())
 
 
 def unplaced_rows(geocoded: pd.DataFrame) -> pd.DataFrame:
