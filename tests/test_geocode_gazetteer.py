@@ -6,10 +6,19 @@ import math
 
 import pandas as pd
 import pytest
-from conftest import DONGSHENG, point_at
+from pyproj import Geod
 
 from origin_map.geocode import Gazetteer
 from origin_map.geocode.gazetteer import distance_m
+from origin_map.geometry import Centre
+
+DONGSHENG = Centre("dongsheng-building", "东升大厦", "Dongsheng Building", 39.992446, 116.327708)
+
+
+def point_at(centre: Centre, distance_m: float, azimuth_deg: float) -> tuple[float, float]:
+    lon, lat, _ = Geod(ellps="WGS84").fwd(centre.lon, centre.lat, azimuth_deg, distance_m)
+    return lat, lon
+
 
 COLS = ["id", "name_zh", "name_en", "aliases", "address", "road", "number", "compound",
         "building_no", "lat", "lon"]
@@ -42,6 +51,14 @@ PLACES = pd.DataFrame([
      *point_at(DONGSHENG, 900, 80)],
 ], columns=["id", "name_zh", "name_en", "kind", "address", "position_quality", "lat", "lon"]
 ).astype(str)
+
+
+DONGSHENG = Centre("dongsheng-building", "东升大厦", "Dongsheng Building", 39.992446, 116.327708)
+
+
+def point_at(centre: Centre, distance_m: float, azimuth_deg: float) -> tuple[float, float]:
+    lon, lat, _ = Geod(ellps="WGS84").fwd(centre.lon, centre.lat, azimuth_deg, distance_m)
+    return lat, lon
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import pandas as pd
 import pytest
-from conftest import DONGSHENG
 
 from origin_map.cli import main
 from origin_map.datums import wgs84_to_bd09, wgs84_to_gcj02
@@ -27,6 +26,10 @@ from origin_map.geocode.providers import (
     TencentProvider,
     make_provider,
 )
+from origin_map.geometry import Centre
+
+DONGSHENG = Centre("dongsheng-building", "东升大厦", "Dongsheng Building", 39.992446, 116.327708)
+
 
 KEY = "SECRET-KEY-123"
 WGS = (DONGSHENG.lat, DONGSHENG.lon)
