@@ -80,6 +80,8 @@ def _scan(gaz: Gazetteer, p: ParsedAddress) -> _Evidence:
         if kind == "compound":
             ev.compounds.append(gaz.compounds[alias])
             drop[i:i + len(alias)] = b"\x01" * len(alias)
+            if gaz.compounds[alias].point is None and alias in gaz.aliases:
+                _add_hits(gaz, ev, alias)  # also a building's name: 中关村智造大街
         else:
             _add_hits(gaz, ev, alias)
     ev.rest = "".join(ch for ch, d in zip(t, drop, strict=True) if not d)
@@ -107,7 +109,7 @@ def _scan_english(gaz: Gazetteer, p: ParsedAddress) -> _Evidence:
     if not ev.hits and not ev.compounds:  # "Tsinghua Tongfang Technology Plaza"
         words = set(padded.split())
         for key, entries in gaz.english.items():
-            own = set(key.split()) - _GENERIC_WORDS
+            own = {w for w in key.split() if w.isalpha() and len(w) > 2} - _GENERIC_WORDS
             if len(own & words) >= 2 and 2 * len(own & words) >= len(own):
                 _add_hits(gaz, ev, key, entries)
     return ev

@@ -221,6 +221,8 @@ class Gazetteer:
             self.by_building_no[(feat.compound, feat.building_no)].append(feat)
         for name in names:
             m = _BNO_END.match(name)
+            if m and re.fullmatch(r"\d+号院?", m.group("compound")):
+                continue  # 1号院5号楼: the road and number columns say it
             if m and m.group("compound"):
                 self.compounds.setdefault(m.group("compound"), Compound(m.group("compound")))
                 self.by_building_no[(m.group("compound"), m.group("bno"))].append(feat)
