@@ -1,4 +1,4 @@
-"""The ``origin-map`` command line: density statistics and file validation.
+"""The ``origin-map`` command line: density statistics, file validation and geocoding.
 
 Exit codes: 0 success; 1 invalid data or settings (the message says what and how to fix it);
 2 wrong usage (unknown option, missing argument).
@@ -32,6 +32,7 @@ examples:
   origin-map stats --data places/ --engine dask      # partitioned GeoParquet on a dask cluster
   origin-map stats --data s3://b/places/ --engine dask --scheduler tcp://host:8786
   origin-map validate firms.csv --datum bd09
+  origin-map geocode firms.csv -o firms_geocoded.csv  # add lat/lon from addresses (offline)
 
 The density table has one row per ring x sector plus one 'all' row per ring:
   centre_id, ring_inner_m, ring_outer_m, sector, count, share (of the ring's places, 0-1),
@@ -148,6 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
                                      "field and fix (exit 1), or a one-line summary (exit 0).")
     val.add_argument("file", type=Path, metavar="FILE")
     _add_data_options(val)
+
+    from .cli_geocode import add_geocode_parser
+
+    add_geocode_parser(sub)
     return parser
 
 
@@ -257,13 +262,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     parser = build_parser()
     args = parser.parse_args(argv)
-    args.datum_assumed = args.datum is None
-    args.datum = args.datum or "wgs84"
+    args.datum_assumed = getattr(args, "datum", None) is None
+    args.datum = getattr(args, "datum", None) or "wgs84"
     if args.command == "stats" and args.scheduler and args.engine != "dask":
         parser.error("--scheduler needs --engine dask")
     try:
         if args.command == "validate":
             return _cmd_validate(args)
+        if args.command == "geocode":
+            from .cli_geocode import run_geocode
+
+            return run_geocode(args)
         return _cmd_stats(args)
     except OriginMapError as exc:
         print(f"origin-map: error: {exc}", file=sys.stderr)

@@ -1,0 +1,259 @@
+"""The rules that turn a parsed address into a gazetteer position (:func:`decide`).
+
+In order: an address in another city or district, or on a road the gazetteer does not know, is
+not placed. A known building name (exact, with nothing unexplained before it) consistent with
+the street number places it at building level; so does a compound's building number
+(``1号院8号楼``). A misspelt name is accepted only when the road and number or the compound
+corroborate it. Otherwise a compound with a known point gives compound level, and a street
+number whose known buildings agree within :data:`~.gazetteer.AGREE_M` gives street_number
+level. Anything else is ``none`` with the reason.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ._result import Match
+from .gazetteer import AGREE_M, Compound, Feature, Gazetteer, centroid, spread_m
+from .normalise import ParsedAddress, normalise_address, parse_address
+
+__all__ = ["AREA_LABEL", "decide"]
+
+AREA_LABEL = "北京市海淀区"
+_GENERIC_WORDS = frozenset(
+    "building bldg tower block plaza park center centre mansion street road station the of and "
+    "international science technology hi tech university institute beijing haidian china "
+    "commercial business office square east west south north middle new".split())
+_TOKEN = re.compile(r"\d+(?:-\d+)?(?:号楼|号院|号|栋|幢|层|楼|室|f|座|单元|区)"
+                    r"|[a-h]{1,2}(?:座|栋)|院")
+FUZZY_MIN = 75.0
+"""Smallest rapidfuzz ``partial_ratio`` of a misspelt name that a road+number or compound
+corroborates; without corroboration a name needs 90 and five characters."""
+
+
+@dataclass
+class _Evidence:
+    road: str = ""
+    hits: list[tuple[str, Feature, str]] = field(default_factory=list)  # alias, feature, tower
+    compounds: list[Compound] = field(default_factory=list)
+    rest: str = ""
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u3400" <= ch <= "\u9fff"
+
+
+def _scan(gaz: Gazetteer, p: ParsedAddress) -> _Evidence:
+    """Find the known names in ``p.text`` that stand on their own (see module doc)."""
+    t = p.text
+    if p.english:
+        return _scan_english(gaz, p)
+    explained = bytearray(len(t))
+    explained[: p.body_start] = b"\x01" * p.body_start
+    a, b = p.road_span
+    explained[a:b] = b"\x01" * (b - a)
+    for rx in (gaz.explain_re, _TOKEN):
+        for m in rx.finditer(t):
+            explained[m.start():m.end()] = b"\x01" * (m.end() - m.start())
+    taken = bytearray(len(t))
+    cands: list[tuple[int, str, str]] = []
+    todo = [e for ch in set(t) for e in gaz.by_first.get(ch, ())]
+    todo.sort(key=lambda e: (-len(e[0]), e[1] == "feature", e[0]))
+    for alias, kind in todo:
+        i = t.find(alias)
+        while i >= 0:
+            j = i + len(alias)
+            if not any(taken[i:j]):
+                taken[i:j] = b"\x01" * (j - i)
+                cands.append((i, alias, kind))
+            i = t.find(alias, i + 1)
+    ev = _Evidence(road=gaz.road_of(p.road))
+    for i, alias, _ in cands:
+        explained[i:i + len(alias)] = b"\x01" * len(alias)
+    drop = bytearray(len(t))
+    drop[: p.body_start] = b"\x01" * p.body_start
+    drop[a:b] = b"\x01" * (b - a)
+    for i, alias, kind in cands:
+        if i and _is_cjk(t[i - 1]) and not explained[i - 1]:
+            continue  # part of a longer, unknown name (新东升大厦 is not 东升大厦)
+        if kind == "compound":
+            ev.compounds.append(gaz.compounds[alias])
+            drop[i:i + len(alias)] = b"\x01" * len(alias)
+            if gaz.compounds[alias].point is None and alias in gaz.aliases:
+                _add_hits(gaz, ev, alias)  # also a building's name: 中关村智造大街
+        else:
+            _add_hits(gaz, ev, alias)
+    ev.rest = "".join(ch for ch, d in zip(t, drop, strict=True) if not d)
+    return ev
+
+
+def _add_hits(gaz: Gazetteer, ev: _Evidence, alias: str,
+              entries: list[tuple[Feature, str]] | None = None) -> None:
+    for feat, tower in entries if entries is not None else gaz.aliases[alias]:
+        if feat.kind == "building":
+            ev.hits.append((alias, feat, tower))
+        elif feat.compound in gaz.compounds:
+            ev.compounds.append(gaz.compounds[feat.compound])
+        else:
+            ev.compounds.append(Compound(feat.name, feat))
+
+
+def _scan_english(gaz: Gazetteer, p: ParsedAddress) -> _Evidence:
+    padded = f" {' '.join(re.findall(r'[a-z0-9]+', p.text))} "
+    ev = _Evidence(road=gaz.road_of(p.road, english=True), rest=p.text)
+    for key in sorted(gaz.english, key=len, reverse=True):
+        if f" {key} " in padded:
+            _add_hits(gaz, ev, key, gaz.english[key])
+            padded = padded.replace(f" {key} ", " | ")
+    if not ev.hits and not ev.compounds:  # "Tsinghua Tongfang Technology Plaza"
+        words = set(padded.split())
+        for key, entries in gaz.english.items():
+            own = {w for w in key.split() if w.isalpha() and len(w) > 2} - _GENERIC_WORDS
+            if len(own & words) >= 2 and 2 * len(own & words) >= len(own):
+                _add_hits(gaz, ev, key, entries)
+    return ev
+
+
+def _conflict(f: Feature, p: ParsedAddress, road: str) -> str:
+    """Return how the address contradicts building ``f`` ("" if it does not)."""
+    if road and p.number and f.road and (f.road != road or (
+            f.numbers and p.number not in f.numbers)):
+        return f"{road}{p.number}号"
+    if p.building_no and f.building_no and p.building_no != f.building_no:
+        return f"{p.building_no}号楼"
+    return ""
+
+
+def _tower_ok(asked: str, known: str) -> bool:
+    return not asked or not known or asked in known or known in asked
+
+
+def _building(feats: list[Feature], score: float, how: str, p: ParsedAddress,
+              towers: list[str]) -> Match | None:
+    """Return a building-level match on ``feats`` (which agree) or None if they disagree."""
+    unique = list({f.fid: f for f in feats}.values())
+    if len(unique) > 1 and p.tower:
+        by_tower = [f for f, tw in zip(feats, towers, strict=True)
+                    if tw and _tower_ok(p.tower, tw)]
+        unique = list({f.fid: f for f in by_tower}.values()) or unique
+    if spread_m(unique) > AGREE_M:
+        return None
+    named = [tw for tw in towers if tw]
+    if p.tower and named and not any(_tower_ok(p.tower, tw) for tw in named):
+        score -= 0.1  # the tower asked for is not one the gazetteer names
+    lat, lon = centroid(unique)
+    main = unique[0]
+    return Match(lat, lon, "building", round(score, 2), f"gazetteer:{main.source}",
+                 f"{' | '.join(f'{f.name} [{f.fid}]' for f in unique)} ← {how}")
+
+
+def _fuzzy(gaz: Gazetteer, p: ParsedAddress, ev: _Evidence) -> Match | None:
+    from rapidfuzz import fuzz, process
+
+    if p.english or len(ev.rest) < 3:
+        return None
+    named = {c.name for c in ev.compounds} | {c.name for c in gaz.compounds_at(ev.road, p.number)}
+    for alias, ratio, _ in process.extract(ev.rest, gaz.fuzzy_choices, scorer=fuzz.partial_ratio,
+                                           score_cutoff=FUZZY_MIN, limit=5):
+        if len(alias) > len(ev.rest):
+            continue  # the text must hold the (misspelt) name, not a piece of it
+        for feat, tower in gaz.aliases[alias]:
+            if feat.kind != "building" or _conflict(feat, p, ev.road):
+                continue
+            at_number = bool(ev.road and p.number and feat.road == ev.road)
+            if at_number or feat.compound in named or (ratio >= 90 and len(alias) >= 5):
+                score = 0.55 + 0.35 * (ratio - FUZZY_MIN) / (100 - FUZZY_MIN)
+                return _building([feat], score, f"~{alias} ({ratio:.0f}%)", p, [tower])
+    return None
+
+
+def _structured(gaz: Gazetteer, p: ParsedAddress, ev: _Evidence) -> Match | None:
+    """Compound building number, compound point, or street number."""
+    road, num = ev.road, p.number
+    at_number = gaz.by_number.get((road, num), []) if road and num else []
+    comps = list({c.name: c for c in ev.compounds + gaz.compounds_at(road, num)}.values())
+    if p.building_no or p.tower:
+        feats = [f for c in comps for key in (p.building_no, p.tower) if key
+                 for f in gaz.by_building_no.get((c.name, key), [])]
+        feats += [f for f in at_number if p.building_no and f.building_no == p.building_no]
+        if feats:
+            what = f"{p.building_no}号楼" if p.building_no else f"{p.tower}座"
+            found = _building(feats, 0.92, f"{comps[0].name if comps else road + num + '号'}"
+                              f"{what}", p, [""] * len(feats))
+            if found:
+                return found
+    with_point = [c for c in comps if c.point is not None]
+    if with_point:
+        c = with_point[0]
+        pt = c.point
+        assert pt is not None
+        campus = pt.kind == "campus"
+        reasons: tuple[tuple[str, dict[str, object]], ...] = (
+            (("campus_point", {"name": c.name}),) if campus else ())
+        return Match(pt.lat, pt.lon, "compound", 0.35 if campus else 0.6,
+                     f"gazetteer:{pt.source}", f"{c.name} [{pt.fid}]", reasons)
+    if at_number:
+        spread = spread_m(at_number)
+        if spread > AGREE_M:
+            return Match.none("ambiguous_number", road=road, number=num, spread=spread)
+        lat, lon = centroid(at_number)
+        names = ", ".join(dict.fromkeys(f.name for f in at_number))
+        return Match(lat, lon, "street_number", 0.7, f"gazetteer:{at_number[0].source}",
+                     f"{road}{num}号 ({names})")
+    if comps:
+        return Match.none("compound_no_position", compound=comps[0].name,
+                          building=p.building_no or "?")
+    return None
+
+
+def decide(gaz: Gazetteer, address: object, name: object = None) -> Match:
+    """Return the gazetteer's best position for ``address`` (see the module doc)."""
+    text = normalise_address(address)
+    if not text:
+        return Match.none("empty")
+    p = parse_address(text, normalised=True)
+    if p.elsewhere:
+        return Match.none("elsewhere", place=p.elsewhere, area=AREA_LABEL)
+    ev = _scan(gaz, p)
+    if p.road and p.number and not ev.road:
+        return Match.none("unknown_road", road=p.road[-12:])
+    good = [(a, f, tw) for a, f, tw in ev.hits if not _conflict(f, p, ev.road)]
+    if good:
+        agree = ev.road and p.number and any(f.road == ev.road for _, f, _ in good)
+        how = " + ".join(dict.fromkeys(a for a, _, _ in good))
+        found = _building([f for _, f, _ in good], 0.98 if agree else 0.9, how, p,
+                          [tw for _, _, tw in good])
+        if found:
+            return found
+        return Match.none("ambiguous_name", name=how, spread=spread_m(f for _, f, _ in good))
+    found = None
+    if not ev.hits:
+        found = _structured(gaz, p, ev)
+        if found is None or found.level != "building":
+            found = _fuzzy(gaz, p, ev) or found
+    if (found is None or found.level != "building") and name:
+        by_name = _by_name(gaz, name, p, ev)
+        found = by_name or found
+    if found is None and ev.hits:
+        _, f, _ = ev.hits[0]
+        return Match.none("name_conflict", name=f.name, given=_conflict(f, p, ev.road),
+                          known=f"{f.road}{f.numbers[0] if f.numbers else ''}号"
+                          if f.road else f.compound)
+    if found is not None:
+        return found
+    if ev.road and p.number:
+        return Match.none("unknown_number", road=ev.road, number=p.number)
+    return Match.none("nothing")
+
+
+def _by_name(gaz: Gazetteer, name: object, p: ParsedAddress, ev: _Evidence) -> Match | None:
+    """Place by the row's name when it is a known building consistent with the address."""
+    pn = parse_address(str(name))
+    if pn.elsewhere:
+        return None
+    hits = [(a, f, tw) for a, f, tw in _scan(gaz, pn).hits if not _conflict(f, p, ev.road)]
+    if not hits:
+        return None
+    return _building([f for _, f, _ in hits], 0.8, f"name {hits[0][0]}", p,
+                     [tw for _, _, tw in hits])

@@ -1,0 +1,92 @@
+"""Parse addresses written in English or pinyin ("No. 1 Zhongguancun East Road, Haidian").
+
+Roads become a pinyin key that the gazetteer also computes for its Chinese road names
+(中关村东路 → ``zhongguancundonglu``): "Zhongguancun East Road", "Zhongguancun Donglu" and
+"zhongguancun dong lu" give the same key. Names are matched by the gazetteer against English
+names and aliases, so they stay in ``text``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ._admin import ENGLISH_ELSEWHERE
+from .normalise import ParsedAddress
+
+__all__ = ["parse_english", "pinyin_key"]
+
+_WORD_MAP = {
+    "east": "dong", "west": "xi", "south": "nan", "north": "bei", "middle": "zhong",
+    "central": "zhong", "road": "lu", "rd": "lu", "street": "jie", "st": "jie",
+    "avenue": "dajie", "ave": "dajie", "lane": "hutong", "ring": "huan",
+}
+_ORDINAL = {"1": "yi", "2": "er", "3": "san", "4": "si", "5": "wu", "6": "liu"}
+_ROAD_END = re.compile(r"\b(road|rd|street|st|avenue|ave|lane|lu|jie|dajie|dadao|hutong|"
+                       r"donglu|xilu|nanlu|beilu|zhonglu|dongjie|xijie|nanjie|beijie|"
+                       r"nandajie|beidajie|dongdajie|xidajie)\b\.?")
+_NUMBER_BEFORE = re.compile(r"(?:\bno\.?\s*|#\s*)?(\d{1,4})(?:-\d{1,4})?\s*,?\s*$")
+_NUMBER_AFTER = re.compile(r"^\s*,?\s*(?:no\.?\s*|#\s*)?(\d{1,4})\b(?!\s*(?:th|st|nd|rd|/?f)\b)")
+_BUILDING_NO = re.compile(r"\b(?:building|bldg|block)\.?\s*(?:no\.?\s*)?(\d{1,3})\b")
+_TOWER = re.compile(r"\b(?:tower|block|building|bldg|zuo)\.?\s+([a-h])\b"
+                    r"|\b([a-h])\s+(?:tower|zuo)\b")
+_FLOOR = re.compile(r"\b\d+\s*/\s*f\b|\b\d+(?:st|nd|rd|th)?\s*(?:floor|fl)\b|\bfloor\s*\d+|"
+                    r"\b(?:room|rm|suite|unit)\.?\s*[a-z]?\d+\b")
+_DISTRICT = re.compile(r"\b([a-z]+)\s+(?:district|qu)\b")
+
+
+def pinyin_key(words: str) -> str:
+    """Return the road key of English/pinyin words: letters only, directions in pinyin."""
+    out = []
+    tokens = re.findall(r"[a-z]+|\d+", words.lower())
+    for i, tok in enumerate(tokens):
+        if tok.isdigit():
+            if i + 1 < len(tokens) and tokens[i + 1] in ("th", "st", "nd", "rd"):
+                out.append(_ORDINAL.get(tok, tok))
+            continue
+        if tok in ("th", "nd") and i and tokens[i - 1].isdigit():
+            continue
+        out.append(_WORD_MAP.get(tok, tok))
+    return "".join(out)
+
+
+def _elsewhere(s: str) -> str:
+    words = set(re.findall(r"[a-z]+", s))
+    hit = next((w for w in sorted(words) if w in ENGLISH_ELSEWHERE), "")
+    if "hong" in words and "kong" in words:
+        hit = "hong kong"
+    m = _DISTRICT.search(s)
+    if not hit and m and m.group(1) not in ("haidian", "new", "the", "business"):
+        hit = m.group(1)
+    return hit
+
+
+def parse_english(s: str) -> ParsedAddress:
+    """Parse a normalised address in Latin letters (see :func:`parse_address`)."""
+    text = re.sub(r"[^a-z0-9./#,\- ]+", " ", s)
+    text = _FLOOR.sub(" ", text)
+    text = re.sub(r"\s*,[\s,]*", ", ", re.sub(r"\s+", " ", text)).strip(" ,")
+    kw: dict[str, object] = {}
+    found: list[tuple[int, dict[str, object]]] = []
+    for m in _ROAD_END.finditer(text):
+        head = text[: m.end()]
+        parts = re.split(r",|\bno\.?\s*\d+|\b\d+\b(?!\s*(?:th|st|nd|rd)\b)", head)
+        name = parts[-1].strip() if parts else ""
+        if not re.search(r"[a-z]{3}", name.replace(m.group(1), "")):
+            continue
+        before = _NUMBER_BEFORE.search(text[: m.end() - len(name)])
+        after = _NUMBER_AFTER.match(text[m.end():])
+        rank = 0 if before else 1 if after else 2  # "No. 45 Chengfu Road" before "Road 45"
+        hit = before or after
+        number = hit.group(1) if hit else ""
+        found.append((rank, {"road": pinyin_key(name), "number": number,
+                             "road_span": (m.start(), m.end())}))
+    if found:
+        kw.update(min(found, key=lambda x: x[0])[1])
+    b = _BUILDING_NO.search(text)
+    if b:
+        kw["building_no"] = b.group(1)
+    t = _TOWER.search(text)
+    if t:
+        kw["tower"] = t.group(1) or t.group(2)
+    return ParsedAddress(text, 0, "", "", _elsewhere(text), english=True,
+                         **kw)  # type: ignore[arg-type]

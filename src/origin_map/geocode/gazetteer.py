@@ -1,0 +1,300 @@
+"""The offline gazetteer: buildings, compounds and places of the area, with their positions.
+
+Built from ``geodata/buildings.csv`` (schema in ``geodata/README.md``), ``centres.csv`` and the
+places of ``places.csv`` whose position is ``surveyed`` or ``poi`` (an estimated position is
+no evidence for an address). :meth:`Gazetteer.match` (in :mod:`._decide`) turns an address into
+a position with a level (building, compound, street_number) or says why it cannot.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ._admin import LOCAL_AREAS
+from ._result import Match
+from .normalise import normalise_address, parse_address
+
+__all__ = ["AGREE_M", "Compound", "Feature", "Gazetteer"]
+
+AGREE_M = 150.0
+"""Known points closer than this to each other count as one place (a street number, a compound
+or a building name shared by several rows)."""
+
+_NAME_END = re.compile(r"(大厦|大楼|中心|广场|园|楼|馆|站|院|所|大学|学院|座|厦|商城|公寓|宾馆"
+                       r"|酒店)$")
+_TOWER_END = re.compile(r"(?<![a-z])([a-h]{1,2}|[东西南北中])(?:座|栋)$")
+_BNO_END = re.compile(r"^(?P<compound>.*?)(?P<bno>\d{1,3})(?:号楼|栋|幢)$")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_NOT_NAMES = {"poi", "section", "line", "historic", "early", "office", "formerly", "now", "bldg",
+              "tower", "building", "block", "east", "west", "south", "north"}
+
+
+@dataclass(frozen=True)
+class Feature:
+    """A known point: a building, a compound point or a campus representative point."""
+
+    fid: str
+    name: str
+    kind: str  # "building", "compound" or "campus"
+    lat: float
+    lon: float
+    source: str
+    road: str = ""
+    numbers: tuple[str, ...] = ()
+    compound: str = ""
+    building_no: str = ""
+
+
+@dataclass
+class Compound:
+    """A named compound (院, park, campus) and what is known of it."""
+
+    name: str
+    point: Feature | None = None
+    buildings: list[Feature] = field(default_factory=list)
+
+
+def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
+    """Return the distance in metres between two (lat, lon) points (equirectangular, < 1 km)."""
+    k = math.pi / 180.0
+    x = (b[1] - a[1]) * k * math.cos((a[0] + b[0]) * k / 2)
+    return 6_371_008.8 * math.hypot(x, (b[0] - a[0]) * k)
+
+
+def spread_m(features: Iterable[Feature]) -> float:
+    """Return the largest distance between two of ``features`` (0 for one)."""
+    pts = [(f.lat, f.lon) for f in features]
+    return max((distance_m(a, b) for i, a in enumerate(pts) for b in pts[i + 1:]), default=0.0)
+
+
+def centroid(features: list[Feature]) -> tuple[float, float]:
+    """Return the mean (lat, lon) of ``features``."""
+    return (sum(f.lat for f in features) / len(features),
+            sum(f.lon for f in features) / len(features))
+
+
+def split_names(*texts: object) -> list[str]:
+    """Return the names in name cells: ``东升大厦（原点大厦）`` gives both; ``|`` separates."""
+    out: list[str] = []
+    for text in texts:
+        if not isinstance(text, str) or not text.strip():
+            continue
+        for part in text.split("|"):
+            s = normalise_address(part)
+            inner = re.findall(r"\(([^()]*)\)", s)
+            main = re.sub(r"\([^()]*\)", "", s).strip()
+            out.append(main)
+            for piece in (p.strip() for i in inner for p in re.split(r"[,;]", i)):
+                words = set(re.findall(r"[a-z]+", piece))
+                if _NAME_END.search(piece) or (not _CJK.search(piece) and len(words) >= 2
+                                               and not words & _NOT_NAMES):
+                    out.append(piece)
+    return [n for n in out if n]
+
+
+def _numbers(value: object) -> tuple[str, ...]:
+    s = normalise_address(value).removesuffix("号")
+    m = re.fullmatch(r"(\d+)-(\d+)", s)
+    if m and 0 <= int(m.group(2)) - int(m.group(1)) <= 20:
+        return (s, *(str(n) for n in range(int(m.group(1)), int(m.group(2)) + 1)))
+    return (s,) if s else ()
+
+
+def _cell(row: pd.Series, col: str) -> str:
+    v = row.get(col, "")
+    return "" if pd.isna(v) else str(v).strip()
+
+
+class Gazetteer:
+    """Known buildings, compounds and places, indexed for :meth:`match`.
+
+    Build it with :meth:`from_geodata` (the shipped files) or :meth:`from_frames` (tables of the
+    same columns, e.g. tiny ones in tests).
+    """
+
+    def __init__(self) -> None:
+        self.features: list[Feature] = []
+        self.aliases: dict[str, list[tuple[Feature, str]]] = defaultdict(list)
+        self.english: dict[str, list[tuple[Feature, str]]] = defaultdict(list)
+        self.compounds: dict[str, Compound] = {}
+        self.by_number: dict[tuple[str, str], list[Feature]] = defaultdict(list)
+        self.campus_by_number: dict[tuple[str, str], list[Feature]] = defaultdict(list)
+        self.by_building_no: dict[tuple[str, str], list[Feature]] = defaultdict(list)
+        self.roads: set[str] = set()
+        self.road_keys: dict[str, str] = {}
+        self.scan: list[tuple[str, str]] = []  # (alias, "feature"/"compound"), longest first
+        self.fuzzy_choices: list[str] = []
+        self.by_first: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        self.explain_re: re.Pattern[str] = re.compile("(?!)")
+
+    # ------------------------------------------------------------------ building
+    @classmethod
+    def from_geodata(cls, folder: str | Path | None = None) -> Gazetteer:
+        """Build the gazetteer from ``buildings.csv``, ``centres.csv`` and ``places.csv``.
+
+        ``folder`` defaults to :func:`origin_map.datasets.geodata_dir`; a missing file is
+        skipped (the gazetteer is then smaller, never wrong).
+        """
+        from origin_map.datasets import geodata_dir
+
+        base = Path(folder) if folder is not None else geodata_dir()
+        frames = {}
+        for name in ("buildings", "centres", "places"):
+            path = base / f"{name}.csv"
+            frames[name] = (pd.read_csv(path, dtype=str, keep_default_na=False,
+                                        encoding="utf-8-sig") if path.is_file() else None)
+        return cls.from_frames(**frames)
+
+    @classmethod
+    def from_frames(cls, buildings: pd.DataFrame | None = None,
+                    centres: pd.DataFrame | None = None,
+                    places: pd.DataFrame | None = None) -> Gazetteer:
+        """Build the gazetteer from tables with the columns of the shipped CSV files."""
+        gaz = cls()
+        seen: set[str] = set()
+        for _, row in (buildings if buildings is not None else pd.DataFrame()).iterrows():
+            gaz._add_building(row, seen)
+        for _, row in (places if places is not None else pd.DataFrame()).iterrows():
+            if _cell(row, "position_quality") in ("surveyed", "poi"):
+                kind = "campus" if _cell(row, "kind") in ("university", "park") else "building"
+                gaz._add_named(row, seen, "places.csv", kind)
+        for _, row in (centres if centres is not None else pd.DataFrame()).iterrows():
+            gaz._add_named(row, seen, "centres.csv", "building")
+        gaz._finish()
+        return gaz
+
+    def _point(self, row: pd.Series) -> tuple[float, float] | None:
+        try:
+            lat, lon = float(_cell(row, "lat")), float(_cell(row, "lon"))
+        except ValueError:
+            return None
+        return (lat, lon) if math.isfinite(lat) and math.isfinite(lon) else None
+
+    def _add_building(self, row: pd.Series, seen: set[str]) -> None:
+        point = self._point(row)
+        fid = _cell(row, "id")
+        if point is None or not fid or fid in seen:
+            return
+        seen.add(fid)
+        feat = Feature(fid, _cell(row, "name_zh") or _cell(row, "name_en"), "building", *point,
+                       "buildings.csv", normalise_address(_cell(row, "road")),
+                       _numbers(_cell(row, "number")), normalise_address(_cell(row, "compound")),
+                       normalise_address(_cell(row, "building_no")).removesuffix("号楼"))
+        self._register(feat, split_names(_cell(row, "name_zh"), _cell(row, "name_en"),
+                                         _cell(row, "aliases")))
+
+    def _add_named(self, row: pd.Series, seen: set[str], source: str, kind: str) -> None:
+        point = self._point(row)
+        fid = _cell(row, "id")
+        if point is None or not fid or fid in seen:
+            return
+        seen.add(fid)
+        names = split_names(_cell(row, "name_zh"), _cell(row, "name_en"))
+        compound = next((n for n in names if n in self.compounds), "")
+        p = parse_address(_cell(row, "address")) if _cell(row, "address") else None
+        road, number = (p.road, p.number) if p and not p.english and not p.elsewhere else ("", "")
+        if compound:
+            kind = "compound"
+        feat = Feature(fid, _cell(row, "name_zh") or _cell(row, "name_en"), kind, *point, source,
+                       self._known_road(road) or road, _numbers(number),
+                       compound or (names[0] if kind == "campus" and names else ""))
+        self._register(feat, names)
+
+    def _register(self, feat: Feature, names: list[str]) -> None:
+        self.features.append(feat)
+        if feat.road:
+            self.roads.add(feat.road)
+        if feat.compound:
+            comp = self.compounds.setdefault(feat.compound, Compound(feat.compound))
+            if feat.kind == "building":
+                comp.buildings.append(feat)
+            elif comp.point is None:
+                comp.point = feat
+        if feat.compound and feat.building_no:
+            self.by_building_no[(feat.compound, feat.building_no)].append(feat)
+        for name in names:
+            m = _BNO_END.match(name)
+            if m and re.fullmatch(r"\d+号院?", m.group("compound")):
+                continue  # 1号院5号楼: the road and number columns say it
+            if m and m.group("compound"):
+                self.compounds.setdefault(m.group("compound"), Compound(m.group("compound")))
+                self.by_building_no[(m.group("compound"), m.group("bno"))].append(feat)
+                continue
+            t = _TOWER_END.search(name)
+            base, tower = (name[: t.start()], t.group(1)) if t and t.start() >= 2 else (name, "")
+            if tower and base == feat.compound:  # 华清嘉园G座: a tower letter in a compound
+                self.by_building_no[(base, tower)].append(feat)
+                continue
+            if _CJK.search(base):
+                if len(base) >= 3:
+                    self.aliases[base].append((feat, tower))
+            elif len(base) >= 6 and re.search(r"[a-z]{3}", base):
+                key = " ".join(re.findall(r"[a-z0-9]+", base))
+                self.english[key].append((feat, tower))
+
+    def _known_road(self, road: str) -> str:
+        """Return the known road that ``road`` (as written) ends with, longest first."""
+        if road in self.roads:
+            return road
+        return next((r for r in sorted(self.roads, key=len, reverse=True)
+                     if road.endswith(r)), "")
+
+    def _finish(self) -> None:
+        """Index street numbers, give compounds a point, build the scan and pinyin lists."""
+        from pypinyin import lazy_pinyin
+
+        for feat in self.features:
+            for num in feat.numbers:
+                key = (feat.road, num)
+                (self.campus_by_number if feat.kind == "campus" else self.by_number)[key].append(
+                    feat)
+        for comp in self.compounds.values():
+            if comp.point is None and len(comp.buildings) >= 2 \
+                    and spread_m(comp.buildings) <= AGREE_M:
+                lat, lon = centroid(comp.buildings)
+                comp.point = Feature(f"compound:{comp.name}", comp.name, "compound", lat, lon,
+                                     "buildings.csv (mean of its buildings)")
+        self.road_keys = {"".join(lazy_pinyin(r)).lower(): r for r in self.roads}
+        scan = [(a, "feature") for a in self.aliases] + [(c, "compound") for c in self.compounds]
+        self.scan = sorted(set(scan), key=lambda x: (-len(x[0]), x[1] == "feature", x[0]))
+        self.fuzzy_choices = [a for a in self.aliases if len(a) >= 4]
+        self.by_first = defaultdict(list)
+        for alias, kind in self.scan:
+            self.by_first[alias[0]].append((alias, kind))
+        words = sorted({*self.roads, *LOCAL_AREAS}, key=len, reverse=True)
+        self.explain_re = re.compile("|".join(map(re.escape, words)) or "(?!)")
+
+    def road_of(self, written: str, *, english: bool = False) -> str:
+        """Return the gazetteer road meant by a road as written (pinyin key if ``english``)."""
+        if not written:
+            return ""
+        if english:
+            for key in (written, written.removesuffix("jie") + "dajie"):
+                if key in self.road_keys:
+                    return self.road_keys[key]
+            return ""
+        return self._known_road(written)
+
+    def compounds_at(self, road: str, number: str) -> list[Compound]:
+        """Return the compounds whose buildings stand at ``road`` ``number``."""
+        feats = self.by_number.get((road, number), []) + self.campus_by_number.get(
+            (road, number), [])
+        names = {f.compound for f in feats if f.compound}
+        return [self.compounds[n] for n in sorted(names) if n in self.compounds]
+
+    def match(self, address: object, name: object = None) -> Match:
+        """Return the best position for ``address`` (and optionally a place ``name``).
+
+        See :func:`origin_map.geocode._decide.decide` for the rules; the result never places
+        an address from another city or district, or on an unknown road or street number.
+        """
+        from ._decide import decide
+
+        return decide(self, address, name)

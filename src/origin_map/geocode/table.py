@@ -1,0 +1,270 @@
+"""Geocode a whole table: every row and column kept, position and level columns added.
+
+:func:`geocode_table` adds ``lat``, ``lon`` (WGS-84; empty when not placed),
+``geocode_level``, ``geocode_score``, ``geocode_source``, ``geocode_match`` and
+``geocode_reason``. Input columns that the places loader would take for coordinates (``lat``,
+``纬度``, ``x`` …) or that clash with these names are kept as ``<name> (input)``. The result
+loads with :func:`origin_map.datasets.read_places`: placed rows are places, unplaced rows are
+reported as rows with an empty latitude (``origin-map stats --skip-invalid`` leaves them out;
+:func:`to_places_frame` keeps only the accepted rows).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from origin_map.errors import DataValidationError, Problem, SettingsError
+from origin_map.geometry import Centre
+
+from ._result import LEVELS, Match
+from ._run import FAR_KM, Run, output_frame
+from .messages import message
+
+__all__ = ["ADDRESS_ALIASES", "OUTPUT_COLUMNS", "GeocodeResult", "GeocodeSummary",
+           "find_column", "geocode_table", "shipped_gazetteer", "to_places_frame",
+           "unplaced_rows"]
+
+ADDRESS_ALIASES = ("address", "地址", "详细地址", "办公地址", "注册地址", "addr", "通讯地址",
+                   "所在地址", "企业地址", "公司地址")
+"""Accepted names of the address column, in order of preference."""
+NAME_ALIASES = ("name", "name_zh", "名称", "企业名称", "公司名称", "机构名称", "名字", "中文名",
+                "中文名称", "name_en", "英文名", "title", "place")
+OUTPUT_COLUMNS = ("lat", "lon", "geocode_level", "geocode_score", "geocode_source",
+                  "geocode_match", "geocode_reason")
+Progress = Callable[[int, int], None]
+"""``progress(done, total)``, called while geocoding."""
+
+
+@dataclass
+class GeocodeSummary:
+    """Counts of one geocoding run."""
+
+    total: int
+    by_level: dict[str, int]
+    from_cache: int = 0
+    requests: int = 0
+    failed: int = 0
+    far: int = 0
+    cut: int = 0
+    provider: str = "gazetteer"
+
+    @property
+    def placed(self) -> int:
+        """Rows with a position."""
+        return self.total - self.by_level.get("none", 0)
+
+    def lines(self, lang: str = "en") -> list[str]:
+        """Return the summary as short lines in ``lang``."""
+        from .messages import LEVEL_LABELS
+
+        i = 1 if lang == "zh" else 0
+        levels = ", ".join(f"{LEVEL_LABELS[k][i]} {v}" for k, v in self.by_level.items()
+                           if v and k != "none")
+        out = [message("summary_placed", lang, n=self.placed, total=self.total)
+               + (f" ({levels})" if levels else ""),
+               message("summary_unplaced", lang, n=self.by_level.get("none", 0))]
+        if self.provider != "gazetteer":
+            out.append(message("summary_cache", lang, n=self.from_cache, requests=self.requests))
+        if self.failed:
+            out.append(message("summary_failed", lang, n=self.failed))
+        if self.far:
+            out.append(message("summary_far", lang, n=self.far, km=FAR_KM))
+        return out
+
+
+@dataclass
+class GeocodeResult:
+    """The geocoded table and its summary."""
+
+    frame: pd.DataFrame
+    summary: GeocodeSummary
+    address_column: str
+    name_column: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def unplaced(self) -> pd.DataFrame:
+        """Return the rows not placed, with their reason (see :func:`unplaced_rows`)."""
+        return unplaced_rows(self.frame)
+
+
+def find_column(frame: pd.DataFrame, aliases: tuple[str, ...]) -> str | None:
+    """Return the first column of ``frame`` named like one of ``aliases`` (case-insensitive)."""
+    names = {str(c).strip().lower(): c for c in reversed(list(frame.columns))}
+    return next((str(names[a.lower()]) for a in aliases if a.lower() in names), None)
+
+
+def _address_column(frame: pd.DataFrame, given: str | None) -> str:
+    if given is not None:
+        if given not in frame.columns:
+            cols = ", ".join(map(str, frame.columns))
+            raise DataValidationError([Problem(None, given, f"There is no column {given!r}.",
+                                               f"Use one of: {cols}.")])
+        return given
+    col = find_column(frame, ADDRESS_ALIASES)
+    if col is None:
+        found = ", ".join(map(str, list(frame.columns)[:30])) or "none"
+        raise DataValidationError([Problem(
+            None, "address", f"No address column found (columns present: {found}).",
+            f"Name the address column one of: {', '.join(ADDRESS_ALIASES)}; or give its name "
+            "(--address-column).")])
+    return col
+
+
+def _protect_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rename input columns the places loader would read as coordinates, or ours."""
+    from origin_map.datasets import _LOOKUP
+
+    taken = {str(c) for c in frame.columns}
+    renames = {}
+    for c in frame.columns:
+        low = str(c).strip().lower()
+        if _LOOKUP.get(low) in ("lat", "lon", "source_lat", "source_lon", "source_datum") \
+                or low in OUTPUT_COLUMNS:
+            new = f"{c} (input)"
+            while new in taken:
+                new += " (input)"
+            renames[c] = new
+            taken.add(new)
+    return frame.rename(columns=renames) if renames else frame
+
+
+@functools.lru_cache(maxsize=4)
+def _gazetteer_for(folder: str, stamp: tuple[float, ...]) -> object:
+    from .gazetteer import Gazetteer
+
+    return Gazetteer.from_geodata(folder)
+
+
+def shipped_gazetteer(folder: str | Path | None = None) -> object:
+    """Return the gazetteer of the shipped geodata (cached until its files change)."""
+    from origin_map.datasets import geodata_dir
+
+    base = Path(folder) if folder is not None else geodata_dir()
+    stamp = tuple((base / f"{n}.csv").stat().st_mtime if (base / f"{n}.csv").exists() else 0.0
+                  for n in ("buildings", "centres", "places"))
+    return _gazetteer_for(str(base), stamp)
+
+
+def _cell_text(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return str(value).strip()
+
+
+def geocode_table(frame: pd.DataFrame, *, provider: object = "gazetteer", key: str | None = None,
+                  url: str | None = None, cache_path: str | Path | None = None,
+                  centre: Centre | None = None, progress: Progress | None = None,
+                  address_column: str | None = None, name_column: str | None = None,
+                  min_level: str = "district", lang: str = "en",
+                  gazetteer: object = None) -> GeocodeResult:
+    """Geocode every row of ``frame``; keep all rows and columns, add the result columns.
+
+    Parameters
+    ----------
+    frame
+        The table (e.g. ``origin_map._readers.read_raw(path).frame``).
+    provider
+        ``"gazetteer"`` (offline, default), ``"nominatim"``, ``"amap"``, ``"baidu"``,
+        ``"tencent"``, or a :class:`~origin_map.geocode.providers.Provider` instance.
+    key, url
+        Key of a keyed provider (else its environment variable) and another server URL.
+    cache_path
+        SQLite cache of online results (default: the user's cache folder).
+    centre
+        Results farther than :data:`FAR_KM` from it are flagged (default: the first centre).
+    progress
+        Called as ``progress(done, total)`` while geocoding.
+    address_column, name_column
+        Column names; found by their usual names when omitted.
+    min_level
+        Results coarser than this level are not placed (default ``district``: keep all).
+    lang
+        Language of the reasons (``en`` or ``zh``).
+    gazetteer
+        A :class:`~origin_map.geocode.gazetteer.Gazetteer` to use instead of the shipped one.
+
+    Raises
+    ------
+    DataValidationError
+        No address column (the message names the columns found and the accepted names).
+    SettingsError
+        Unknown provider, or a keyed provider without a key (before any request).
+    """
+    from origin_map.datasets import resolve_centre
+
+    from .providers import Provider, make_provider
+
+    if min_level not in LEVELS:
+        raise SettingsError(f"Unknown level {min_level!r}; use one of {', '.join(LEVELS)}.")
+    addr_col = _address_column(frame, address_column)
+    name_col = name_column if name_column in frame.columns else find_column(frame, NAME_ALIASES)
+    centre = centre or resolve_centre(None)
+    online: Provider | None = None
+    if isinstance(provider, Provider):
+        online = provider
+    elif provider != "gazetteer":
+        online = make_provider(str(provider), key=key, url=url)
+    run = Run(online, cache_path, gazetteer or shipped_gazetteer() if not online else None,
+              min_level)
+    addresses = frame[addr_col].map(_cell_text).tolist()
+    names = frame[name_col].map(_cell_text).tolist() if name_col else [""] * len(frame)
+    results: list[Match] = []
+    try:
+        for i, (addr, nm) in enumerate(zip(addresses, names, strict=True)):
+            results.append(run.one(addr, nm))
+            if progress is not None and (i % 25 == 24 or i == len(addresses) - 1):
+                progress(i + 1, len(addresses))
+    finally:
+        run.close()
+    out, far = output_frame(_protect_columns(frame), results, centre, lang, run.cut_rows)
+    by_level = Counter(m.level if j not in run.below else "none" for j, m in enumerate(results))
+    summary = GeocodeSummary(len(frame), {lv: by_level.get(lv, 0) for lv in LEVELS},
+                             run.from_cache, online.requests if online else 0, run.failed, far,
+                             len(run.cut_rows), online.name if online else "gazetteer")
+    return GeocodeResult(out, summary, addr_col, name_col)
+
+
+def unplaced_rows(geocoded: pd.DataFrame) -> pd.DataFrame:
+    """Return the rows of a geocoded table that have no position (to fix and geocode again)."""
+    return geocoded.loc[geocoded["lat"].isna() | geocoded["lon"].isna()].copy()
+
+
+def to_places_frame(geocoded: pd.DataFrame, accepted: object = None) -> pd.DataFrame:
+    """Return the accepted, placed rows of a reviewed table as places for ``read_places``.
+
+    Parameters
+    ----------
+    geocoded
+        The output of :func:`geocode_table` (possibly edited: fixed ``lat``/``lon``, rows
+        dropped).
+    accepted
+        Boolean mask (array or Series aligned by position) of the rows to keep; default: every
+        row with a position. Rows without a valid position are left out even when accepted.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The accepted rows with numeric ``lat``/``lon``, ``position_quality`` ``estimated``
+        (unless the table has its own) and a ``position_note`` saying how it was geocoded.
+    """
+    lat = pd.to_numeric(geocoded["lat"], errors="coerce").to_numpy(dtype=float)
+    lon = pd.to_numeric(geocoded["lon"], errors="coerce").to_numpy(dtype=float)
+    mask = np.ones(len(geocoded), dtype=bool) if accepted is None else np.asarray(
+        accepted, dtype=bool)
+    mask &= ~np.isnan(lat) & ~np.isnan(lon)
+    out = geocoded.loc[mask].copy()
+    out["lat"], out["lon"] = lat[mask], lon[mask]
+    if "position_quality" not in out.columns:
+        out["position_quality"] = "estimated"
+    if "position_note" not in out.columns:
+        out["position_note"] = [f"geocoded ({lv}, {src}): {mt}" for lv, src, mt in zip(
+            out["geocode_level"], out["geocode_source"], out["geocode_match"], strict=True)]
+    return out.reset_index(drop=True)

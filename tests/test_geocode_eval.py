@@ -1,0 +1,64 @@
+"""The shipped gazetteer on the evaluation set tests/data/geocode_eval.csv (see its README).
+
+Targets: at least 80 % of the local addresses with a known building placed within 200 m of it,
+and no address from elsewhere placed at all (so never at building or compound level).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from origin_map.geocode import shipped_gazetteer
+from origin_map.geometry import distances_m
+
+EVAL = Path(__file__).parent / "data" / "geocode_eval.csv"
+
+
+@pytest.fixture(scope="module")
+def scored() -> pd.DataFrame:
+    ev = pd.read_csv(EVAL, dtype=str, keep_default_na=False)
+    ev["elsewhere"] = ev["elsewhere"].astype(int)
+    gaz = shipped_gazetteer()
+    found = [gaz.match(a) for a in ev["address"]]  # type: ignore[attr-defined]
+    ev["level"] = [m.level for m in found]
+    ev["match"] = found
+    lat = np.array([m.lat for m in found])
+    lon = np.array([m.lon for m in found])
+    exp_lat = pd.to_numeric(ev["expected_lat"], errors="coerce").to_numpy()
+    exp_lon = pd.to_numeric(ev["expected_lon"], errors="coerce").to_numpy()
+    ev["error_m"] = [distances_m(lat[i:i + 1], lon[i:i + 1], exp_lat[i], exp_lon[i])[0]
+                     for i in range(len(ev))]
+    return ev
+
+
+def test_the_set_is_big_enough(scored: pd.DataFrame) -> None:
+    assert (scored["elsewhere"] == 1).sum() >= 20
+    assert (scored["expected_lat"] != "").sum() >= 50
+    assert scored["source"].str.len().min() > 0
+
+
+def test_local_addresses_within_200_m(scored: pd.DataFrame) -> None:
+    local = scored[(scored["elsewhere"] == 0) & (scored["expected_lat"] != "")]
+    within = (local["error_m"] <= 200).mean()
+    assert within >= 0.80, local.loc[~(local["error_m"] <= 200), ["address", "level"]]
+
+
+def test_nothing_from_elsewhere_is_placed(scored: pd.DataFrame) -> None:
+    away = scored[scored["elsewhere"] == 1]
+    assert not away["level"].isin(["building", "compound"]).any()
+    assert (away["level"] == "none").all(), away.loc[away["level"] != "none", "address"]
+
+
+def test_local_addresses_without_a_sourced_building_stay_near_the_centre(
+        scored: pd.DataFrame) -> None:
+    # Their building may be in a later buildings.csv: if placed, it must be in the area.
+    unknown = scored[(scored["elsewhere"] == 0) & (scored["expected_lat"] == "")]
+    placed = unknown[unknown["level"] != "none"]
+    assert len(unknown) >= 5
+    lat = np.array([m.lat for m in placed["match"]])
+    lon = np.array([m.lon for m in placed["match"]])
+    assert (distances_m(lat, lon, 39.992446, 116.327708) < 2000).all()
