@@ -71,7 +71,7 @@ def test_output_loads_as_places(tmp_path, capsys) -> None:
     assert loaded.places["name_zh"].tolist() == ["甲公司", "丁公司"]
     assert len(pd.read_csv(todo, encoding="utf-8-sig")) == 2
     assert main(["stats", "--data", str(out)]) == 1  # unplaced rows: an error without the flag
-    assert main(["stats", "--data", str(out), "--skip-invalid", "-o",
+    assert main(["stats", "--data", str(out), "--skip-invalid", "--rings", "", "-o",
                  str(tmp_path / "d.csv")]) == 0
     density = pd.read_csv(tmp_path / "d.csv", encoding="utf-8-sig")
     assert density.loc[density["sector"] == "all", "count"].tolist() == [2]
