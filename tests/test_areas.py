@@ -212,3 +212,37 @@ def test_outline_touching_area_counts(square) -> None:
 def test_draw_control_options() -> None:
     draw = areas.draw_control()
     assert draw.draw_options["polyline"] is False and draw.draw_options["circle"] is True
+
+
+def test_long_edges_are_straight_in_metres_not_degrees() -> None:
+    # a 30 km square: halfway along an edge, a straight line in degrees strays metres away
+    # from the straight line in metres, so points 5 cm either side must be tested exactly
+    big = areas.area_from_geojson_dict(mapping(wgs84(box(-15_000, -15_000, 15_000, 15_000))))
+    assert big.area_km2 == pytest.approx(900, rel=0.005)
+    specs = []
+    for k, (x, y) in enumerate([(0, 15_000), (15_000, 0), (0, -15_000), (-15_000, 0)]):
+        ux, uy = np.sign(x), np.sign(y)
+        specs += [(f"in{k}", x - 0.05 * ux, y - 0.05 * uy, "chips", "firm"),
+                  (f"out{k}", x + 0.05 * ux, y + 0.05 * uy, "chips", "firm")]
+    pts = places_xy(specs)
+    assert list(areas.places_in_area(pts, big)) == [True, False] * 4
+
+
+def test_fast_path_equals_projecting_every_point() -> None:
+    import shapely
+
+    rng = np.random.default_rng(7)
+    xy = rng.uniform(-1500, 1500, size=(2000, 2))
+    pts = places_xy([(str(i), x, y, "chips", "firm") for i, (x, y) in enumerate(xy)])
+    circle = areas.area_from_geojson_dict({"type": "Feature", "properties": {"radius": 1000},
+                                           "geometry": {"type": "Point",
+                                                        "coordinates": [C.lon, C.lat]}})
+    for area in (circle, areas.area_from_geojson_dict(mapping(wgs84(SQUARE)))):
+        lat0, lon0 = area.centroid
+        local = to_local(area.geometry, lat0, lon0).buffer(areas.BOUNDARY_TOLERANCE_M,
+                                                           join_style="mitre")
+        x, y = areas.project_local(pts["lat"], pts["lon"], lat0, lon0)
+        brute = shapely.intersects_xy(local, x, y)
+        fast = areas.places_in_area(pts, area)
+        assert 200 < fast.sum() < 1900
+        assert np.array_equal(fast, brute)
