@@ -39,7 +39,6 @@ from .stats import PlaceFilter, density_table, headline
 
 if TYPE_CHECKING:
     import geopandas as gpd
-    from folium.plugins import Draw
     from shapely.geometry.base import BaseGeometry
 
 __all__ = [
@@ -53,7 +52,7 @@ __all__ = [
     "area_from_geojson_dict",
     "area_headline",
     "area_to_geojson_bytes",
-    "draw_control",
+    "convert_geometry",
     "places_in_area",
     "read_area",
     "to_local",
@@ -147,9 +146,25 @@ def _polygonal(geom: BaseGeometry, props: Mapping[str, Any], i: int, name: str
     return shapely.union_all(polys), [warning("repaired", i=i)]
 
 
+def convert_geometry(geom: BaseGeometry, *, src: str, dst: str = "wgs84") -> BaseGeometry:
+    """Return ``geom`` with every vertex converted between datums (wgs84, gcj02, bd09)."""
+    import shapely
+
+    from .datums import convert, normalise_datum
+
+    if normalise_datum(src) == normalise_datum(dst):
+        return geom
+
+    def move(xy: np.ndarray) -> np.ndarray:
+        lat, lon = convert(xy[:, 1], xy[:, 0], src=src, dst=dst)
+        return np.column_stack([lon, lat])
+
+    return shapely.transform(geom, move)
+
+
 def _build(gdf: gpd.GeoDataFrame, name: str, notes: Sequence[Problem],
-           data_centre: Centre | tuple[float, float] | None) -> Area:
-    """Turn features into one checked :class:`Area`."""
+           data_centre: Centre | tuple[float, float] | None, datum: str) -> Area:
+    """Turn features (coordinates in ``datum``) into one checked WGS-84 :class:`Area`."""
     import shapely
 
     warnings = [warning("note", detail=p.message) for p in notes]
@@ -159,7 +174,7 @@ def _build(gdf: gpd.GeoDataFrame, name: str, notes: Sequence[Problem],
         if geom is None or geom.is_empty:
             n_skipped += 1
             continue
-        poly, notes_i = _polygonal(geom, prop, i, name)
+        poly, notes_i = _polygonal(convert_geometry(geom, src=datum), prop, i, name)
         geoms.append(poly)
         warnings += notes_i
     if not geoms:
@@ -211,7 +226,7 @@ def _name_of(gdf: gpd.GeoDataFrame, fallback: str) -> str:
 
 def read_area(source: Source, *, name: str | None = None,
               data_centre: Centre | tuple[float, float] | None = None,
-              layer: str | None = None) -> Area:
+              layer: str | None = None, datum: str = "wgs84") -> Area:
     """Read an area from a GeoJSON or GeoPackage file (a path, bytes or a binary file).
 
     Parameters
@@ -225,6 +240,9 @@ def read_area(source: Source, *, name: str | None = None,
         :data:`MAX_DISTANCE_M` from it is refused. None skips that check.
     layer
         GeoPackage layer (default: the first).
+    datum
+        Datum of the coordinates: ``wgs84`` (GeoJSON's, the default), ``gcj02`` (AMap,
+        Tencent; also what is drawn on Gaode tiles) or ``bd09`` (Baidu); converted to WGS-84.
 
     Returns
     -------
@@ -245,16 +263,18 @@ def read_area(source: Source, *, name: str | None = None,
     except DataValidationError as exc:
         raise AreaError("unreadable", exc.source, detail=str(exc.problems[0])) from None
     return _build(gdf, name or _name_of(gdf, label.rsplit(".", 1)[0] or label), notes,
-                  data_centre)
+                  data_centre, datum)
 
 
 def area_from_geojson_dict(d: Mapping[str, Any] | Sequence[Any], *, name: str | None = None,
-                           data_centre: Centre | tuple[float, float] | None = None) -> Area:
+                           data_centre: Centre | tuple[float, float] | None = None,
+                           datum: str = "wgs84") -> Area:
     """Return the area of a GeoJSON object, e.g. from the Leaflet Draw control.
 
     ``d`` is a Feature (``last_active_drawing``), a list of Features (``all_drawings``), a
     FeatureCollection or a geometry. A drawn circle arrives as a Point Feature with
-    ``properties.radius`` in metres. See :func:`read_area` for the rest.
+    ``properties.radius`` in metres. Shapes drawn on GCJ-02 tiles (Gaode) need
+    ``datum="gcj02"``. See :func:`read_area` for the rest.
     """
     try:
         gdf, notes = features_from_geojson(d, name or "drawing")
@@ -262,7 +282,7 @@ def area_from_geojson_dict(d: Mapping[str, Any] | Sequence[Any], *, name: str | 
         raise
     except DataValidationError as exc:
         raise AreaError("unreadable", exc.source, detail=str(exc.problems[0])) from None
-    return _build(gdf, name or _name_of(gdf, "Drawn area"), notes, data_centre)
+    return _build(gdf, name or _name_of(gdf, "Drawn area"), notes, data_centre, datum)
 
 
 def _inside_points(lat: np.ndarray, lon: np.ndarray, area: Area
@@ -380,17 +400,3 @@ def area_to_geojson_bytes(area: Area) -> bytes:
                "properties": {"name": area.name, "area_km2": round(area.area_km2, 6)}}
     doc = {"type": "FeatureCollection", "features": [feature]}
     return json.dumps(doc, ensure_ascii=False).encode("utf-8")
-
-
-def draw_control() -> Draw:
-    """Return a Leaflet Draw control for areas: polygon, rectangle and circle only.
-
-    Its JS/CSS are vendored (:func:`origin_map.assets.localize_map` accepts it). Lines, markers
-    and circle markers are off (they enclose no area); polygons may not cross themselves.
-    """
-    from folium.plugins import Draw
-
-    return Draw(draw_options={"polyline": False, "marker": False, "circlemarker": False,
-                              "polygon": {"allowIntersection": False}, "rectangle": True,
-                              "circle": True})
-

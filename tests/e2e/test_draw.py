@@ -12,7 +12,7 @@ import math
 import folium
 import pytest
 
-from origin_map import areas, assets
+from origin_map import area_layers, areas, assets
 from tests.conftest import DONGSHENG
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -36,7 +36,7 @@ window.addEventListener("load", function () {
 def draw_page(browser, tmp_path):
     m = folium.Map(location=[DONGSHENG.lat, DONGSHENG.lon], zoom_start=15, tiles=None,
                    maxZoom=19)
-    areas.draw_control().add_to(m)
+    area_layers.draw_control().add_to(m)
     assets.localize_map(m, base_url=assets.VENDOR_DIR.as_uri())
     m.get_root().html.add_child(folium.Element(_CAPTURE % m.get_name()))
     path = tmp_path / "draw.html"
