@@ -228,3 +228,17 @@ def test_vendored_files_match_checksums() -> None:
         if p.is_file() and p.name not in {"SHA256SUMS", "README.md"}
     }
     assert on_disk == listed
+
+
+def test_map_with_draw_control_has_no_cdn_url() -> None:
+    from origin_map.area_layers import draw_control
+
+    m = folium.Map(location=CENTER, zoom_start=13, tiles=None, maxZoom=19)
+    draw_control().add_to(m)
+    plugins.Draw(export=True).add_to(m)
+    html = assets.localize_map(m).get_root().render()
+    assert remote_urls(html) == []
+    assert f'src="{BASE}/leaflet-draw/dist/leaflet.draw.js"' in html
+    assert f'href="{BASE}/leaflet-draw/dist/leaflet.draw.css"' in html
+    for ref in LOCAL_REF_RE.findall(html):
+        assert to_disk(ref).is_file(), ref

@@ -7,6 +7,7 @@ Exit codes: 0 success; 1 invalid data or settings (the message says what and how
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,10 +16,13 @@ from typing import TYPE_CHECKING, TextIO
 from . import __version__
 
 if TYPE_CHECKING:
+    import geopandas as gpd
     import pandas as pd
 
+    from .areas import Area
     from .datasets import LoadResult
-    from .geometry import Centre
+    from .geometry import Centre, Rings
+    from .stats import PlaceFilter
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 
@@ -33,6 +37,10 @@ examples:
   origin-map stats --data s3://b/places/ --engine dask --scheduler tcp://host:8786
   origin-map validate firms.csv --datum bd09
   origin-map geocode firms.csv -o firms_geocoded.csv  # add lat/lon from addresses (offline)
+  origin-map stats --area block.geojson             # places inside a boundary, per sector
+  origin-map stats --by-outline                     # campuses count when their outline is near
+  origin-map report -o report.pdf --rings 500,2000 --lang zh   # one A4 page: map and tables
+  origin-map report -o map.png --area block.geojson --size-px 1600x1200
 
 The density table has one row per ring x sector plus one 'all' row per ring:
   centre_id, ring_inner_m, ring_outer_m, sector, count, share (of the ring's places, 0-1),
@@ -79,8 +87,9 @@ def _year(text: str) -> int:
     return year if year is not None else 0
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser of ``origin-map``.
+
+def _add_measure_options(p: argparse.ArgumentParser) -> None:
+    """Add the data, centre, ring and filter options shared by ``stats`` and ``report``.
 
     Defaults come from the setting declarations (:data:`origin_map.settings.SETTINGS`), so
     ``origin-map stats`` with no option writes the table the app shows with its defaults.
@@ -88,6 +97,56 @@ def build_parser() -> argparse.ArgumentParser:
     from .settings import SETTINGS
     from .vocab import KINDS, POSITION_QUALITIES, SECTOR_IDS
 
+    p.add_argument("--data", metavar="FILE",
+                   help="places file (CSV, XLSX, GeoJSON, GPKG), or a .parquet file or a "
+                        "folder of GeoParquet files (validated places); default: the "
+                        "shipped data")
+    _add_data_options(p)
+    p.add_argument("--centre", "--center", metavar="ID|LAT,LON",
+                   help="a centre id from geodata/centres.csv or 'LAT,LON' (WGS-84); "
+                        "default: dongsheng-building")
+    radius, rings = SETTINGS["radius"], SETTINGS["rings"]
+    p.add_argument("--radius-m", type=float, default=radius.default, metavar="M",
+                   help=f"main radius in metres (default {radius.default:g}); always one of "
+                        "the rings")
+    p.add_argument("--rings", metavar="M,M,...", default=rings.default,
+                   help=f"more ring radii in metres (default {rings.default}; '' for none), "
+                        "e.g. 500,1000,2000")
+    p.add_argument("--sector", action="append", metavar="S", choices=SECTOR_IDS,
+                   help=f"count only this sector (repeatable): {', '.join(SECTOR_IDS)}")
+    p.add_argument("--kind", action="append", metavar="K", choices=list(KINDS),
+                   help=f"count only this kind (repeatable): {', '.join(KINDS)}")
+    p.add_argument("--quality", action="append", metavar="Q",
+                   choices=list(POSITION_QUALITIES),
+                   help="count only this position quality (repeatable)")
+    p.add_argument("--include-historic", action="store_true",
+                   help="count historic (former) tenants too; default: current places only")
+    p.add_argument("--year", type=_year, metavar="YEAR",
+                   help="count the places that were there in YEAR (their start year known; "
+                        "see the README); default: now")
+    p.add_argument("--search", metavar="TEXT", default="",
+                   help="count only places whose name, address or id contains TEXT")
+    p.add_argument("--skip-invalid", action="store_true",
+                   help="leave out invalid rows (listed on stderr) instead of failing")
+
+
+def _add_area_options(p: argparse.ArgumentParser) -> None:
+    """Add --area, --by-outline and --outlines (shared by ``stats`` and ``report``)."""
+    p.add_argument("--area", metavar="FILE",
+                   help="count the places inside this boundary (GeoJSON or GeoPackage polygon) "
+                        "instead of rings; the table has one row per sector plus 'all', with "
+                        "ring_inner_m empty and ring_outer_m 'area'")
+    p.add_argument("--by-outline", action="store_true",
+                   help="count a place with a campus outline (geodata/areas.geojson) when its "
+                        "outline comes within the radius (or touches the area), not only its "
+                        "point")
+    p.add_argument("--outlines", metavar="FILE",
+                   help="outlines file (GeoJSON with a place_id property) instead of the "
+                        "shipped geodata/areas.geojson")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the argument parser of ``origin-map``."""
     parser = argparse.ArgumentParser(
         prog="origin-map",
         description="Measure an innovation cluster: places within metric rings of a centre.",
@@ -99,37 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
         "stats", help="write the density table (or the H3 table) as CSV",
         description="Write the density table for a centre, rings and a filter as CSV.",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
-    stats.add_argument("--data", metavar="FILE",
-                       help="places file (CSV, XLSX, GeoJSON, GPKG), or a .parquet file or a "
-                            "folder of GeoParquet files (validated places); default: the "
-                            "shipped data")
-    _add_data_options(stats)
-    stats.add_argument("--centre", "--center", metavar="ID|LAT,LON",
-                       help="a centre id from geodata/centres.csv or 'LAT,LON' (WGS-84); "
-                            "default: dongsheng-building")
-    radius, rings = SETTINGS["radius"], SETTINGS["rings"]
-    stats.add_argument("--radius-m", type=float, default=radius.default, metavar="M",
-                       help=f"main radius in metres (default {radius.default:g}); always one "
-                            "of the rings")
-    stats.add_argument("--rings", metavar="M,M,...", default=rings.default,
-                       help=f"more ring radii in metres (default {rings.default}; '' for "
-                            "none), e.g. 500,1000,2000")
-    stats.add_argument("--sector", action="append", metavar="S", choices=SECTOR_IDS,
-                       help=f"count only this sector (repeatable): {', '.join(SECTOR_IDS)}")
-    stats.add_argument("--kind", action="append", metavar="K", choices=list(KINDS),
-                       help=f"count only this kind (repeatable): {', '.join(KINDS)}")
-    stats.add_argument("--quality", action="append", metavar="Q",
-                       choices=list(POSITION_QUALITIES),
-                       help="count only this position quality (repeatable)")
-    stats.add_argument("--include-historic", action="store_true",
-                       help="count historic (former) tenants too; default: current places only")
-    stats.add_argument("--year", type=_year, metavar="YEAR",
-                       help="count the places that were there in YEAR (their start year known; "
-                            "see the README); default: now")
-    stats.add_argument("--search", metavar="TEXT", default="",
-                       help="count only places whose name, address or id contains TEXT")
-    stats.add_argument("--skip-invalid", action="store_true",
-                       help="leave out invalid rows (listed on stderr) instead of failing")
+    _add_measure_options(stats)
     stats.add_argument("--h3", type=int, metavar="RES",
                        help="write the H3 hexagon table at this resolution (0-15) instead; "
                             "places within the largest ring count")
@@ -143,6 +172,21 @@ def build_parser() -> argparse.ArgumentParser:
                        help="with --engine dask: a running dask scheduler, e.g. "
                             "tcp://host:8786 (the data must be readable by its workers at the "
                             "same path or URL); default: a LocalCluster on this machine")
+    _add_area_options(stats)
+
+    report = sub.add_parser(
+        "report", help="write a one-page A4 PDF report (or a PNG map)",
+        description="Write a one-page A4 PDF (map, headline figures, density table, sources, "
+                    "date) or, with -o FILE.png, the map alone.")
+    _add_measure_options(report)
+    _add_area_options(report)
+    report.add_argument("--output", "-o", type=Path, default=Path("report.pdf"),
+                        metavar="FILE.pdf|FILE.png", help="where to write (default report.pdf)")
+    report.add_argument("--lang", choices=["en", "zh"], default="en",
+                        help="language of the labels (zh needs fonts-noto-cjk)")
+    report.add_argument("--title", help="title of the PDF (default: Origin Map — the centre)")
+    report.add_argument("--size-px", default="1200x1200", metavar="WxH",
+                        help="size of a PNG map in pixels (default 1200x1200)")
 
     val = sub.add_parser("validate", help="check a places file and list every problem",
                          description="Check a places file; print every problem with its row, "
@@ -197,45 +241,129 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _cmd_stats(args: argparse.Namespace) -> int:
-    from .datasets import resolve_centre, shipped_places
-    from .export import to_csv_bytes
+def _rings_and_filter(args: argparse.Namespace) -> tuple[Rings, PlaceFilter]:
     from .geometry import Rings
-    from .stats import PlaceFilter, density_table, h3_table
+    from .stats import PlaceFilter
 
-    centre = resolve_centre(args.centre)
     radii = Rings.parse(args.radius_m, args.rings or "")
     flt = PlaceFilter(sectors=args.sector, kinds=args.kind, qualities=args.quality,
                       include_historic=args.include_historic, search=args.search,
                       year=args.year or None)
+    return radii, flt
+
+
+def _memory_places(args: argparse.Namespace, centre: Centre) -> pd.DataFrame | None:
+    """Return the places to count (shipped or --data), or None after printing the problems."""
+    from .datasets import shipped_places
+
+    if args.data is None:
+        return shipped_places(geometry=False)  # counting needs no shapes
+    result = _read(args, centre)
+    if result.n_errors and not args.skip_invalid:
+        _print_problems(result.problems, sys.stderr, ("error",))
+        print(f"{result.n_errors} problem(s) in {result.name}; nothing written. Fix them, "
+              "or use --skip-invalid to leave those rows out.", file=sys.stderr)
+        return None
+    if result.n_errors:
+        print(f"{len(result.rejected)} invalid row(s) left out: rows "
+              f"{', '.join(map(str, result.rejected['row'].head(50)))}"
+              f"{' ...' if len(result.rejected) > 50 else ''}", file=sys.stderr)
+    return result.places
+
+
+def _outlines(args: argparse.Namespace, places: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Return the outlines: --outlines (checked against these places) or the shipped ones."""
+    from .outlines import load_outlines
+
+    outlines = load_outlines(args.outlines, places=places if args.outlines else None)
+    if args.by_outline and outlines.empty:
+        print("origin-map: no outlines found (geodata/areas.geojson or --outlines): every "
+              "place is counted by its point", file=sys.stderr)
+    return outlines
+
+
+def _read_area(args: argparse.Namespace, centre: Centre) -> Area:
+    from .areas import read_area
+
+    area = read_area(args.area, data_centre=centre)
+    for en, _ in area.warnings:
+        print(f"origin-map: note: {en}", file=sys.stderr)
+    return area
+
+
+def _area_table(args: argparse.Namespace, places: pd.DataFrame, centre: Centre,
+                flt: PlaceFilter) -> pd.DataFrame:
+    from .areas import area_density_table
+
+    outlines = _outlines(args, places) if args.by_outline else None
+    return area_density_table(places, _read_area(args, centre), place_filter=flt,
+                              outlines=outlines)
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from .datasets import resolve_centre
+    from .report import build_report_pdf, render_map_png
+
+    centre = resolve_centre(args.centre)
+    radii, flt = _rings_and_filter(args)
+    suffix = args.output.suffix.lower()
+    if suffix not in (".pdf", ".png"):
+        print("origin-map: error: -o must name a .pdf or a .png file", file=sys.stderr)
+        return EXIT_USAGE
+    places = _memory_places(args, centre)
+    if places is None:
+        return EXIT_DATA
+    area = _read_area(args, centre) if args.area else None
+    outlines = _outlines(args, places)
+    if suffix == ".png":
+        size = tuple(int(v) for v in args.size_px.lower().split("x"))
+        data = render_map_png(places.loc[flt.mask(places)], centre=centre,
+                              radii_m=None if area else radii, area=area, outlines=outlines,
+                              lang=args.lang, size_px=(size[0], size[-1]))
+    else:
+        data = build_report_pdf(places, centre=centre, radii_m=radii, area=area,
+                                place_filter=flt, lang=args.lang, title=args.title,
+                                outlines=outlines, by_outline=args.by_outline,
+                                radius_m=args.radius_m)
+    args.output.write_bytes(data)
+    print(f"wrote {args.output} ({len(data) / 1024:,.0f} KB)", file=sys.stderr)
+    return EXIT_OK
+
+
+def _cmd_stats(args: argparse.Namespace) -> int:
+    from .datasets import resolve_centre
+    from .export import to_csv_bytes
+    from .outlines import outline_distances_m
+    from .stats import density_table, h3_table
+
+    centre = resolve_centre(args.centre)
+    radii, flt = _rings_and_filter(args)
     source: object
     parquet = False
-    if args.data is None:
-        source = shipped_places(geometry=False)  # counting needs no shapes
-    else:
+    if args.data is not None:
         from .engines import is_parquet
 
         parquet = "://" in str(args.data) or is_parquet(args.data)
         source = str(args.data) if parquet else None
-    if source is None:
-        result = _read(args, centre)
-        if result.n_errors and not args.skip_invalid:
-            _print_problems(result.problems, sys.stderr, ("error",))
-            print(f"{result.n_errors} problem(s) in {result.name}; nothing written. Fix them, "
-                  "or use --skip-invalid to leave those rows out.", file=sys.stderr)
+    if parquet and (args.area or args.by_outline):
+        print("origin-map: error: --area and --by-outline read CSV, XLSX, GeoJSON or GPKG "
+              "places, not Parquet", file=sys.stderr)
+        return EXIT_USAGE
+    if not parquet:
+        source = _memory_places(args, centre)
+        if source is None:
             return EXIT_DATA
-        if result.n_errors:
-            print(f"{len(result.rejected)} invalid row(s) left out: rows "
-                  f"{', '.join(map(str, result.rejected['row'].head(50)))}"
-                  f"{' ...' if len(result.rejected) > 50 else ''}", file=sys.stderr)
-        source = result.places
     if args.engine == "memory" and not parquet:
         places: pd.DataFrame = source
         if args.h3 is not None:
             table = h3_table(places, centre, resolution=args.h3, place_filter=flt,
                              max_distance_m=max(radii))
+        elif args.area:
+            table = _area_table(args, places, centre, flt)
         else:
-            table = density_table(places, centre, radii, place_filter=flt)
+            outlines = _outlines(args, places) if args.by_outline else None
+            d = outline_distances_m(places, outlines, centre) if args.by_outline else None
+            table = density_table(places, centre, radii, place_filter=flt, distance_m=d)
     else:
         from . import engines
 
@@ -266,6 +394,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.datum = getattr(args, "datum", None) or "wgs84"
     if args.command == "stats" and args.scheduler and args.engine != "dask":
         parser.error("--scheduler needs --engine dask")
+    if args.command == "stats" and (args.area or args.by_outline) and (
+            args.engine != "memory" or args.h3 is not None):
+        parser.error("--area and --by-outline make the density table with --engine memory "
+                     "(not with --h3 or --engine dask)")
+    if args.command == "report" and not re.fullmatch(r"\d{3,4}(x\d{3,4})?",
+                                                    args.size_px.lower()):
+        parser.error(f"--size-px {args.size_px!r}: give WIDTHxHEIGHT in pixels, e.g. 1200x900")
     try:
         if args.command == "validate":
             return _cmd_validate(args)
@@ -273,6 +408,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .cli_geocode import run_geocode
 
             return run_geocode(args)
+        if args.command == "report":
+            return _cmd_report(args)
         return _cmd_stats(args)
     except OriginMapError as exc:
         print(f"origin-map: error: {exc}", file=sys.stderr)

@@ -186,6 +186,7 @@ def density_table(
     radii_m: Sequence[float] = (1000,),
     *,
     place_filter: PlaceFilter | None = None,
+    distance_m: Any = None,
 ) -> pd.DataFrame:
     """Return the density table: one row per ring × sector, then one ``all`` row per ring.
 
@@ -200,6 +201,10 @@ def density_table(
         ``(radii[i-1], radii[i]]``, the first ring starts at the centre.
     place_filter
         Which places count (default: current places of every sector and kind).
+    distance_m
+        Optional distances in metres from the centre, one per row of ``places``, used instead
+        of the point distances: e.g. :func:`origin_map.outlines.outline_distances_m` to count
+        places by their outline. NaN or inf means outside every ring.
 
     Returns
     -------
@@ -211,6 +216,11 @@ def density_table(
     """
     radii = normalise_radii(radii_m)
     flt = place_filter or PlaceFilter()
+    if distance_m is not None:
+        present, counts = ring_sector_counts(
+            None, None, places["sector"].to_numpy(), centre, radii, flt.mask(places),
+            distance_m=_given_distances(distance_m, places))
+        return density_from_counts(present, counts, centre, radii, flt.sectors)
     lat, lon, sector, keep = _selected(places, flt, "sector", lazy=True)
     present, counts = ring_sector_counts(lat, lon, sector, centre, radii, keep)
     return density_from_counts(present, counts, centre, radii, flt.sectors)
@@ -237,8 +247,18 @@ def _selected(places: pd.DataFrame, flt: PlaceFilter, column: str, *, lazy: bool
     return lat[keep], lon[keep], values[keep], None
 
 
-def ring_sector_counts(lat: np.ndarray, lon: np.ndarray, sector: Any, centre: Centre,
-                       radii_m: Sequence[float], keep: np.ndarray | None = None
+def _given_distances(distance_m: Any, places: pd.DataFrame) -> np.ndarray:
+    """Return precomputed distances as float64, checked to have one value per place."""
+    d = np.asarray(distance_m, dtype=np.float64).reshape(-1)
+    if len(d) != len(places):
+        raise SettingsError(f"{len(d)} distances were given for {len(places)} places; give one "
+                            "distance in metres per place.")
+    return d
+
+
+def ring_sector_counts(lat: np.ndarray | None, lon: np.ndarray | None, sector: Any,
+                       centre: Centre, radii_m: Sequence[float], keep: np.ndarray | None = None,
+                       *, distance_m: np.ndarray | None = None
                        ) -> tuple[list[str], np.ndarray]:
     """Count places per ring and sector: the mergeable part of :func:`density_table`.
 
@@ -252,6 +272,9 @@ def ring_sector_counts(lat: np.ndarray, lon: np.ndarray, sector: Any, centre: Ce
         The centre and the ring radii in metres.
     keep
         Which places count (default: all).
+    distance_m
+        Distances from the centre in metres, used instead of computing them from ``lat`` and
+        ``lon`` (which may then be None).
 
     Returns
     -------
@@ -267,7 +290,11 @@ def ring_sector_counts(lat: np.ndarray, lon: np.ndarray, sector: Any, centre: Ce
     codes = np.asarray(codes, dtype=np.int64)
     if keep is not None:
         codes[~keep] = -1
-    ring = assign_rings(distances_m(lat, lon, centre.lat, centre.lon), radii)
+    if distance_m is None:
+        if lat is None or lon is None:
+            raise SettingsError("Give the places' lat and lon, or their distance_m.")
+        distance_m = distances_m(lat, lon, centre.lat, centre.lon)
+    ring = assign_rings(distance_m, radii)
     n_u, n_rows = len(uniques), len(radii) + 1
     flat = ring * n_u + codes
     if len(codes) and codes.min() < 0:
@@ -409,8 +436,12 @@ def headline(
     radius_m: float = 1000,
     *,
     place_filter: PlaceFilter | None = None,
+    distance_m: Any = None,
 ) -> dict[str, Any]:
     """Return the headline figures for places within ``radius_m`` of the centre.
+
+    ``distance_m`` optionally gives the distances (metres, one per place) to use instead of the
+    point distances, as in :func:`density_table`.
 
     Returns
     -------
@@ -424,8 +455,9 @@ def headline(
     keep = np.flatnonzero(flt.mask(places))
     lat = places["lat"].to_numpy(dtype=np.float64)[keep]
     lon = places["lon"].to_numpy(dtype=np.float64)[keep]
-    inside = places[["kind", "sector"]].iloc[keep[distances_m(lat, lon, centre.lat,
-                                                              centre.lon) <= radius]]
+    d = (distances_m(lat, lon, centre.lat, centre.lon) if distance_m is None
+         else _given_distances(distance_m, places)[keep])
+    inside = places[["kind", "sector"]].iloc[keep[d <= radius]]
     by_kind = inside["kind"].value_counts()
     by_sector = inside["sector"].value_counts()
     firms = inside[inside["kind"] == "firm"]

@@ -1,0 +1,104 @@
+"""folium pieces for areas and outlines: the Draw control and the layers that show them.
+
+Shapes are stored in WGS-84; on Gaode tiles (GCJ-02) they are shifted for display, as the places
+are (:func:`origin_map.mapping.display_coordinates`). What is drawn on Gaode tiles comes back
+in GCJ-02: read it with ``areas.area_from_geojson_dict(d, datum="gcj02")``
+(:func:`drawing_datum` says which). Every asset is vendored, so
+:func:`origin_map.assets.localize_map` accepts a map with these.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from . import vocab
+from .areas import Area, convert_geometry
+from .mapping import BASEMAPS, safe_text
+
+if TYPE_CHECKING:
+    import folium
+    import geopandas as gpd
+    import pandas as pd
+    from folium.plugins import Draw
+    from shapely.geometry.base import BaseGeometry
+
+__all__ = ["area_layer", "display_geometry", "draw_control", "drawing_datum", "outlines_layer"]
+
+_TEXT = {
+    "en": {"area": "Area", "outlines": "Campus outlines", "km2": "km²"},
+    "zh": {"area": "区域", "outlines": "校园轮廓", "km2": "平方公里"},
+}
+
+
+def draw_control() -> Draw:
+    """Return a Leaflet Draw control for areas: polygon, rectangle and circle only.
+
+    Lines, markers and circle markers are off (they enclose no area); polygons may not cross
+    themselves. Its JS/CSS are Leaflet.draw 1.0.2 from ``static/vendor``.
+    """
+    from folium.plugins import Draw
+
+    return Draw(draw_options={"polyline": False, "marker": False, "circlemarker": False,
+                              "polygon": {"allowIntersection": False}, "rectangle": True,
+                              "circle": True})
+
+
+def drawing_datum(basemap: str) -> str:
+    """Return the datum of shapes drawn on ``basemap`` (``gcj02`` on Gaode tiles)."""
+    return "gcj02" if BASEMAPS[basemap].gcj02 else "wgs84"
+
+
+def display_geometry(geom: BaseGeometry, basemap: str) -> BaseGeometry:
+    """Return a WGS-84 geometry in the datum of ``basemap``'s tiles, for drawing."""
+    return convert_geometry(geom, src="wgs84", dst=drawing_datum(basemap))
+
+
+def _geojson(geom: BaseGeometry, style: dict[str, Any], tooltip: str) -> folium.GeoJson:
+    import folium
+    from shapely.geometry import mapping
+
+    return folium.GeoJson({"type": "Feature", "geometry": mapping(geom), "properties": {}},
+                          style_function=lambda _f: style, tooltip=folium.Tooltip(tooltip))
+
+
+def area_layer(area: Area, *, basemap: str = "osm", lang: str = "en") -> folium.FeatureGroup:
+    """Return a layer drawing the area (dark blue edge, light fill) with its name and size."""
+    import folium
+
+    t = _TEXT.get(lang, _TEXT["en"])
+    group = folium.FeatureGroup(name=t["area"])
+    tip = f"{safe_text(area.name)} · {area.area_km2:,.3f} {t['km2']}"
+    style = {"color": "#08306b", "weight": 2, "fillColor": "#1f77b4", "fillOpacity": 0.08}
+    _geojson(display_geometry(area.geometry, basemap), style, tip).add_to(group)
+    return group
+
+
+def outlines_layer(outlines: gpd.GeoDataFrame, places: pd.DataFrame, *, basemap: str = "osm",
+                   lang: str = "en") -> folium.FeatureGroup:
+    """Return a layer of outlines, each lightly filled in its place's sector colour.
+
+    Parameters
+    ----------
+    outlines
+        From :func:`origin_map.outlines.load_outlines`.
+    places
+        Places with ``id`` and ``sector`` (the colour); an outline of a place not among them
+        is grey.
+    basemap, lang
+        As for :func:`origin_map.mapping.build_map`.
+    """
+    import folium
+
+    t = _TEXT.get(lang, _TEXT["en"])
+    group = folium.FeatureGroup(name=t["outlines"])
+    sector_of = dict(zip(places["id"].astype(str), places["sector"], strict=True)) if len(
+        places) else {}
+    for row in outlines.itertuples():
+        sector = vocab.SECTOR_BY_ID.get(str(sector_of.get(str(row.place_id), "")),
+                                        vocab.SECTOR_BY_ID[vocab.DEFAULT_SECTOR])
+        name = (row.name_zh or row.name_en) if lang == "zh" else (row.name_en or row.name_zh)
+        style = {"color": sector.colour, "weight": 1, "fillColor": sector.colour,
+                 "fillOpacity": 0.15}
+        _geojson(display_geometry(row.geometry, basemap), style,
+                 safe_text(name or row.place_id)).add_to(group)
+    return group
