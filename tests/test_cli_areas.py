@@ -70,7 +70,7 @@ def test_stats_by_outline(places_csv, tmp_path, capsysbinary):
     outlines.write_text(json.dumps({"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": mapping(campus), "properties": {"place_id": "res-1500"}}
     ]}))
-    base = ["stats", "--data", places_csv, "--outlines", outlines]
+    base = ["stats", "--data", places_csv, "--outlines", outlines, "--rings", ""]
     _, by_point, _ = run(base, capsysbinary)
     code, by_outline, err = run([*base, "--by-outline"], capsysbinary)
     assert code == 0, err
