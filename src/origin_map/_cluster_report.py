@@ -1,0 +1,90 @@
+"""Formatting of :func:`origin_map.cluster.cluster_report`: the tidy table and the chart frame."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from ._pointstats import ClarkEvans, CsrEnvelope
+
+
+@dataclass(frozen=True)
+class Observed:
+    """The statistics of the observed pattern."""
+
+    clark_evans: ClarkEvans
+    l_minus_d_m: NDArray[np.float64]
+    decay: pd.DataFrame
+
+
+def _m(value: float) -> str:
+    """Return a distance for a row name: ``50`` or ``12.5``."""
+    return f"{value:g}"
+
+
+def _sig(value: float, digits: int = 4) -> float:
+    return float(f"{value:.{digits}g}")
+
+
+def mc_p_two_sided(observed: float, simulated: NDArray[np.float64]) -> float:
+    """Return the two-sided Monte-Carlo p-value of ``observed`` among ``simulated`` values."""
+    n = len(simulated)
+    below = (1 + np.count_nonzero(simulated <= observed)) / (n + 1)
+    above = (1 + np.count_nonzero(simulated >= observed)) / (n + 1)
+    return min(1.0, 2.0 * min(below, above))
+
+
+def mad_p(l_minus_d_m: NDArray[np.float64], sims: NDArray[np.float64]) -> float:
+    """Return the p-value of the maximum-absolute-deviation test: max_d |L(d) − d| vs the sims."""
+    t_obs = float(np.max(np.abs(l_minus_d_m)))
+    t_sim = np.max(np.abs(sims), axis=1)
+    return (1 + int(np.count_nonzero(t_sim >= t_obs))) / (len(t_sim) + 1)
+
+
+def table(meta: dict[str, Any], settings: dict[str, Any], obs: Observed, env: CsrEnvelope
+          ) -> pd.DataFrame:
+    """Return the ``statistic, value`` table (rows as in :mod:`origin_map.cluster`)."""
+    ce = obs.clark_evans
+    rows: list[tuple[str, Any]] = [
+        ("centre_id", meta["centre_id"]), ("centre_lat", meta["centre_lat"]),
+        ("centre_lon", meta["centre_lon"]), ("radius_m", _sig(meta["radius_m"], 8)),
+        ("area_km2", round(meta["area_km2"], 6)), ("n_before_merge", meta["n_before_merge"]),
+        ("merged", meta["merged"]), ("merge_tol_m", meta["merge_tol_m"]), ("n", meta["n"]),
+        ("intensity_per_km2", round(meta["intensity_per_km2"], 3)),
+        ("nni_correction", "donnelly"),
+        ("nni_observed_m", round(ce.observed_m, 2)), ("nni_expected_m", round(ce.expected_m, 2)),
+        ("nni", round(ce.index, 4)), ("nni_z", round(ce.z, 3)), ("nni_p", _sig(ce.p)),
+        ("nni_p_mc", _sig(mc_p_two_sided(ce.observed_m, env.mean_nn_m))),
+        *settings.items(),
+    ]
+    for d, value, lo, hi in zip(env.distances_m, obs.l_minus_d_m, env.lo, env.hi, strict=True):
+        rows += [(f"L_minus_d_{_m(d)}m", round(float(value), 2)),
+                 (f"L_lo_{_m(d)}m", round(float(lo), 2)), (f"L_hi_{_m(d)}m", round(float(hi), 2))]
+    rows.append(("L_mad_p", _sig(mad_p(obs.l_minus_d_m, env.l_minus_d_m))))
+    dec = obs.decay
+    rows.append(("decay_expected_per_km2", round(float(dec["expected_per_km2"].iloc[0]), 3)))
+    for r in dec.itertuples(index=False):
+        ring = f"{_m(r.ring_inner_m)}_{_m(r.ring_outer_m)}m"
+        rows += [(f"decay_count_{ring}", int(r.count)),
+                 (f"decay_per_km2_{ring}", round(float(r.density_per_km2), 3)),
+                 (f"decay_ratio_{ring}", round(float(r.ratio), 4))]
+    return pd.DataFrame(rows, columns=["statistic", "value"])
+
+
+def curves(obs: Observed, env: CsrEnvelope) -> pd.DataFrame:
+    """Return the chart frame: L(d) − d with envelope, density per ring with envelope."""
+    l_frame = pd.DataFrame({
+        "curve": "L_minus_d", "distance_m": env.distances_m, "ring_inner_m": np.nan,
+        "observed": np.round(obs.l_minus_d_m, 3), "expected": 0.0,
+        "lo": np.round(env.lo, 3), "hi": np.round(env.hi, 3)})
+    dec = obs.decay
+    sim_density = env.ring_counts / dec["area_km2"].to_numpy()
+    d_frame = pd.DataFrame({
+        "curve": "density", "distance_m": dec["ring_outer_m"], "ring_inner_m": dec["ring_inner_m"],
+        "observed": dec["density_per_km2"].round(3), "expected": dec["expected_per_km2"].round(3),
+        "lo": np.round(sim_density.min(axis=0), 3), "hi": np.round(sim_density.max(axis=0), 3)})
+    return pd.concat([l_frame, d_frame], ignore_index=True)
