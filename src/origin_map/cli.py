@@ -68,9 +68,25 @@ def _add_data_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sheet", help="Excel sheet to read (default: the first)")
 
 
+def _add_filter_options(p: argparse.ArgumentParser) -> None:
+    """Add --sector/--kind/--quality/--include-historic/--skip-invalid (stats, compare, cluster)."""
+    from .vocab import KINDS, POSITION_QUALITIES, SECTOR_IDS
+
+    p.add_argument("--sector", action="append", metavar="S", choices=SECTOR_IDS,
+                   help=f"count only this sector (repeatable): {', '.join(SECTOR_IDS)}")
+    p.add_argument("--kind", action="append", metavar="K", choices=list(KINDS),
+                   help=f"count only this kind (repeatable): {', '.join(KINDS)}")
+    p.add_argument("--quality", action="append", metavar="Q", choices=list(POSITION_QUALITIES),
+                   help="count only this position quality (repeatable)")
+    p.add_argument("--include-historic", action="store_true",
+                   help="count historic (former) tenants too; default: current places only")
+    p.add_argument("--skip-invalid", action="store_true",
+                   help="leave out invalid rows (listed on stderr) instead of failing")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser of ``origin-map``."""
-    from .vocab import KINDS, POSITION_QUALITIES, SECTOR_IDS
+    from .cli_analysis import add_analysis_parsers
 
     parser = argparse.ArgumentParser(
         prog="origin-map",
@@ -95,17 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="main radius in metres (default 1000); always one of the rings")
     stats.add_argument("--rings", metavar="M,M,...",
                        help="more ring radii in metres, e.g. 500,1000,2000")
-    stats.add_argument("--sector", action="append", metavar="S", choices=SECTOR_IDS,
-                       help=f"count only this sector (repeatable): {', '.join(SECTOR_IDS)}")
-    stats.add_argument("--kind", action="append", metavar="K", choices=list(KINDS),
-                       help=f"count only this kind (repeatable): {', '.join(KINDS)}")
-    stats.add_argument("--quality", action="append", metavar="Q",
-                       choices=list(POSITION_QUALITIES),
-                       help="count only this position quality (repeatable)")
-    stats.add_argument("--include-historic", action="store_true",
-                       help="count historic (former) tenants too; default: current places only")
-    stats.add_argument("--skip-invalid", action="store_true",
-                       help="leave out invalid rows (listed on stderr) instead of failing")
+    _add_filter_options(stats)
     stats.add_argument("--h3", type=int, metavar="RES",
                        help="write the H3 hexagon table at this resolution (0-15) instead; "
                             "places within the largest ring count")
@@ -125,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      "field and fix (exit 1), or a one-line summary (exit 0).")
     val.add_argument("file", type=Path, metavar="FILE")
     _add_data_options(val)
+    add_analysis_parsers(sub)
     return parser
 
 
@@ -142,6 +149,21 @@ def _read(args: argparse.Namespace, centre: Centre | None = None) -> LoadResult:
         print("origin-map: assuming WGS-84 coordinates; use --datum gcj02 for AMap/Tencent/"
               "WeChat coordinates or --datum bd09 for Baidu", file=sys.stderr)
     return result
+
+
+def _read_valid(args: argparse.Namespace, centre: Centre) -> pd.DataFrame | None:
+    """Read ``--data``; None (problems printed) if rows are invalid without --skip-invalid."""
+    result = _read(args, centre)
+    if result.n_errors and not args.skip_invalid:
+        _print_problems(result.problems, sys.stderr, ("error",))
+        print(f"{result.n_errors} problem(s) in {result.name}; nothing written. Fix them, "
+              "or use --skip-invalid to leave those rows out.", file=sys.stderr)
+        return None
+    if result.n_errors:
+        print(f"{len(result.rejected)} invalid row(s) left out: rows "
+              f"{', '.join(map(str, result.rejected['row'].head(50)))}"
+              f"{' ...' if len(result.rejected) > 50 else ''}", file=sys.stderr)
+    return result.places
 
 
 def _print_problems(problems: pd.DataFrame, stream: TextIO, severities: Sequence[str]) -> None:
@@ -189,17 +211,9 @@ def _cmd_stats(args: argparse.Namespace) -> int:
         parquet = "://" in str(args.data) or is_parquet(args.data)
         source = str(args.data) if parquet else None
     if source is None:
-        result = _read(args, centre)
-        if result.n_errors and not args.skip_invalid:
-            _print_problems(result.problems, sys.stderr, ("error",))
-            print(f"{result.n_errors} problem(s) in {result.name}; nothing written. Fix them, "
-                  "or use --skip-invalid to leave those rows out.", file=sys.stderr)
+        source = _read_valid(args, centre)
+        if source is None:
             return EXIT_DATA
-        if result.n_errors:
-            print(f"{len(result.rejected)} invalid row(s) left out: rows "
-                  f"{', '.join(map(str, result.rejected['row'].head(50)))}"
-                  f"{' ...' if len(result.rejected) > 50 else ''}", file=sys.stderr)
-        source = result.places
     if args.engine == "memory" and not parquet:
         places: pd.DataFrame = source
         if args.h3 is not None:
@@ -240,6 +254,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "validate":
             return _cmd_validate(args)
+        if args.command in ("compare", "cluster"):
+            from .cli_analysis import run_analysis
+
+            return run_analysis(args)
         return _cmd_stats(args)
     except OriginMapError as exc:
         print(f"origin-map: error: {exc}", file=sys.stderr)
