@@ -1,7 +1,8 @@
-"""Formatting of :func:`origin_map.cluster.cluster_report`: the tidy table and the chart frame."""
+"""Parts of :func:`origin_map.cluster.cluster_report`: window points, tidy table, curves."""
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,6 +11,41 @@ import pandas as pd
 from numpy.typing import NDArray
 
 from ._pointstats import ClarkEvans, CsrEnvelope
+from .errors import SettingsError
+from .geometry import Centre, distances_m, project_local
+from .stats import PlaceFilter
+
+MIN_POINTS = 3
+
+
+class TooFewPlacesError(SettingsError):
+    """Fewer than :data:`MIN_POINTS` points to analyse; :meth:`message` gives en/zh text."""
+
+    def __init__(self, n: int, n_before: int, radius_m: float, centre_id: str) -> None:
+        self.n, self.n_before, self.radius_m, self.centre_id = n, n_before, radius_m, centre_id
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "en") -> str:
+        """Return the message in ``lang`` (``"en"`` or ``"zh"``)."""
+        if lang == "zh":
+            return (f"中心 {self.centre_id} 半径 {self.radius_m:g} 米内只有 {self.n} 个点（合并同址"
+                    f"地点前 {self.n_before} 个）；聚集统计至少需要 {MIN_POINTS} 个。请扩大半径、"
+                    "放宽筛选或换一个中心。")
+        return (f"Only {self.n} point(s) within {self.radius_m:g} m of {self.centre_id} "
+                f"({self.n_before} place(s) before merging co-located ones); clustering "
+                f"statistics need at least {MIN_POINTS}. Widen the radius, loosen the filter or "
+                "choose another centre.")
+
+
+def window_xy(places: pd.DataFrame, centre: Centre, radius_m: float,
+               place_filter: PlaceFilter | None) -> NDArray[np.float64]:
+    """Return AEQD x/y metres of the filtered places within ``radius_m`` (geodesic) of centre."""
+    keep = (place_filter or PlaceFilter()).mask(places)
+    lat = places["lat"].to_numpy(dtype=np.float64)[keep]
+    lon = places["lon"].to_numpy(dtype=np.float64)[keep]
+    inside = distances_m(lat, lon, centre.lat, centre.lon) <= radius_m
+    x, y = project_local(lat[inside], lon[inside], centre.lat, centre.lon)
+    return np.column_stack([np.atleast_1d(x), np.atleast_1d(y)]).reshape(-1, 2)
 
 
 @dataclass(frozen=True)
@@ -19,6 +55,17 @@ class Observed:
     clark_evans: ClarkEvans
     l_minus_d_m: NDArray[np.float64]
     decay: pd.DataFrame
+
+
+def meta(centre: Any, radius_m: float, n_before: int, n: int, merge_tol_m: float | None
+         ) -> dict[str, Any]:
+    """Return the first rows: centre, window, merging and point counts."""
+    area_km2 = math.pi * radius_m**2 / 1e6
+    return {"centre_id": centre.id, "centre_lat": centre.lat, "centre_lon": centre.lon,
+            "radius_m": radius_m, "area_km2": area_km2, "n_before_merge": n_before,
+            "merged": "false" if merge_tol_m is None else "true",
+            "merge_tol_m": "" if merge_tol_m is None else float(merge_tol_m), "n": n,
+            "intensity_per_km2": n / area_km2}
 
 
 def _m(value: float) -> str:

@@ -32,6 +32,8 @@ examples:
   origin-map stats --data places/ --engine dask      # partitioned GeoParquet on a dask cluster
   origin-map stats --data s3://b/places/ --engine dask --scheduler tcp://host:8786
   origin-map validate firms.csv --datum bd09
+  origin-map compare --figures hubs-figures.csv   # hubs of geodata/hubs.csv side by side
+  origin-map cluster --radius-m 1000 --seed 0      # Clark-Evans, Ripley's L, distance decay
 
 The density table has one row per ring x sector plus one 'all' row per ring:
   centre_id, ring_inner_m, ring_outer_m, sector, count, share (of the ring's places, 0-1),

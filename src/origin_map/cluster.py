@@ -45,9 +45,10 @@ from scipy.spatial import cKDTree
 
 from . import _cluster_report as rep
 from . import _pointstats as ps
+from ._cluster_report import MIN_POINTS, TooFewPlacesError
 from ._pointstats import EDGE_CORRECTIONS, ClarkEvans, CsrEnvelope
 from .errors import SettingsError
-from .geometry import Centre, distances_m, project_local
+from .geometry import Centre
 from .stats import PlaceFilter
 
 __all__ = [
@@ -74,27 +75,7 @@ DEFAULT_DISTANCES_M = tuple(range(50, 501, 50))
 DEFAULT_MERGE_TOL_M = 10.0
 """Places closer than this are one building or point and are merged (single linkage)."""
 MIN_SIMULATIONS = 99
-MIN_POINTS = 3
 NNI_CORRECTIONS = ("donnelly", "none")
-
-
-class TooFewPlacesError(SettingsError):
-    """Fewer than :data:`MIN_POINTS` points to analyse; :meth:`message` gives en/zh text."""
-
-    def __init__(self, n: int, n_before: int, radius_m: float, centre_id: str) -> None:
-        self.n, self.n_before, self.radius_m, self.centre_id = n, n_before, radius_m, centre_id
-        super().__init__(self.message("en"))
-
-    def message(self, lang: str = "en") -> str:
-        """Return the message in ``lang`` (``"en"`` or ``"zh"``)."""
-        if lang == "zh":
-            return (f"中心 {self.centre_id} 半径 {self.radius_m:g} 米内只有 {self.n} 个点（合并同址"
-                    f"地点前 {self.n_before} 个）；聚集统计至少需要 {MIN_POINTS} 个。请扩大半径、"
-                    "放宽筛选或换一个中心。")
-        return (f"Only {self.n} point(s) within {self.radius_m:g} m of {self.centre_id} "
-                f"({self.n_before} place(s) before merging co-located ones); clustering "
-                f"statistics need at least {MIN_POINTS}. Widen the radius, loosen the filter or "
-                "choose another centre.")
 
 
 def merge_colocated(xy: ArrayLike, *, tol_m: float = DEFAULT_MERGE_TOL_M
@@ -299,12 +280,8 @@ def cluster_report(
     if distances_m is None:
         distances_m = [d for d in DEFAULT_DISTANCES_M if d <= r / 2] or [r / 2]
     dist = ps.check_distances(distances_m, r)
-    xy = _window_xy(places, centre, r, place_filter)
-    n_before = len(xy)
-    if merge:
-        xy, _ = merge_colocated(xy, tol_m=merge_tol_m)
-    if len(xy) < MIN_POINTS:
-        raise TooFewPlacesError(len(xy), n_before, r, centre.id)
+    xy, n_before = _merged_window(places, centre, r, place_filter,
+                                  merge_tol_m if merge else None)
     env = csr_envelope(len(xy), radius_m=r, distances_m=dist, n_sim=n_sim, seed=seed,
                        edge_correction=edge_correction, bins_m=decay_bins_m)
     result = rep.Observed(
@@ -312,11 +289,7 @@ def cluster_report(
         l_minus_d_m=ripley_l(xy, radius_m=r, distances_m=dist,
                              edge_correction=edge_correction) - dist,
         decay=distance_decay(xy, radius_m=r, bins_m=env.ring_edges_m[1:]))
-    meta = {"centre_id": centre.id, "centre_lat": centre.lat, "centre_lon": centre.lon,
-            "radius_m": r, "area_km2": math.pi * r * r / 1e6, "n_before_merge": n_before,
-            "merged": "true" if merge else "false",
-            "merge_tol_m": float(merge_tol_m) if merge else "", "n": len(xy),
-            "intensity_per_km2": len(xy) / (math.pi * r * r / 1e6)}
+    meta = rep.meta(centre, r, n_before, len(xy), merge_tol_m if merge else None)
     settings = {"edge_correction": edge_correction, "n_sim": int(n_sim),
                 "seed": "" if seed is None else int(seed)}
     return ClusterReport(rep.table(meta, settings, result, env),
@@ -341,12 +314,17 @@ def cluster_curves(places: pd.DataFrame, centre: Centre, **options: Any) -> pd.D
     return cluster_report(places, centre, **options).curves
 
 
-def _window_xy(places: pd.DataFrame, centre: Centre, radius_m: float,
-               place_filter: PlaceFilter | None) -> NDArray[np.float64]:
-    """Return AEQD x/y metres of the filtered places within ``radius_m`` (geodesic) of centre."""
-    keep = (place_filter or PlaceFilter()).mask(places)
-    lat = places["lat"].to_numpy(dtype=np.float64)[keep]
-    lon = places["lon"].to_numpy(dtype=np.float64)[keep]
-    inside = distances_m(lat, lon, centre.lat, centre.lon) <= radius_m
-    x, y = project_local(lat[inside], lon[inside], centre.lat, centre.lon)
-    return np.column_stack([np.atleast_1d(x), np.atleast_1d(y)]).reshape(-1, 2)
+def _merged_window(places: pd.DataFrame, centre: Centre, radius_m: float,
+                   place_filter: PlaceFilter | None, merge_tol_m: float | None
+                   ) -> tuple[NDArray[np.float64], int]:
+    """Return the points to analyse (merged unless ``merge_tol_m`` is None) and the count before.
+
+    Raises TooFewPlacesError below :data:`MIN_POINTS` points.
+    """
+    xy = rep.window_xy(places, centre, radius_m, place_filter)
+    n_before = len(xy)
+    if merge_tol_m is not None:
+        xy, _ = merge_colocated(xy, tol_m=merge_tol_m)
+    if len(xy) < MIN_POINTS:
+        raise TooFewPlacesError(len(xy), n_before, radius_m, centre.id)
+    return xy, n_before
