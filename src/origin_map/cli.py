@@ -41,6 +41,8 @@ examples:
   origin-map stats --by-outline                     # campuses count when their outline is near
   origin-map report -o report.pdf --rings 500,2000 --lang zh   # one A4 page: map and tables
   origin-map report -o map.png --area block.geojson --size-px 1600x1200
+  origin-map compare --figures hubs-figures.csv   # hubs of geodata/hubs.csv side by side
+  origin-map cluster --radius-m 1000 --seed 0      # Clark-Evans, Ripley's L, distance decay
 
 The density table has one row per ring x sector plus one 'all' row per ring:
   centre_id, ring_inner_m, ring_outer_m, sector, count, share (of the ring's places, 0-1),
@@ -87,6 +89,26 @@ def _year(text: str) -> int:
     return year if year is not None else 0
 
 
+def _add_filter_options(p: argparse.ArgumentParser) -> None:
+    """Add the filter options shared by stats, report, compare and cluster."""
+    from .vocab import KINDS, POSITION_QUALITIES, SECTOR_IDS
+
+    p.add_argument("--sector", action="append", metavar="S", choices=SECTOR_IDS,
+                   help=f"count only this sector (repeatable): {', '.join(SECTOR_IDS)}")
+    p.add_argument("--kind", action="append", metavar="K", choices=list(KINDS),
+                   help=f"count only this kind (repeatable): {', '.join(KINDS)}")
+    p.add_argument("--quality", action="append", metavar="Q", choices=list(POSITION_QUALITIES),
+                   help="count only this position quality (repeatable)")
+    p.add_argument("--include-historic", action="store_true",
+                   help="count historic (former) tenants too; default: current places only")
+    p.add_argument("--year", type=_year, metavar="YEAR",
+                   help="count the places that were there in YEAR (their start year known; "
+                        "see the README); default: now")
+    p.add_argument("--search", metavar="TEXT", default="",
+                   help="count only places whose name, address or id contains TEXT")
+    p.add_argument("--skip-invalid", action="store_true",
+                   help="leave out invalid rows (listed on stderr) instead of failing")
+
 
 def _add_measure_options(p: argparse.ArgumentParser) -> None:
     """Add the data, centre, ring and filter options shared by ``stats`` and ``report``.
@@ -95,7 +117,6 @@ def _add_measure_options(p: argparse.ArgumentParser) -> None:
     ``origin-map stats`` with no option writes the table the app shows with its defaults.
     """
     from .settings import SETTINGS
-    from .vocab import KINDS, POSITION_QUALITIES, SECTOR_IDS
 
     p.add_argument("--data", metavar="FILE",
                    help="places file (CSV, XLSX, GeoJSON, GPKG), or a .parquet file or a "
@@ -112,22 +133,7 @@ def _add_measure_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rings", metavar="M,M,...", default=rings.default,
                    help=f"more ring radii in metres (default {rings.default}; '' for none), "
                         "e.g. 500,1000,2000")
-    p.add_argument("--sector", action="append", metavar="S", choices=SECTOR_IDS,
-                   help=f"count only this sector (repeatable): {', '.join(SECTOR_IDS)}")
-    p.add_argument("--kind", action="append", metavar="K", choices=list(KINDS),
-                   help=f"count only this kind (repeatable): {', '.join(KINDS)}")
-    p.add_argument("--quality", action="append", metavar="Q",
-                   choices=list(POSITION_QUALITIES),
-                   help="count only this position quality (repeatable)")
-    p.add_argument("--include-historic", action="store_true",
-                   help="count historic (former) tenants too; default: current places only")
-    p.add_argument("--year", type=_year, metavar="YEAR",
-                   help="count the places that were there in YEAR (their start year known; "
-                        "see the README); default: now")
-    p.add_argument("--search", metavar="TEXT", default="",
-                   help="count only places whose name, address or id contains TEXT")
-    p.add_argument("--skip-invalid", action="store_true",
-                   help="leave out invalid rows (listed on stderr) instead of failing")
+    _add_filter_options(p)
 
 
 def _add_area_options(p: argparse.ArgumentParser) -> None:
@@ -197,6 +203,9 @@ def build_parser() -> argparse.ArgumentParser:
     from .cli_geocode import add_geocode_parser
 
     add_geocode_parser(sub)
+    from .cli_analysis import add_analysis_parsers
+
+    add_analysis_parsers(sub)
     return parser
 
 
@@ -214,6 +223,21 @@ def _read(args: argparse.Namespace, centre: Centre | None = None) -> LoadResult:
         print("origin-map: assuming WGS-84 coordinates; use --datum gcj02 for AMap/Tencent/"
               "WeChat coordinates or --datum bd09 for Baidu", file=sys.stderr)
     return result
+
+
+def _read_valid(args: argparse.Namespace, centre: Centre) -> pd.DataFrame | None:
+    """Read ``--data``; None (problems printed) if rows are invalid without --skip-invalid."""
+    result = _read(args, centre)
+    if result.n_errors and not args.skip_invalid:
+        _print_problems(result.problems, sys.stderr, ("error",))
+        print(f"{result.n_errors} problem(s) in {result.name}; nothing written. Fix them, "
+              "or use --skip-invalid to leave those rows out.", file=sys.stderr)
+        return None
+    if result.n_errors:
+        print(f"{len(result.rejected)} invalid row(s) left out: rows "
+              f"{', '.join(map(str, result.rejected['row'].head(50)))}"
+              f"{' ...' if len(result.rejected) > 50 else ''}", file=sys.stderr)
+    return result.places
 
 
 def _print_problems(problems: pd.DataFrame, stream: TextIO, severities: Sequence[str]) -> None:
@@ -410,6 +434,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_geocode(args)
         if args.command == "report":
             return _cmd_report(args)
+        if args.command in ("compare", "cluster"):
+            from .cli_analysis import run_analysis
+
+            return run_analysis(args)
         return _cmd_stats(args)
     except OriginMapError as exc:
         print(f"origin-map: error: {exc}", file=sys.stderr)

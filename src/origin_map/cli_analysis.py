@@ -1,0 +1,195 @@
+"""The ``origin-map compare`` and ``origin-map cluster`` sub-commands (registered by cli.py)."""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .geometry import Centre
+
+_COMPARE_EPILOG = """\
+examples:
+  origin-map compare                                  # every hub of geodata/hubs.csv, 1 km
+  origin-map compare --rings 500,2000 -o hubs-density.csv --figures hubs-figures.csv
+  origin-map compare --centres dongsheng-building,tuspark --composition sectors.csv
+
+Output (-o): the density table of each centre stacked (columns as for 'stats'; centre_id tells
+them apart), every centre with the same rings. --figures: one row per hub with the published
+figures beside the dataset's counts within the hub's radius_m and coverage in % (dataset /
+published x 100); coverage_note says 'thin' below 50 %: such counts are not a finding.
+"""
+
+_CLUSTER_EPILOG = """\
+examples:
+  origin-map cluster                                  # shipped data, Dongsheng Building, 1 km
+  origin-map cluster --centre 39.9925,116.3277 --radius-m 800 --seed 7 -o cluster.csv
+  origin-map cluster --no-merge --curves curves.csv
+
+Output: a tidy CSV 'statistic,value': n (after merging places within --merge-tol-m, which is
+said in the rows merged/n_before_merge), area_km2, nni (Clark-Evans index, Donnelly edge
+correction: < 1 clustered, > 1 regular), nni_z, nni_p, nni_p_mc, L_minus_d_<d>m with the CSR
+envelope L_lo_<d>m/L_hi_<d>m (pointwise min/max of --n-sim simulations in the same disc),
+L_mad_p, and decay_* rows (density per ring against the uniform n/area). See docs/cluster.md.
+"""
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    from .cli import _add_data_options, _add_filter_options
+
+    p.add_argument("--data", metavar="FILE",
+                   help="places file (CSV, XLSX, GeoJSON, GPKG); default: the shipped data")
+    _add_data_options(p)
+    _add_filter_options(p)
+    p.add_argument("--output", "-o", type=Path, metavar="FILE.csv",
+                   help="write here instead of standard output")
+
+
+def add_analysis_parsers(sub: Any) -> None:
+    """Register ``compare`` and ``cluster`` on the sub-parsers of ``origin-map``."""
+    fmt = argparse.RawDescriptionHelpFormatter
+    cmp_ = sub.add_parser("compare", help="compare hubs: stacked density tables, published "
+                          "figures vs the dataset", epilog=_COMPARE_EPILOG, formatter_class=fmt,
+                          description="Write the density tables of several hubs stacked.")
+    _common(cmp_)
+    cmp_.add_argument("--centres", "--centers", metavar="ID,ID,...",
+                      help="centre ids from centres.csv; default: the centre of every hub")
+    cmp_.add_argument("--hubs", type=Path, metavar="FILE",
+                      help="hubs table (default: geodata/hubs.csv)")
+    cmp_.add_argument("--radius-m", type=float, default=1000.0, metavar="M",
+                      help="main radius in metres (default 1000); always one of the rings")
+    cmp_.add_argument("--rings", metavar="M,M,...", help="more ring radii in metres")
+    cmp_.add_argument("--figures", type=Path, metavar="FILE.csv",
+                      help="also write published figures vs dataset counts with coverage")
+    cmp_.add_argument("--composition", type=Path, metavar="FILE.csv",
+                      help="also write places per sector within --radius-m of each centre")
+    cmp_.add_argument("--lang", choices=["en", "zh"], default="en",
+                      help="language of coverage notes and sector labels (default en)")
+
+    clu = sub.add_parser("cluster", help="clustering statistics (Clark-Evans, Ripley's L, "
+                         "distance decay) in a disc", epilog=_CLUSTER_EPILOG, formatter_class=fmt,
+                         description="Test whether the places within a radius are clustered.")
+    _common(clu)
+    clu.add_argument("--centre", "--center", metavar="ID|LAT,LON",
+                     help="a centre id or 'LAT,LON' (WGS-84); default: dongsheng-building")
+    clu.add_argument("--radius-m", type=float, default=1000.0, metavar="M",
+                     help="radius of the disc window in metres (default 1000)")
+    clu.add_argument("--distances", metavar="M,M,...",
+                     help="distances of L(d) - d (default 50,100,...,500 up to radius/2)")
+    clu.add_argument("--n-sim", type=int, default=99, metavar="N",
+                     help="CSR simulations for the envelopes (at least 99; default 99)")
+    clu.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    clu.add_argument("--edge-correction", default="translation",
+                     choices=["translation", "isotropic", "none"],
+                     help="edge correction of Ripley's K (default translation)")
+    clu.add_argument("--no-merge", action="store_true",
+                     help="do not merge places that share a point or building")
+    clu.add_argument("--merge-tol-m", type=float, default=10.0, metavar="M",
+                     help="places closer than this are merged first (default 10)")
+    clu.add_argument("--curves", type=Path, metavar="FILE.csv",
+                     help="also write the L(d) - d and density curves with envelopes")
+
+
+def _filter(args: argparse.Namespace) -> Any:
+    from .stats import PlaceFilter
+
+    return PlaceFilter(sectors=args.sector, kinds=args.kind, qualities=args.quality,
+                       include_historic=args.include_historic, search=args.search,
+                       year=args.year or None)
+
+
+def _places(args: argparse.Namespace, centre: Centre | None) -> pd.DataFrame | None:
+    from .cli import _memory_places
+
+    return _memory_places(args, centre)  # type: ignore[arg-type]
+
+
+def _write(frame: pd.DataFrame, path: Path | None, what: str) -> None:
+    from .export import to_csv_bytes
+
+    data = to_csv_bytes(frame)
+    if path:
+        path.write_bytes(data)
+        print(f"wrote {len(frame)} {what} rows to {path}", file=sys.stderr)
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+
+
+def _compare_centres(args: argparse.Namespace, hubs: pd.DataFrame) -> list[Centre]:
+    from .compare import hub_centres
+    from .datasets import load_centres, resolve_centre
+    from .errors import SettingsError
+
+    centres = load_centres()
+    if args.centres:
+        ids = [t.strip() for t in args.centres.split(",") if t.strip()]
+        return [resolve_centre(i, centres) for i in dict.fromkeys(ids)]
+    found = hub_centres(hubs, centres)
+    for h in hubs.itertuples(index=False):
+        if found[h.id] is None:
+            print(f"origin-map: hub {h.id}: centre {h.centre_id} not in centres.csv; left out",
+                  file=sys.stderr)
+    chosen = [c for c in found.values() if c is not None]
+    if not chosen:
+        raise SettingsError("No hub has its centre in centres.csv; add the centres, or "
+                            "choose centres with --centres ID,ID.")
+    return list({c.id: c for c in chosen}.values())
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from .cli import EXIT_DATA, EXIT_OK
+    from .compare import compare_density, compare_figures, load_hubs, sector_composition
+    from .datasets import load_centres
+    from .geometry import parse_radii_text, ring_radii
+
+    hubs = load_hubs(args.hubs)
+    centres = _compare_centres(args, hubs)
+    radii = ring_radii(args.radius_m, parse_radii_text(args.rings) if args.rings else None)
+    places = _places(args, None)
+    if places is None:
+        return EXIT_DATA
+    flt = _filter(args)
+    _write(compare_density(places, centres, radii, place_filter=flt), args.output, "density")
+    if args.figures:
+        chosen = {c.id for c in centres}
+        picked = hubs[hubs["centre_id"].isin(chosen)] if args.centres else hubs
+        _write(compare_figures(places, picked, load_centres(), place_filter=flt,
+                               lang=args.lang), args.figures, "figure")
+    if args.composition:
+        _write(sector_composition(places, centres, args.radius_m, place_filter=flt,
+                                  lang=args.lang), args.composition, "composition")
+    return EXIT_OK
+
+
+def _cmd_cluster(args: argparse.Namespace) -> int:
+    from .cli import EXIT_DATA, EXIT_OK
+    from .cluster import cluster_report
+    from .datasets import resolve_centre
+    centre = resolve_centre(args.centre)
+    places = _places(args, centre)
+    if places is None:
+        return EXIT_DATA
+    report = cluster_report(
+        places, centre, radius_m=args.radius_m, place_filter=_filter(args),
+        merge=not args.no_merge, merge_tol_m=args.merge_tol_m, n_sim=args.n_sim,
+        seed=args.seed, edge_correction=args.edge_correction,
+        distances_m=_split(args.distances) if args.distances else None)
+    _write(report.table, args.output, "statistic")
+    if args.curves:
+        _write(report.curves, args.curves, "curve")
+    return EXIT_OK
+
+
+def _split(text: str) -> list[Any]:
+    return [t for t in re.split(r"[,;\s]+", text) if t]
+
+
+def run_analysis(args: argparse.Namespace) -> int:
+    """Run ``compare`` or ``cluster``; errors propagate to :func:`origin_map.cli.main`."""
+    return _cmd_compare(args) if args.command == "compare" else _cmd_cluster(args)
