@@ -89,7 +89,7 @@ def test_compare_chosen_centres_composition_in_chinese(geodata, tmp_path, capsys
     assert set(table["centre_id"]) == {LONGYAO.id}
     sectors = pd.read_csv(comp, encoding="utf-8-sig")
     assert sectors.set_index("sector")["count"].to_dict() == {"chips": 1, "ai_applications": 1}
-    assert "AI芯片" in set(sectors["label"])
+    assert "AI芯片与半导体" in set(sectors["label"])
     assert pd.read_csv(fig, encoding="utf-8-sig")["hub_id"].tolist() == ["shanghai"]
 
 

@@ -89,10 +89,13 @@ def test_load_hubs_types_and_blanks(hubs_csv):
 
 def test_shipped_hubs_file_loads_and_names_the_beijing_centre():
     hubs = load_hubs()
-    bj = hubs.set_index("id").loc["wudaokou"]
+    bj = hubs.set_index("id").loc["beijing-ai-origin"]
     assert bj["centre_id"] == "dongsheng-building"
     assert (bj["published_firms"], bj["published_ai_firms"]) == (439, 325)
-    assert {"zhangjiang", "xuhui", "nanshan"} <= set(hubs["id"])
+    assert {"zhangjiang-ai-island", "xuhui-modelspeed", "nanshan-hi-tech-park"} <= set(hubs["id"])
+    from origin_map.datasets import load_centres
+
+    assert set(hubs["centre_id"]) <= {c.id for c in load_centres()}  # every hub has a centre
 
 
 @pytest.mark.parametrize("line,field,message", [
