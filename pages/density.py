@@ -9,7 +9,8 @@ s = ui.sidebar()
 ds = ui.dataset()
 lang = s.lang
 st.title(text("density.title", lang))
-table = ui.cached_density(ds.token, ds.places, s.centre, s.rings, s.place_filter)
+table = ui.cached_density(ds.token, ds.places, s.centre, s.rings, s.place_filter,
+                          s.by_outline)
 if not table["count"].any():
     ui.empty_selection(lang)
 st.caption(text("density.caption", lang))

@@ -2,6 +2,7 @@ import pandas as pd
 import streamlit as st
 
 from origin_map import coverage, ui, vocab
+from origin_map.compare import load_hubs
 from origin_map.i18n import text
 
 s = ui.sidebar()
@@ -9,7 +10,9 @@ ds = ui.dataset()
 lang = s.lang
 st.title(text("overview.title", lang))
 st.markdown(text("overview.intro", lang))
-h = ui.cached_headline(ds.token, ds.places, s.centre, s.radius_m, s.place_filter)
+h = ui.cached_headline(ds.token, ds.places, s.centre, s.radius_m, s.place_filter, s.by_outline)
+other = ui.cached_headline(ds.token, ds.places, s.centre, s.radius_m, s.place_filter,
+                           not s.by_outline)
 st.subheader(text("overview.within", lang, radius=f"{h['radius_m']:,}",
                   centre=s.centre.name(lang)))
 if h["inside"] == 0:
@@ -20,6 +23,9 @@ cols[0].metric(text("overview.places", lang), h["inside"])
 cols[1].metric(text("overview.institutions", lang), h["institutions"])
 cols[2].metric(text("overview.firms", lang), h["firms"])
 cols[3].metric(text("overview.ai_share", lang), "–" if share != share else f"{share:.0%}")
+by_point, by_outline = (other, h) if s.by_outline else (h, other)
+st.caption(text("overview.outline_note", lang, point=by_point["institutions"],
+                outline=by_outline["institutions"], radius=f"{h['radius_m']:,}"))
 left, right = st.columns(2)
 with left:
     ui.table(pd.DataFrame({"sector": [vocab.sector_label(k, lang) for k in h["by_sector"]],
@@ -28,13 +34,11 @@ with right:
     ui.table(pd.DataFrame({"kind": [vocab.kind_label(k, lang) for k in h["by_kind"]],
                            "places": list(h["by_kind"].values())}), lang)
 
-hub = coverage.hub_for_centre(coverage.read_hubs(), s.centre.id)
-if hub is not None:
+table = coverage.coverage_table(ds.places, load_hubs(), ui.centres(), s.centre.id,
+                                place_filter=s.place_filter, lang=lang)
+if table is not None:
     st.subheader(text("overview.published_title", lang))
-    ui.table(coverage.coverage_table(ds.places, hub, s.centre, radius_m=s.radius_m,
-                                     place_filter=s.place_filter, lang=lang), lang,
-             column_config={"coverage": st.column_config.ProgressColumn(
-                 text("column.coverage", lang), format="percent", min_value=0.0,
-                 max_value=1.0)})
-    st.info(text("overview.coverage_note", lang))
+    ui.table(table, lang, column_config={"coverage": st.column_config.ProgressColumn(
+        text("column.coverage", lang), format="percent", min_value=0.0, max_value=1.0)})
+    st.info(f"{table.attrs['note']} {text('overview.coverage_note', lang)}")
 st.caption(text("overview.data_caption", lang, name=ui.md_escape(ds.name)))

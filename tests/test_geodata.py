@@ -212,3 +212,14 @@ def test_counts_the_data_reaches(rows, buildings):
     assert (inst & near).sum() >= 17
     assert (distances_m(blat, blon, *CENTRE) <= 1500).sum() >= 61  # [>= 30] reached
     assert not (firm & current & near & ~origin).any()
+
+
+def test_readme_coverage_tables_are_generated_from_the_data(capsys):
+    """The published-vs-dataset tables of geodata/README.md are `origin-map coverage` output."""
+    from origin_map.cli import main
+
+    assert main(["coverage", "--markdown"]) == 0
+    generated = capsys.readouterr().out
+    readme = (geodata_dir() / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- coverage:start -->\n")[1].split("<!-- coverage:end -->")[0]
+    assert block == generated, "run: origin-map coverage --markdown (and paste it in)"

@@ -7,6 +7,7 @@ inside ``<script>`` by :func:`js_json`. This module does not import streamlit.
 
 from __future__ import annotations
 
+import html
 import json
 from typing import Any
 
@@ -15,9 +16,26 @@ from branca.element import MacroElement
 from folium.elements import JSCSSMixin
 from folium.template import Template
 
-__all__ = ["ClusterHost", "JsonLegend", "LayersTitle", "LocalControls", "PointLayer", "js_json"]
+__all__ = ["ClusterHost", "JsonLegend", "LayersTitle", "LocalControls", "PointLayer", "js_json",
+           "safe_text"]
 
 _CDNJS = "https://cdnjs.cloudflare.com/ajax/libs"
+
+
+def safe_text(value: Any, limit: int = 500) -> str:
+    """Return ``value`` as HTML-escaped text that is also inert inside a JS template literal.
+
+    Escapes ``& < > " '`` (HTML), and backtick, ``$`` and backslash (template literals), and
+    turns newlines into ``<br>``. Long text is cut to ``limit`` characters.
+    """
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    text = str(value)
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    text = html.escape(text, quote=True)
+    text = text.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
+    return text.replace("\r\n", "<br>").replace("\n", "<br>").replace("\r", "<br>")
 
 
 def js_json(value: Any) -> str:

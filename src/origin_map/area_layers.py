@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from . import vocab
+from . import i18n, vocab
+from ._leaflet import safe_text
 from .areas import Area, convert_geometry
-from .mapping import BASEMAPS, safe_text
+from .basemaps import BASEMAPS
 
 if TYPE_CHECKING:
     import folium
@@ -23,12 +24,6 @@ if TYPE_CHECKING:
     from shapely.geometry.base import BaseGeometry
 
 __all__ = ["area_layer", "display_geometry", "draw_control", "drawing_datum", "outlines_layer"]
-
-_TEXT = {
-    "en": {"area": "Area", "outlines": "Campus outlines", "km2": "km²"},
-    "zh": {"area": "区域", "outlines": "校园轮廓", "km2": "平方公里"},
-}
-
 
 def draw_control() -> Draw:
     """Return a Leaflet Draw control for areas: polygon, rectangle and circle only.
@@ -58,16 +53,16 @@ def _geojson(geom: BaseGeometry, style: dict[str, Any], tooltip: str) -> folium.
     from shapely.geometry import mapping
 
     return folium.GeoJson({"type": "Feature", "geometry": mapping(geom), "properties": {}},
-                          style_function=lambda _f: style, tooltip=folium.Tooltip(tooltip))
+                          style_function=lambda _f: {**style, "pane": "om-areas"},
+                          tooltip=folium.Tooltip(tooltip))
 
 
 def area_layer(area: Area, *, basemap: str = "osm", lang: str = "en") -> folium.FeatureGroup:
     """Return a layer drawing the area (dark blue edge, light fill) with its name and size."""
     import folium
 
-    t = _TEXT.get(lang, _TEXT["en"])
-    group = folium.FeatureGroup(name=t["area"])
-    tip = f"{safe_text(area.name)} · {area.area_km2:,.3f} {t['km2']}"
+    group = folium.FeatureGroup(name=i18n.text("map.area", lang))
+    tip = f"{safe_text(area.name)} · {area.area_km2:,.3f} {i18n.text('map.km2', lang)}"
     style = {"color": "#08306b", "weight": 2, "fillColor": "#1f77b4", "fillOpacity": 0.08}
     _geojson(display_geometry(area.geometry, basemap), style, tip).add_to(group)
     return group
@@ -89,8 +84,7 @@ def outlines_layer(outlines: gpd.GeoDataFrame, places: pd.DataFrame, *, basemap:
     """
     import folium
 
-    t = _TEXT.get(lang, _TEXT["en"])
-    group = folium.FeatureGroup(name=t["outlines"])
+    group = folium.FeatureGroup(name=i18n.text("map.outlines", lang))
     sector_of = dict(zip(places["id"].astype(str), places["sector"], strict=True)) if len(
         places) else {}
     for row in outlines.itertuples():

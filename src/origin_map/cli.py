@@ -434,7 +434,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_geocode(args)
         if args.command == "report":
             return _cmd_report(args)
-        if args.command in ("compare", "cluster"):
+        if args.command in ("compare", "cluster", "coverage"):
             from .cli_analysis import run_analysis
 
             return run_analysis(args)

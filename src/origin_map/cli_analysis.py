@@ -95,6 +95,20 @@ def add_analysis_parsers(sub: Any) -> None:
                      help="also write the L(d) - d and density curves with envelopes")
 
 
+    cov = sub.add_parser("coverage", help="published figures vs the dataset's counts",
+                         description="Write the published figures of a hub beside the "
+                                     "dataset's counts (CSV), or with --markdown the coverage "
+                                     "tables of geodata/README.md.")
+    cov.add_argument("--centre", "--center", metavar="ID", default="dongsheng-building",
+                     help="the hub's centre id (default dongsheng-building)")
+    cov.add_argument("--markdown", action="store_true",
+                     help="write the markdown tables of geodata/README.md (every hub)")
+    cov.add_argument("--lang", choices=["en", "zh"], default="en",
+                     help="language of the figure names (default en)")
+    cov.add_argument("--output", "-o", type=Path, metavar="FILE",
+                     help="write here instead of standard output")
+
+
 def _filter(args: argparse.Namespace) -> Any:
     from .stats import PlaceFilter
 
@@ -190,6 +204,30 @@ def _split(text: str) -> list[Any]:
     return [t for t in re.split(r"[,;\s]+", text) if t]
 
 
+def _cmd_coverage(args: argparse.Namespace) -> int:
+    from .cli import EXIT_DATA, EXIT_OK
+    from .compare import load_hubs
+    from .coverage import coverage_markdown, coverage_table
+    from .datasets import load_centres, shipped_places
+
+    places, hubs, centres = shipped_places(geometry=False), load_hubs(), load_centres()
+    if args.markdown:
+        text = coverage_markdown(places, hubs, centres, centre_id=args.centre)
+        if args.output:
+            args.output.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+        return EXIT_OK
+    table = coverage_table(places, hubs, centres, args.centre, lang=args.lang)
+    if table is None:
+        print(f"origin-map: error: no hub of geodata/hubs.csv has the centre {args.centre!r}",
+              file=sys.stderr)
+        return EXIT_DATA
+    _write(table, args.output, "figure")
+    return EXIT_OK
+
+
 def run_analysis(args: argparse.Namespace) -> int:
-    """Run ``compare`` or ``cluster``; errors propagate to :func:`origin_map.cli.main`."""
-    return _cmd_compare(args) if args.command == "compare" else _cmd_cluster(args)
+    """Run ``compare``, ``cluster`` or ``coverage``; errors reach :func:`origin_map.cli.main`."""
+    commands = {"compare": _cmd_compare, "cluster": _cmd_cluster, "coverage": _cmd_coverage}
+    return commands[args.command](args)

@@ -18,7 +18,6 @@ This module does not import streamlit.
 
 from __future__ import annotations
 
-import html
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -30,7 +29,7 @@ import pandas as pd
 from folium import plugins
 
 from . import i18n, vocab
-from ._leaflet import ClusterHost, JsonLegend, LayersTitle, LocalControls, PointLayer
+from ._leaflet import ClusterHost, JsonLegend, LayersTitle, LocalControls, PointLayer, safe_text
 from .assets import localize_element, localize_map
 from .basemaps import BASEMAPS
 from .datums import wgs84_to_gcj02
@@ -56,22 +55,6 @@ _PANES = (("om-areas", 350, True), ("om-heat", 380, False), ("om-rings", 420, Tr
 """Custom panes, bottom to top (name, z-index, takes clicks and hovers): outlines and hexagons,
 heatmap, rings, points (clusters sit in Leaflet's marker pane above all of them), so a heatmap
 never covers the sector colours."""
-
-
-def safe_text(value: Any, limit: int = 500) -> str:
-    """Return ``value`` as HTML-escaped text that is also inert inside a JS template literal.
-
-    Escapes ``& < > " '`` (HTML), and backtick, ``$`` and backslash (template literals), and
-    turns newlines into ``<br>``. Long text is cut to ``limit`` characters.
-    """
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return ""
-    text = str(value)
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    text = html.escape(text, quote=True)
-    text = text.replace("`", "&#96;").replace("$", "&#36;").replace("\\", "&#92;")
-    return text.replace("\r\n", "<br>").replace("\n", "<br>").replace("\r", "<br>")
 
 
 def _fmt_m(d: float) -> str:
@@ -281,27 +264,6 @@ def _h3_group(h3_cells: pd.DataFrame, basemap: str, lang: str
     return group, "".join(legend)
 
 
-def _outline_group(outlines: Any, places: pd.DataFrame, basemap: str, lang: str
-                   ) -> folium.FeatureGroup:
-    """Campus and compound outlines (light fill in the place's sector colour)."""
-    group = folium.FeatureGroup(name=i18n.text("map.outlines", lang))
-    sectors = dict(zip(places["id"], places["sector"], strict=False))
-    for row in outlines.itertuples():
-        sector = sectors.get(row.place_id, "unknown")
-        geom = row.geometry
-        if BASEMAPS[basemap].gcj02:
-            from shapely import transform
-
-            geom = transform(geom, lambda xy: np.column_stack(
-                display_coordinates(xy[:, 1], xy[:, 0], basemap)[::-1]))
-        colour = _sector_colour(sector)
-        folium.GeoJson(geom.__geo_interface__, style_function=lambda _f, c=colour: {
-            "color": c, "weight": 1.5, "fillColor": c, "fillOpacity": 0.12, "pane": "om-areas"},
-            tooltip=safe_text(getattr(row, "name_zh" if lang == "zh" else "name_en", "")
-                              or row.place_id)).add_to(group)
-    return group
-
-
 _BOX = ("background:rgba(255,255,255,.93);padding:6px 8px;border-radius:4px;font:12px/1.4 "
         "sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)")
 
@@ -355,7 +317,9 @@ def map_layers(places: pd.DataFrame, centre: Centre, rings: Rings | Sequence[flo
         set(counts.index) - set(vocab.SECTOR_IDS))
     groups: list[folium.FeatureGroup] = []
     if outlines is not None and len(outlines):
-        groups.append(_outline_group(outlines, places, basemap, lang))
+        from .area_layers import outlines_layer
+
+        groups.append(outlines_layer(outlines, places, basemap=basemap, lang=lang))
     h3_legend = ""
     if h3_cells is not None and len(h3_cells):
         h3_group, h3_legend = _h3_group(h3_cells, basemap, lang)

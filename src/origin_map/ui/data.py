@@ -13,6 +13,7 @@ from origin_map.datasets import LoadResult, load_centres, read_places, shipped_p
 from origin_map.errors import DataValidationError, OriginMapError
 from origin_map.geometry import Centre, Rings
 from origin_map.i18n import text
+from origin_map.outlines import load_outlines, outline_distances_m
 from origin_map.stats import PlaceFilter, density_table, h3_table, headline, with_distances
 
 from .show import md_escape, problems_table
@@ -57,11 +58,28 @@ def places_with_distances(token: str, _places: Any, centre: Centre, rings: Rings
     return with_distances(_places, centre, rings)
 
 
+@st.cache_resource(show_spinner=False)
+def outlines() -> Any:
+    """Return the shipped campus outlines (``geodata/areas.geojson``; cached)."""
+    return load_outlines()
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def outline_distances(token: str, _places: Any, centre: Centre) -> Any:
+    """Return each place's distance to the centre by its outline where it has one (cached)."""
+    return outline_distances_m(_places, outlines(), centre)
+
+
+def _distances(token: str, places: Any, centre: Centre, by_outline: bool) -> Any:
+    return outline_distances(token, places, centre) if by_outline else None
+
+
 @st.cache_resource(show_spinner=False, max_entries=128)
 def cached_density(token: str, _places: Any, centre: Centre, rings: Rings,
-                   place_filter: PlaceFilter) -> pd.DataFrame:
-    """Return :func:`origin_map.stats.density_table` (cached)."""
-    return density_table(_places, centre, rings, place_filter=place_filter)
+                   place_filter: PlaceFilter, by_outline: bool = False) -> pd.DataFrame:
+    """Return :func:`origin_map.stats.density_table` (cached); by outline if asked."""
+    return density_table(_places, centre, rings, place_filter=place_filter,
+                         distance_m=_distances(token, _places, centre, by_outline))
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
@@ -74,15 +92,17 @@ def cached_h3(token: str, _places: Any, centre: Centre, resolution: int,
 
 @st.cache_resource(show_spinner=False, max_entries=128)
 def cached_headline(token: str, _places: Any, centre: Centre, radius_m: float,
-                    place_filter: PlaceFilter) -> dict[str, Any]:
-    """Return :func:`origin_map.stats.headline` (cached)."""
-    return headline(_places, centre, radius_m, place_filter=place_filter)
+                    place_filter: PlaceFilter, by_outline: bool = False) -> dict[str, Any]:
+    """Return :func:`origin_map.stats.headline` (cached); by outline if asked."""
+    return headline(_places, centre, radius_m, place_filter=place_filter,
+                    distance_m=_distances(token, _places, centre, by_outline))
 
 
 def warm_caches() -> None:
     """Load what every first page needs (data, centres), so a first visit does not wait."""
     _shipped_places()
     centres()
+    outlines()
 
 
 def dataset() -> Dataset:

@@ -31,7 +31,7 @@ from origin_map.mapping import MapLayers, base_map, display_coordinates, fit_zoo
 from origin_map.settings import View
 from origin_map.stats import PlaceFilter
 
-from .data import Dataset, cached_h3
+from .data import Dataset, cached_h3, outlines
 
 HEIGHT_PX = 640
 FIRST_VIEW = (39.992446, 116.327708)
@@ -150,6 +150,7 @@ def map_for(view: View, ds: Dataset, shown: pd.DataFrame) -> dict[str, Any] | No
     key = map_key(view.basemap, view.lang)
     parts = base_parts(view.basemap, view.lang, key)
     layers = layer_parts(ds.token, shown, view.centre, view.rings, view.place_filter,
-                         view.basemap, view.lang, view.heatmap, h3_key, h3, "", None)
+                         view.basemap, view.lang, view.heatmap, h3_key, h3, "shipped",
+                         outlines())
     return show_map(parts, layers, centre=view.centre, rings=view.rings, basemap=view.basemap,
                     key=key)
