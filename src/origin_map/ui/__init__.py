@@ -24,6 +24,7 @@ from .data import (
     show_upload_result,
     warm_caches,
 )
+from .geocoding import geocode_section, needs_geocoding
 from .maps import map_for
 from .show import column_labels, empty_selection, md_escape, place_details, problems_table, table
 from .state import PAGES, lang, sidebar
@@ -40,11 +41,13 @@ __all__ = [
     "dataset",
     "drop_pending_upload",
     "empty_selection",
+    "geocode_section",
     "keep_pending_upload",
     "lang",
     "load_pending_upload",
     "map_for",
     "md_escape",
+    "needs_geocoding",
     "pending_upload",
     "place_details",
     "places_with_distances",

@@ -114,6 +114,11 @@ def dataset() -> Dataset:
     return current
 
 
+def set_dataset(ds: Dataset) -> None:
+    """Make ``ds`` this session's dataset."""
+    st.session_state[_K + "dataset"] = ds
+
+
 def reset_dataset() -> None:
     """Go back to the shipped data."""
     st.session_state.pop(_K + "dataset", None)
@@ -167,7 +172,7 @@ def load_pending_upload(*, centre: Centre, datum: str, unknown_values: str,
         outcome.update(result=result, accepted=accept)
         if accept:
             token = hashlib.sha1(data + f"|{datum}|{unknown_values}".encode()).hexdigest()[:16]
-            st.session_state[_K + "dataset"] = Dataset(token, name, datum, result.places)
+            set_dataset(Dataset(token, name, datum, result.places))
             drop_pending_upload()
     st.session_state[_K + "upload_result"] = outcome
 
