@@ -34,3 +34,5 @@ ui.table(h3t, lang)
 st.download_button(text("density.h3_download", lang), to_csv_bytes(h3t),
                    file_name=f"origin-map-h3-r{s.h3_resolution}-{s.centre.id}.csv",
                    mime="text/csv", key="om_dl_h3")
+
+ui.cluster_section(s, ds)

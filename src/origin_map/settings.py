@@ -393,20 +393,9 @@ def resolve(values: Mapping[str, Any], centres: list[Centre]) -> View:
                 values=tuple(v.items()))
 
 
-def command_line(view: View, *, data: str | None = None, datum: str = "wgs84") -> str:
-    """Return the ``origin-map stats`` command that writes the density table of ``view``.
-
-    ``data`` is the file the view's places came from (None: the shipped data).
-    """
-    args = ["origin-map", "stats"]
-    if data is not None:
-        args += ["--data", data, "--datum", datum]
-    c = view.centre
-    args += ["--centre", c.id if c.id != "custom" else f"{c.lat:.6f},{c.lon:.6f}",
-             "--radius-m", f"{view.rings.main_m:g}"]
-    if view.rings.extra_m:
-        args += ["--rings", ",".join(f"{r:g}" for r in view.rings.extra_m)]
+def _filter_args(view: View) -> list[str]:
     flt = view.place_filter
+    args: list[str] = []
     for opt, chosen in (("--sector", flt.sectors), ("--kind", flt.kinds),
                         ("--quality", flt.qualities)):
         for value in chosen or ():
@@ -417,6 +406,30 @@ def command_line(view: View, *, data: str | None = None, datum: str = "wgs84") -
         args += ["--year", str(flt.year)]
     if flt.search:
         args += ["--search", flt.search]
-    if view.by_outline:
+    return args
+
+
+def command_line(view: View, *, command: str = "stats", data: str | None = None,
+                 datum: str = "wgs84", centres: tuple[str, ...] = ()) -> str:
+    """Return the ``origin-map`` command that writes the table a page shows for ``view``.
+
+    ``command`` is ``stats`` (the density table), ``compare`` (of ``centres``) or ``cluster``;
+    ``data`` is the file the view's places came from (None: the shipped data).
+    """
+    args = ["origin-map", command]
+    if data is not None:
+        args += ["--data", data, "--datum", datum]
+    c = view.centre
+    if command == "compare":
+        args += ["--centres", ",".join(centres)]
+    else:
+        args += ["--centre", c.id if c.id != "custom" else f"{c.lat:.6f},{c.lon:.6f}"]
+    args += ["--radius-m", f"{view.rings.main_m:g}"]
+    if command != "cluster":
+        args += ["--rings", ",".join(f"{r:g}" for r in view.rings.extra_m)]
+    args += _filter_args(view)
+    if command == "stats" and view.by_outline:
         args.append("--by-outline")
+    if command == "cluster":
+        args += ["--seed", "0"]
     return shlex.join(args)

@@ -7,6 +7,7 @@ and URL state), :mod:`.data` (cached data, uploads), :mod:`.maps` (the map compo
 :mod:`.show` (escaped text, translated tables, place details).
 """
 
+from .analysis import chosen_hubs, cluster_section, compare_section
 from .data import (
     SHIPPED,
     Dataset,
@@ -37,7 +38,10 @@ __all__ = [
     "cached_h3",
     "cached_headline",
     "centres",
+    "chosen_hubs",
+    "cluster_section",
     "column_labels",
+    "compare_section",
     "dataset",
     "drop_pending_upload",
     "empty_selection",

@@ -42,6 +42,7 @@ PAGES = (  # (script, title key, icon, url path): the navigation, written once
     ("pages/overview.py", "page.overview", "🏠", "overview"),
     ("pages/map.py", "page.map", "🗺️", "map"),
     ("pages/density.py", "page.density", "📊", "density"),
+    ("pages/compare.py", "page.compare", "⚖️", "compare"),
     ("pages/data.py", "page.data", "📄", "data"),
     ("pages/about.py", "page.about", "ℹ️", "about"),
 )
