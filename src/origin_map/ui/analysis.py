@@ -24,7 +24,7 @@ from origin_map.settings import View, command_line
 from origin_map.stats import PlaceFilter
 
 from .data import Dataset, centres
-from .show import md_escape, table
+from .show import empty_selection, md_escape, table
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
@@ -97,6 +97,8 @@ def chosen_hubs(lang: str) -> pd.DataFrame:
 def compare_section(view: View, ds: Dataset, picked: pd.DataFrame) -> None:
     """Draw published figures vs the dataset, composition, maps and stacked tables."""
     lang = view.lang
+    if not view.place_filter.mask(ds.places).any():
+        empty_selection(lang)
     found = hub_centres(picked, centres())
     hub_centre = [c for c in (found[h] for h in picked["id"]) if c is not None]
     figures = compare_figures(ds.places, picked, centres(), place_filter=view.place_filter,
