@@ -38,6 +38,8 @@ else:
                            to_csv_bytes(result.rejected_report()), "rows-left-out.csv",
                            "text/csv", key="om_dl_rejected")
 
+ui.boundary_upload(s)
+
 ds = ui.dataset()
 if not ds.shipped:
     st.button(text("data.reset", lang), key="om_reset", on_click=ui.reset_dataset)

@@ -8,9 +8,12 @@ and URL state), :mod:`.data` (cached data, uploads), :mod:`.maps` (the map compo
 """
 
 from .analysis import chosen_hubs, cluster_section, compare_section
+from .areas import boundary_upload, clear_area, report_buttons, take_drawing
 from .data import (
     SHIPPED,
     Dataset,
+    cached_area_density,
+    cached_area_headline,
     cached_density,
     cached_h3,
     cached_headline,
@@ -34,11 +37,15 @@ __all__ = [
     "PAGES",
     "SHIPPED",
     "Dataset",
+    "boundary_upload",
+    "cached_area_density",
+    "cached_area_headline",
     "cached_density",
     "cached_h3",
     "cached_headline",
     "centres",
     "chosen_hubs",
+    "clear_area",
     "cluster_section",
     "column_labels",
     "compare_section",
@@ -56,9 +63,11 @@ __all__ = [
     "place_details",
     "places_with_distances",
     "problems_table",
+    "report_buttons",
     "reset_dataset",
     "show_upload_result",
     "sidebar",
     "table",
+    "take_drawing",
     "warm_caches",
 ]

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from origin_map.areas import area_density_table, area_headline
 from origin_map.datasets import LoadResult, load_centres, read_places, shipped_places
 from origin_map.errors import DataValidationError, OriginMapError
 from origin_map.geometry import Centre, Rings
@@ -96,6 +97,23 @@ def cached_headline(token: str, _places: Any, centre: Centre, radius_m: float,
     """Return :func:`origin_map.stats.headline` (cached); by outline if asked."""
     return headline(_places, centre, radius_m, place_filter=place_filter,
                     distance_m=_distances(token, _places, centre, by_outline))
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def cached_area_density(token: str, _places: Any, area_key: str, _area: Any,
+                        place_filter: PlaceFilter, by_outline: bool = False) -> pd.DataFrame:
+    """Return :func:`origin_map.areas.area_density_table` (cached by the area's link text)."""
+    return area_density_table(_places, _area, place_filter=place_filter,
+                              outlines=outlines() if by_outline else None)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def cached_area_headline(token: str, _places: Any, area_key: str, _area: Any,
+                         place_filter: PlaceFilter, by_outline: bool = False
+                         ) -> dict[str, Any]:
+    """Return :func:`origin_map.areas.area_headline` (cached by the area's link text)."""
+    return area_headline(_places, _area, place_filter=place_filter,
+                         outlines=outlines() if by_outline else None)
 
 
 def warm_caches() -> None:

@@ -29,6 +29,7 @@ from origin_map.settings import (
     to_query,
 )
 
+from .areas import area_status, exact
 from .data import centres, dataset, pending_upload
 from .show import md_escape
 
@@ -230,7 +231,8 @@ def sidebar() -> View:
     _link_messages(language)
     _draw_settings(language)
     good = st.session_state[_GOOD]
-    view = resolve(good, centres())
+    view = exact(resolve(good, centres()))
+    area_status(view)
     _write_query(good)
     ds = dataset()
     st.sidebar.caption(md_escape(i18n.text("sidebar.data", language, name=ds.name,
