@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from origin_map import vocab
 from origin_map.areas import area_density_table, area_headline
 from origin_map.datasets import LoadResult, load_centres, read_places, shipped_places
 from origin_map.errors import DataValidationError, OriginMapError
@@ -211,7 +212,7 @@ def show_upload_result(lang: str) -> LoadResult | None:
     result: LoadResult = outcome["result"]
     if outcome["accepted"]:
         st.success(text("data.loaded", lang, name=name, n=len(result.places),
-                        left_out=len(result.rejected), datum=result.datum))
+                        left_out=len(result.rejected), datum=vocab.datum_name(result.datum)))
     else:
         st.error(text("data.rejected", lang, name=name, n=result.n_errors))
     if len(result.problems):

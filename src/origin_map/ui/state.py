@@ -236,7 +236,8 @@ def sidebar() -> View:
     _write_query(good)
     ds = dataset()
     st.sidebar.caption(md_escape(i18n.text("sidebar.data", language, name=ds.name,
-                                           n=len(ds.places), datum=ds.datum)))
+                                           n=len(ds.places),
+                                           datum=vocab.datum_name(ds.datum))))
     pending = pending_upload()
     if pending is not None:
         st.sidebar.warning(md_escape(i18n.text("data.pending", language, name=pending[0])))
