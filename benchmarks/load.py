@@ -21,6 +21,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import os
+import shlex
+import signal
 import statistics
 import sys
 import time
@@ -43,12 +47,12 @@ APPS = {"origin_map": (ROOT / "app.py", "/map"),
 class Server:
     """One fresh ``streamlit run`` on a free loopback port."""
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, extra_args: Sequence[str] = ()) -> None:
         self.script, self.path = APPS[name]
         self.port = serve.free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.t0 = time.perf_counter()
-        self.proc = serve.start_streamlit(self.script, self.port)
+        self.proc = serve.start_streamlit(self.script, self.port, extra_args=extra_args)
         serve.wait_healthy(self.base, [self.proc])
         self.start_s = time.perf_counter() - self.t0
 
@@ -124,7 +128,7 @@ def measure_pages(ns: argparse.Namespace) -> dict[str, dict[str, Any]]:
         for name in APPS:
             starts, firsts, totals = [], [], []
             for i in range(ns.repeat):
-                srv = Server(name)
+                srv = Server(name, ns.server_args[name])
                 starts.append(srv.start_s)
                 firsts.append(asyncio.run(_first_visit(srv.url)))
                 totals.append(time.perf_counter() - srv.t0)
@@ -161,25 +165,29 @@ def measure_pages(ns: argparse.Namespace) -> dict[str, dict[str, Any]]:
 
 
 def measure_proxy(ns: argparse.Namespace) -> list[dict[str, Any]]:
-    """Phase 5: the Map page through HAProxy with each worker count."""
-    rows = []
-    for workers in ns.workers:
-        with serve.Cluster(workers, script=ROOT / "app.py") as cluster:
-            url = cluster.url + "/map"
-            pids = cluster.worker_pids
-            asyncio.run(loadgen.run_load(url, sessions=2 * workers, reruns=len(ns.values),
-                                         values=ns.values))  # warm every worker
-            probes = [loadgen.ServerProbe([pid]) for pid in [*pids, cluster.proxy_pid]]
-            cpu0 = [p.cpu_s() for p in probes]
-            runs = []
-            for i in range(ns.repeat):
-                runs.append(_concurrent(url, pids, ns))
-                print(f"proxy, {workers} worker(s): run {i + 1}: "
-                      f"{runs[-1]['throughput_per_s']:.2f} reruns/s", flush=True)
-            *used, proxy_cpu = [p.cpu_s() - c for p, c in zip(probes, cpu0, strict=True)]
-            ok = sum(r["ok"] for r in runs)
-            rows.append({"workers": workers, **_median_dicts(runs),
-                         "throughputs": [r["throughput_per_s"] for r in runs],
+    """Phase 5: the Map page through HAProxy, each worker count; runs interleaved."""
+    with contextlib.ExitStack() as stack:
+        clusters = [stack.enter_context(serve.Cluster(
+            w, script=ROOT / "app.py", extra_args=ns.server_args["origin_map"]))
+            for w in ns.workers]
+        probes, cpu0 = [], []
+        for c in clusters:
+            asyncio.run(loadgen.run_load(c.url + "/map", sessions=2 * c.workers,
+                                         reruns=len(ns.values), values=ns.values))  # warm
+            probes.append([loadgen.ServerProbe([p]) for p in [*c.worker_pids, c.proxy_pid]])
+            cpu0.append([p.cpu_s() for p in probes[-1]])
+        runs: list[list[dict[str, float]]] = [[] for _ in clusters]
+        for i in range(ns.repeat):  # alternate, so that other work on the machine hits all
+            for c, per in zip(clusters, runs, strict=True):
+                per.append(_concurrent(c.url + "/map", c.worker_pids, ns))
+                print(f"proxy, {c.workers} worker(s): run {i + 1}: "
+                      f"{per[-1]['throughput_per_s']:.2f} reruns/s", flush=True)
+        rows = []
+        for c, per, pr, c0 in zip(clusters, runs, probes, cpu0, strict=True):
+            *used, proxy_cpu = [p.cpu_s() - v for p, v in zip(pr, c0, strict=True)]
+            ok = sum(r["ok"] for r in per)
+            rows.append({"workers": c.workers, **_median_dicts(per),
+                         "throughputs": [r["throughput_per_s"] for r in per],
                          "cpu_split": [u / sum(used) for u in used] if sum(used) else [],
                          "proxy_cpu_per_rerun_s": proxy_cpu / ok if ok else float("nan")})
     return rows
@@ -201,13 +209,22 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     ap.add_argument("--workers", type=lambda t: [int(v) for v in t.split(",") if v.strip()],
                     default=[1, 2], help="worker counts behind HAProxy; empty skips")
     ap.add_argument("--time-limit-s", type=float, default=300.0)
+    ap.add_argument("--app-args", type=shlex.split, default=[],
+                    help="extra `streamlit run` options for Origin Map's servers, e.g. "
+                         "'--runner.postScriptGC false'")
+    ap.add_argument("--minimal-args", type=shlex.split, default=[],
+                    help="extra `streamlit run` options for the minimal page's server")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
-    return ap.parse_args(argv)
+    ns = ap.parse_args(argv)
+    ns.server_args = {"origin_map": ns.app_args, "minimal": ns.minimal_args}
+    return ns
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run every phase, print the table, write the results."""
     ns = parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the servers
+    ns.loadavg_start = os.getloadavg()[0]
     t0 = time.perf_counter()
     figs = measure_pages(ns)
     rows = measure_proxy(ns) if ns.workers and Path(serve.HAPROXY).exists() else []

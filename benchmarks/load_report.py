@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import math
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -98,8 +99,12 @@ def markdown(prows: list[Row], xrows: list[Row], ns: argparse.Namespace,
              f"{info['commit']}. {ns.sessions} visitors × {ns.reruns} reruns changing the "
              f"radius ({', '.join(f'{v:g}' for v in ns.values)} m), medians of {ns.repeat} "
              f"runs; Origin Map's Map page (`/map`, shipped data) and the minimal page "
-             f"(`benchmarks/minimal_app.py`) on their own servers in the same run. "
-             f"Took {elapsed_s:.0f} s.", "",
+             f"(`benchmarks/minimal_app.py`, Streamlit's default settings) on their own "
+             f"servers in the same run. Took {elapsed_s:.0f} s; machine load average "
+             f"(1 min) {ns.loadavg_start:.1f} at the start, {os.getloadavg()[0]:.1f} at the end "
+             "(other work on this machine skews every figure; the ratios less)."
+             + "".join(f" Extra `streamlit run` options for {k}: `{' '.join(v)}`."
+                       for k, v in ns.server_args.items() if v), "",
              "| measure | Origin Map | minimal page | ratio | target | met |",
              "|---|---|---|---|---|---|"]
     for r in prows:

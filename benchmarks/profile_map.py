@@ -7,6 +7,7 @@ wrapped so that every script run writes its own cProfile file. One visitor
 twice through the radius values, then makes ``--reruns`` more reruns; the profiles of those
 reruns are merged and the top functions printed by cumulative and by own time, with the server
 CPU per rerun for scale (the rest is the event loop: websocket frames, message hashing).
+The report is also written to ``results/profile-map-latest.txt``.
 
     python benchmarks/profile_map.py                 # 10 warm reruns, top 30
     python benchmarks/profile_map.py --reruns 20 --top 40 --out /tmp/map.prof
@@ -20,6 +21,7 @@ import cProfile
 import io
 import os
 import pstats
+import signal
 import subprocess
 import sys
 import tempfile
@@ -95,7 +97,8 @@ def report(files: Sequence[Path], *, top: int, cpu_s: float, wall_s: float) -> s
     stats.sort_stats("cumulative").print_stats(top)
     buf.write("\n== by own time ==\n")
     stats.sort_stats("tottime").print_stats(top)
-    return buf.getvalue()
+    return "\n".join(line for line in buf.getvalue().splitlines()
+                     if not line.rstrip().endswith(".prof")) + "\n"  # pstats' file list
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -105,11 +108,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--top", type=int, default=30)
     ap.add_argument("--values", default="500,800,1000,1500,2000")
     ap.add_argument("--out", type=Path, help="also write the merged profile (pstats file)")
+    ap.add_argument("--text-out", type=Path,
+                    default=ROOT / "benchmarks" / "results" / "profile-map-latest.txt",
+                    help="where the printed report is written too")
     ap.add_argument("--serve", nargs=2, metavar=("PORT", "STATS_DIR"), help=argparse.SUPPRESS)
     ns = ap.parse_args(argv)
     if ns.serve:
         serve_profiled(int(ns.serve[0]), Path(ns.serve[1]))
         return 0
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the server
     values = [float(v) for v in ns.values.split(",")]
     port = serve.free_port()
     with tempfile.TemporaryDirectory(prefix="origin-map-profile-") as tmp:
@@ -126,7 +133,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             serve.stop(proc)
         if not files:
             raise RuntimeError("no profile was written")
-        print(report(files, top=ns.top, cpu_s=cpu, wall_s=wall))
+        text = report(files, top=ns.top, cpu_s=cpu, wall_s=wall)
+        print(text)
+        ns.text_out.parent.mkdir(parents=True, exist_ok=True)
+        ns.text_out.write_text(text, encoding="utf-8")
         if ns.out:
             pstats.Stats(*map(str, files)).dump_stats(str(ns.out))
     return 0
