@@ -45,6 +45,8 @@ _MEASURES: list[tuple[str, str, int, str, Callable[[Any, Any], bool] | None]] = 
     ("concurrent: failures (all repeats)", "failures", 0, "0", lambda a, b: a == 0),
     ("concurrent: throughput (reruns/s)", "throughput_per_s", 2, "", None),
     ("concurrent: server CPU per rerun (s)", "cpu_per_rerun_s", 3, "", None),
+    ("concurrent: load generator's own CPU per rerun (s)", "client_cpu_per_rerun_s", 3, "",
+     None),
     ("concurrent: page load p95, all visitors at once (s)", "load_p95_s", 2, "", None),
     ("concurrent: bytes read per rerun, median (kB)", "rerun_kb", 1, "", None),
     ("server RSS after the concurrent runs (MB)", "rss_mb", 0, "", None),
