@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path[:0] = [str(ROOT / "benchmarks"), str(ROOT / "scripts")]
+sys.path += [str(ROOT / "benchmarks"), str(ROOT / "scripts")]  # after the real packages
 
 import loadgen  # noqa: E402
 import serve  # noqa: E402

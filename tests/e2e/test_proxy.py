@@ -16,7 +16,7 @@ import pytest
 from tests.e2e.conftest import ARTIFACTS, ROOT
 from tests.e2e.test_browser import COUNT_MARKERS
 
-sys.path.insert(0, str(ROOT / "scripts"))
+sys.path.append(str(ROOT / "scripts"))
 import serve
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
