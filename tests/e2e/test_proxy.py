@@ -55,11 +55,12 @@ def test_upload_through_the_proxy_shows_its_places_on_the_map(browser, cluster, 
     try:
         page = context.new_page()
         page.goto(f"{cluster.url}/data", wait_until="domcontentloaded")
-        page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(csv))
+        page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(
+            str(csv))
         page.get_by_role("button", name="Validate and load").click()
         page.get_by_text("3 places loaded").wait_for(timeout=60_000)
-        page.get_by_role("link", name="Map · 地图").click()
-        page.get_by_text("3 places ·").wait_for(timeout=60_000)
+        page.get_by_role("link", name="Map").click()
+        page.get_by_text("3 places shown").wait_for(timeout=60_000)
         el = page.wait_for_selector("iframe[title='streamlit_folium.st_folium']",
                                     state="attached", timeout=60_000)
         frame = el.content_frame()
@@ -72,7 +73,7 @@ def test_upload_through_the_proxy_shows_its_places_on_the_map(browser, cluster, 
         page2.wait_for_selector("iframe[title='streamlit_folium.st_folium']",
                                 state="attached", timeout=60_000)
         assert {first, _worker_cookie(other)} == {"w1", "w2"}
-        assert page2.get_by_text("3 places ·").count() == 0  # the upload is not shared
+        assert page2.get_by_text("3 places shown").count() == 0  # the upload is not shared
     except Exception:
         ARTIFACTS.mkdir(exist_ok=True)
         for i, ctx in enumerate((context, other)):
