@@ -19,8 +19,9 @@ $(VENV)/.stamp-test: $(VENV)/.stamp-app pyproject.toml
 	$(PIP) install -e ".[test]"
 	touch $@
 
+# The app, its caches warmed before it listens (origin_map.ui.launch runs `streamlit run app.py`).
 run: $(VENV)/.stamp-app
-	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) \
+	$(PY) -m origin_map.ui.launch --server.address 127.0.0.1 --server.port $(PORT) \
 		--server.headless true --browser.gatherUsageStats false
 
 chromium:

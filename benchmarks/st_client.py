@@ -92,6 +92,7 @@ class Visitor:
         self.widget_key = widget_key
         self.cookies: dict[str, str] = {}
         self.widget_id = ""
+        self.widget_kind = "number_input"
         self.widget_value: float | None = None
         self.page_script_hash = ""
         self.exceptions: list[str] = []
@@ -164,7 +165,10 @@ class Visitor:
         if value is not None:
             widget = rs.widget_states.widgets.add()
             widget.id = self.widget_id
-            widget.double_value = value
+            if self.widget_kind == "text_input":  # Origin Map's numbers are typed as text
+                widget.string_value = f"{value:g}"
+            else:
+                widget.double_value = value
         return msg
 
     async def _run(self, msg: BackMsg, timeout_s: float) -> RunOutcome:
@@ -222,9 +226,14 @@ class Visitor:
             self.markdown.append(element.markdown.body)
         elif kind == "exception":
             self.exceptions.append(f"{element.exception.type}: {element.exception.message}")
-        elif kind == "number_input" and element.number_input.id.endswith(
+        elif kind in ("number_input", "text_input") and getattr(element, kind).id.endswith(
                 "-" + self.widget_key):
-            self.widget_id = element.number_input.id
-            if self.widget_value is None:
+            self.widget_id = getattr(element, kind).id
+            self.widget_kind = kind
+            if self.widget_value is None and kind == "text_input":
+                ti = element.text_input
+                text = ti.value if ti.HasField("value") else ti.default
+                self.widget_value = float(text) if text else None
+            elif self.widget_value is None:
                 ni = element.number_input
                 self.widget_value = ni.value if ni.HasField("value") else ni.default

@@ -3,14 +3,13 @@ import streamlit as st
 from origin_map import ui
 from origin_map.areas import places_in_area
 from origin_map.i18n import text
-from origin_map.mapping import MARKER_LIMIT, places_at_point
+from origin_map.mapping import AGGREGATE_LIMIT, MARKER_LIMIT, places_at_point
 from origin_map.stats import unknown_years
 
 s = ui.sidebar()
 ds = ui.dataset()
 lang = s.lang
-placed = ui.places_with_distances(ds.token, ds.places, s.centre, s.rings)
-shown = s.place_filter.apply(placed)
+shown = ui.filtered_places(ds.token, ds.places, s.centre, s.rings, s.place_filter)
 inside = int((shown["distance_m"] <= s.radius_m).sum())
 if s.area is None:
     st.subheader(text("map.title", lang, shown=len(shown), inside=inside,
@@ -22,11 +21,13 @@ else:
 st.caption(text("map.draw_hint", lang))
 if shown.empty:
     ui.empty_selection(lang)
-if len(shown) > MARKER_LIMIT:
+if len(shown) > AGGREGATE_LIMIT:
+    st.info(text("map.aggregate", lang, n=f"{len(shown):,}", limit=f"{AGGREGATE_LIMIT:,}"))
+elif len(shown) > MARKER_LIMIT:
     st.info(text("map.many", lang, n=f"{len(shown):,}", limit=f"{MARKER_LIMIT:,}"))
 if s.place_filter.year is not None:
     st.caption(text("map.year_note", lang, year=s.place_filter.year,
-                    unknown=unknown_years(placed)))
+                    unknown=unknown_years(ds.places)))
 if s.basemap == "gaode":
     st.caption(text("map.gaode_note", lang))
 left, right = st.columns([3, 1])

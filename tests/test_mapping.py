@@ -154,3 +154,26 @@ def test_click_finds_every_place_in_one_building():
     assert sorted(here["id"]) == ["a", "b"]
     glat, glon = wgs84_to_gcj02(DONGSHENG.lat, DONGSHENG.lon)
     assert sorted(places_at_point(p, float(glat), float(glon), "gaode")["id"]) == ["a", "b"]
+
+
+@pytest.mark.slow
+def test_a_million_places_send_hexagon_counts_not_points():
+    """Issue 11: at 1e6 places the map payload stays under 3 MB."""
+    from origin_map.mapping import AGGREGATE_LIMIT, aggregate_cells
+
+    rng = np.random.default_rng(1)
+    n = 1_000_000
+    r = 3000 * np.sqrt(rng.uniform(0, 1, n))
+    a = rng.uniform(0, 2 * np.pi, n)
+    lat = DONGSHENG.lat + r * np.cos(a) / 111_320
+    lon = DONGSHENG.lon + r * np.sin(a) / (111_320 * np.cos(np.radians(DONGSHENG.lat)))
+    import pandas as pd
+
+    places = pd.DataFrame({"id": np.arange(n).astype(str), "name_zh": "", "name_en": "",
+                           "sector": np.where(rng.uniform(size=n) < 0.5, "chips", "research"),
+                           "lat": lat, "lon": lon})
+    assert n > AGGREGATE_LIMIT
+    cells = aggregate_cells(places, DONGSHENG)
+    assert cells["count"].sum() == n  # every place is in a hexagon
+    html = build_map(places, DONGSHENG, [1000, 2000]).get_root().render()
+    assert "L.circleMarker" not in html and len(html.encode()) < 3_000_000

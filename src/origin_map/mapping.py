@@ -36,8 +36,10 @@ from .datums import wgs84_to_gcj02
 from .geometry import Centre, Rings, normalise_radii, ring_polygons
 
 __all__ = [
+    "AGGREGATE_LIMIT",
     "MARKER_LIMIT",
     "MapLayers",
+    "aggregate_cells",
     "base_map",
     "build_map",
     "display_coordinates",
@@ -49,6 +51,10 @@ __all__ = [
 
 MARKER_LIMIT = 2000
 """Above this many places, markers are drawn by FastMarkerCluster (one cluster per sector)."""
+AGGREGATE_LIMIT = 50_000
+"""Above this many places, the map sends H3 hexagon counts instead of points (payload)."""
+AGGREGATE_CELLS = 4000
+"""At most this many hexagons are sent in aggregate mode (a coarser resolution otherwise)."""
 MAX_ZOOM = 19
 _PANES = (("om-areas", 350, True), ("om-heat", 380, False), ("om-rings", 420, True),
           ("om-points", 450, True))
@@ -288,6 +294,24 @@ def _legend_group(counts: dict[str, int], lang: str, extra: str = "") -> folium.
     return group
 
 
+def aggregate_cells(places: pd.DataFrame, centre: Centre, *, max_cells: int = AGGREGATE_CELLS
+                    ) -> pd.DataFrame:
+    """Return the H3 counts the map draws instead of a very large number of points.
+
+    The finest resolution from 9 down to 5 that gives at most ``max_cells`` cells is used.
+    """
+    from .stats import h3_table
+
+    lat = places["lat"].to_numpy(dtype=float)
+    lon = places["lon"].to_numpy(dtype=float)
+    frame = pd.DataFrame({"lat": lat, "lon": lon, "sector": places["sector"].to_numpy()})
+    for res in (9, 8, 7, 6, 5):
+        cells = h3_table(frame, centre, resolution=res)
+        if len(cells) <= max_cells:
+            return cells
+    return cells.head(max_cells)
+
+
 def map_layers(places: pd.DataFrame, centre: Centre, rings: Rings | Sequence[float], *,
                basemap: str = "osm", lang: str = "en", heatmap: bool = False,
                h3_cells: pd.DataFrame | None = None, outlines: Any = None,
@@ -311,7 +335,9 @@ def map_layers(places: pd.DataFrame, centre: Centre, rings: Rings | Sequence[flo
         An :class:`origin_map.areas.Area` to draw (the figures are for it).
     marker_limit
         Up to this many places, each is a circle marker in one spiderfying cluster shared by
-        the sector layers; above it, one FastMarkerCluster per sector.
+        the sector layers; above it, one FastMarkerCluster per sector; above
+        :data:`AGGREGATE_LIMIT`, no points at all: H3 hexagon counts
+        (:func:`aggregate_cells`) and the legend's sector counts.
     """
     lang = lang if lang in i18n.LANGS else i18n.DEFAULT_LANG
     radii = normalise_radii(rings)
@@ -332,16 +358,20 @@ def map_layers(places: pd.DataFrame, centre: Centre, rings: Rings | Sequence[flo
 
         groups.append(area_layer(area, basemap=basemap, lang=lang))
     h3_legend = ""
+    aggregate = len(shown) > AGGREGATE_LIMIT
+    if aggregate:  # hexagon counts replace the points: the payload stays small
+        h3_cells = aggregate_cells(shown, centre)
     if h3_cells is not None and len(h3_cells):
         h3_group, h3_legend = _h3_group(h3_cells, basemap, lang)
         groups.append(h3_group)
-    if heatmap and len(shown):
+    if heatmap and len(shown) and not aggregate:
         heat = folium.FeatureGroup(name=i18n.text("map.heat", lang))
         plugins.HeatMap(np.round(shown[["disp_lat", "disp_lon"]].to_numpy(), 6).tolist(),
                         radius=18, blur=15, min_opacity=0.3, pane="om-heat").add_to(heat)
         groups.append(heat)
     groups.append(_ring_group(centre, radii, main, basemap, lang))
-    groups += _sector_groups(shown, order, lang, many=len(shown) > marker_limit)
+    if not aggregate:
+        groups += _sector_groups(shown, order, lang, many=len(shown) > marker_limit)
     groups.append(_legend_group({s: int(counts[s]) for s in order}, lang, h3_legend))
     for g in groups:
         localize_element(g)

@@ -14,6 +14,7 @@ This module imports neither streamlit nor pandas.
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import math
 import shlex
 from collections.abc import Callable, Mapping
@@ -67,9 +68,18 @@ class SettingValueError(OriginMapError):
 
 
 def _centre_ids() -> tuple[str, ...]:
+    from .datasets import geodata_dir
+
+    return _centre_ids_in(str(geodata_dir()))
+
+
+@functools.cache
+def _centre_ids_in(folder: str) -> tuple[str, ...]:
+    from pathlib import Path
+
     from .datasets import load_centres
 
-    return (*(c.id for c in load_centres()), "custom")
+    return (*(c.id for c in load_centres(Path(folder) / "centres.csv")), "custom")
 
 
 def _number(text: str, setting: Setting) -> float:

@@ -7,7 +7,9 @@ and URL state), :mod:`.data` (cached data, uploads), :mod:`.maps` (the map compo
 :mod:`.show` (escaped text, translated tables, place details).
 """
 
-from .analysis import chosen_hubs, cluster_section, compare_section
+from importlib import import_module
+from typing import Any
+
 from .areas import boundary_upload, clear_area, report_buttons, take_drawing
 from .data import (
     SHIPPED,
@@ -20,6 +22,7 @@ from .data import (
     centres,
     dataset,
     drop_pending_upload,
+    filtered_places,
     keep_pending_upload,
     load_pending_upload,
     pending_upload,
@@ -28,10 +31,21 @@ from .data import (
     show_upload_result,
     warm_caches,
 )
-from .geocoding import geocode_section, needs_geocoding
 from .maps import map_for
 from .show import column_labels, empty_selection, md_escape, place_details, problems_table, table
 from .state import PAGES, lang, sidebar
+
+_LAZY = {  # heavy modules (altair, scipy, matplotlib, rapidfuzz), imported when first used
+    "chosen_hubs": ".analysis", "cluster_section": ".analysis", "compare_section": ".analysis",
+    "geocode_section": ".geocoding", "needs_geocoding": ".geocoding",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "PAGES",
@@ -52,6 +66,7 @@ __all__ = [
     "dataset",
     "drop_pending_upload",
     "empty_selection",
+    "filtered_places",
     "geocode_section",
     "keep_pending_upload",
     "lang",

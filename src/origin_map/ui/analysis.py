@@ -8,7 +8,6 @@ import pandas as pd
 import streamlit as st
 
 from origin_map import charts
-from origin_map.cluster import TooFewPlacesError, cluster_report
 from origin_map.compare import (
     compare_density,
     compare_figures,
@@ -19,7 +18,6 @@ from origin_map.compare import (
 from origin_map.export import to_csv_bytes
 from origin_map.geometry import Centre, Rings
 from origin_map.i18n import text
-from origin_map.report import render_map_png
 from origin_map.settings import View, command_line
 from origin_map.stats import PlaceFilter
 
@@ -34,6 +32,8 @@ def cached_cluster(token: str, _places: Any, centre: Centre, radius_m: float,
 
     Too few places give the :class:`~origin_map.cluster.TooFewPlacesError` instead.
     """
+    from origin_map.cluster import TooFewPlacesError, cluster_report  # scipy: when needed
+
     try:
         return cluster_report(_places, centre, radius_m=radius_m, place_filter=place_filter)
     except TooFewPlacesError as exc:
@@ -44,6 +44,8 @@ def cluster_section(view: View, ds: Dataset) -> None:
     """Draw the Density page's section on clustering (is it a cluster at all)."""
     lang = view.lang
     st.subheader(text("cluster.title", lang))
+    from origin_map.cluster import TooFewPlacesError
+
     report = cached_cluster(ds.token, ds.places, view.centre, view.radius_m, view.place_filter)
     if isinstance(report, TooFewPlacesError):
         st.info(md_escape(report.message(lang)))
@@ -78,6 +80,8 @@ def hubs() -> pd.DataFrame:
 def hub_map(token: str, _places: Any, centre: Centre, rings: Rings, place_filter: PlaceFilter,
             lang: str) -> bytes:
     """Return a PNG map of one hub at the common scale (cached)."""
+    from origin_map.report import render_map_png  # matplotlib: when needed
+
     shown = _places.loc[place_filter.mask(_places)]
     return render_map_png(shown, centre=centre, radii_m=rings, lang=lang, size_px=(560, 560))
 

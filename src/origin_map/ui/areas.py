@@ -20,7 +20,6 @@ from origin_map.area_links import area_to_text
 from origin_map.areas import Area, area_from_geojson_dict, area_to_geojson_bytes, read_area
 from origin_map.errors import OriginMapError
 from origin_map.i18n import text
-from origin_map.report import build_report_pdf, render_map_png
 from origin_map.settings import AREA_FILE, View
 
 from .data import Dataset, outlines
@@ -117,6 +116,8 @@ def boundary_upload(view: View) -> None:
 
 def report_buttons(view: View, ds: Dataset) -> None:
     """Make the one-page PDF report or the map PNG on request, then offer the download."""
+    from origin_map.report import build_report_pdf, render_map_png  # matplotlib: when needed
+
     lang = view.lang
     st.subheader(text("report_ui.section", lang))
     c1, c2 = st.columns(2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 from dataclasses import dataclass
 from typing import Any
@@ -76,6 +77,14 @@ def _distances(token: str, places: Any, centre: Centre, by_outline: bool) -> Any
     return outline_distances(token, places, centre) if by_outline else None
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def filtered_places(token: str, _places: Any, centre: Centre, rings: Rings,
+                    place_filter: PlaceFilter) -> pd.DataFrame:
+    """Return the places of ``token`` passing ``place_filter``, with distances (cached)."""
+    placed = places_with_distances(token, _places, centre, rings)
+    return placed.loc[place_filter.mask(placed)]
+
+
 @st.cache_resource(show_spinner=False, max_entries=128)
 def cached_density(token: str, _places: Any, centre: Centre, rings: Rings,
                    place_filter: PlaceFilter, by_outline: bool = False) -> pd.DataFrame:
@@ -117,18 +126,35 @@ def cached_area_headline(token: str, _places: Any, area_key: str, _area: Any,
                          outlines=outlines() if by_outline else None)
 
 
+_WARM: list[bool] = []
+
+
 def warm_caches() -> None:
-    """Load what every first page needs (data, centres), so a first visit does not wait."""
+    """Load what every first page needs (data, centres, outlines), once per server process.
+
+    Then collect garbage once and freeze what is alive (modules, data, caches): the collector
+    no longer scans those objects again and again (``runner.postScriptGC`` is off).
+    """
+    if _WARM:
+        return
     _shipped_places()
     centres()
     outlines()
+    gc.collect()
+    gc.freeze()
+    _WARM.append(True)
+
+
+def dataset_of() -> Dataset:
+    """Return the shipped dataset."""
+    return Dataset(SHIPPED, "geodata/places.csv", "wgs84", _shipped_places())
 
 
 def dataset() -> Dataset:
     """Return this browser session's dataset (the shipped data until a file is accepted)."""
     current = st.session_state.get(_K + "dataset")
     if current is None:
-        current = Dataset(SHIPPED, "geodata/places.csv", "wgs84", _shipped_places())
+        current = dataset_of()
         st.session_state[_K + "dataset"] = current
     return current
 

@@ -113,6 +113,21 @@ def layer_parts(token: str, _shown: pd.DataFrame, centre: Centre, rings: Rings,
     return render_layers(layers, base_map(basemap=basemap, lang=lang))
 
 
+def _registered() -> None:
+    """Register streamlit-folium's component with the running server if it is not yet.
+
+    Streamlit registers a component when its module is imported during a script run; the
+    launcher imports streamlit-folium earlier, to warm the caches, so it is registered here.
+    """
+    from streamlit.runtime import exists, get_instance
+
+    if not exists():
+        return
+    registry = get_instance().component_registry
+    if registry.get_component(sf._component_func.name) is None:
+        registry.register_component(sf._component_func)
+
+
 def show_map(parts: BaseParts, layers: tuple[str, str], *, centre: Centre, rings: Rings,
              basemap: str, key: str,
              returned: tuple[str, ...] = ("last_object_clicked", "last_active_drawing")
@@ -122,6 +137,7 @@ def show_map(parts: BaseParts, layers: tuple[str, str], *, centre: Centre, rings
     The view follows the centre and the main ring only when those change: after a filter
     change the user's own pan and zoom stay.
     """
+    _registered()
     clat, clon = (float(v[0]) for v in display_coordinates([centre.lat], [centre.lon], basemap))
     defaults = {k: None for k in returned}
 
@@ -158,3 +174,28 @@ def map_for(view: View, ds: Dataset, shown: pd.DataFrame) -> dict[str, Any] | No
                          outlines(), view.value("area"), view.area)
     return show_map(parts, layers, centre=view.centre, rings=view.rings, basemap=view.basemap,
                     key=key)
+
+
+def warm_maps() -> None:
+    """Render the map of the default view (both languages) into the caches, then freeze.
+
+    Called by :mod:`origin_map.ui.launch` before the server listens, so that the first visitor
+    of a fresh server gets a map already rendered.
+    """
+    import gc
+
+    from origin_map.settings import defaults, resolve
+
+    from .data import centres, dataset_of, filtered_places
+
+    ds = dataset_of()
+    for lang in ("en", "zh"):
+        view = resolve({**defaults(), "lang": lang}, centres())
+        shown = filtered_places(ds.token, ds.places, view.centre, view.rings,
+                                view.place_filter)
+        key = map_key(view.basemap, lang)
+        base_parts(view.basemap, lang, key)
+        layer_parts(ds.token, shown, view.centre, view.rings, view.place_filter, view.basemap,
+                    lang, view.heatmap, None, None, "shipped", outlines(), "", None)
+    gc.collect()
+    gc.freeze()
