@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from . import i18n
 from ._checks import (
     PROBLEM_COLUMNS,
     check_coordinates,
@@ -451,7 +452,8 @@ def resolve_centre(spec: str | None, centres: list[Centre] | None = None) -> Cen
             if abs(lat) > 90 >= abs(lon):
                 raise SettingsError(f"Centre {text!r}: latitude {lat} is out of range; did you "
                                     f"mean {lon},{lat} (latitude first)?")
-            return Centre("custom", "自定义中心", "Custom centre", lat, lon)
+            return Centre("custom", i18n.text("centre.custom", "zh"),
+                          i18n.text("centre.custom", "en"), lat, lon)
     known = ", ".join(c.id for c in centres)
     raise SettingsError(f"Unknown centre {text!r}. Use a centre id ({known}) or "
                         "'LAT,LON' in WGS-84 decimal degrees, e.g. 39.992446,116.327708.")

@@ -26,7 +26,7 @@ from origin_map.geometry import Centre
 
 from ._result import LEVELS, Match
 from ._run import FAR_KM, Run, output_frame
-from .messages import message
+from .messages import level_label, message
 
 __all__ = ["ADDRESS_ALIASES", "OUTPUT_COLUMNS", "GeocodeResult", "GeocodeSummary",
            "find_column", "geocode_table", "shipped_gazetteer", "to_places_frame",
@@ -63,10 +63,7 @@ class GeocodeSummary:
 
     def lines(self, lang: str = "en") -> list[str]:
         """Return the summary as short lines in ``lang``."""
-        from .messages import LEVEL_LABELS
-
-        i = 1 if lang == "zh" else 0
-        levels = ", ".join(f"{LEVEL_LABELS[k][i]} {v}" for k, v in self.by_level.items()
+        levels = ", ".join(f"{level_label(k, lang)} {v}" for k, v in self.by_level.items()
                            if v and k != "none")
         out = [message("summary_placed", lang, n=self.placed, total=self.total)
                + (f" ({levels})" if levels else ""),
