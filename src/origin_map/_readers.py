@@ -41,7 +41,6 @@ __all__ = [
     "read_bytes",
     "read_csv_bytes",
     "read_raw",
-    "sniff_format",
     "too_many_rows",
 ]
 
@@ -157,11 +156,6 @@ def read_bytes(source: Source, *, max_bytes: int = MAX_BYTES_DEFAULT) -> tuple[b
     if len(data) > max_bytes:
         raise _too_big(label, None, max_bytes)
     return data, label
-
-
-def sniff_format(data: bytes, name: str) -> str:
-    """Return the format of ``data`` from its content, the file name breaking ties."""
-    return _sniff(data, name)[0]
 
 
 def _sniff(data: bytes, name: str) -> tuple[str, list[Problem]]:

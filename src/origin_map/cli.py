@@ -64,8 +64,9 @@ def _megabytes(text: str) -> float:
 
 def _add_data_options(p: argparse.ArgumentParser) -> None:
     from .limits import MAX_UPLOAD_MB  # no imports: --help and --version stay free of pandas
+    from .vocab import DATUMS  # nor does this one
 
-    p.add_argument("--datum", default=None, choices=["wgs84", "gcj02", "bd09"],
+    p.add_argument("--datum", default=None, choices=DATUMS,
                    help="datum of the file's coordinates: wgs84 (GPS/OSM), gcj02 (AMap, "
                         "Tencent, WeChat) or bd09 (Baidu); converted to WGS-84 (default wgs84, "
                         "with a note on stderr)")
@@ -223,21 +224,6 @@ def _read(args: argparse.Namespace, centre: Centre | None = None) -> LoadResult:
         print("origin-map: assuming WGS-84 coordinates; use --datum gcj02 for AMap/Tencent/"
               "WeChat coordinates or --datum bd09 for Baidu", file=sys.stderr)
     return result
-
-
-def _read_valid(args: argparse.Namespace, centre: Centre) -> pd.DataFrame | None:
-    """Read ``--data``; None (problems printed) if rows are invalid without --skip-invalid."""
-    result = _read(args, centre)
-    if result.n_errors and not args.skip_invalid:
-        _print_problems(result.problems, sys.stderr, ("error",))
-        print(f"{result.n_errors} problem(s) in {result.name}; nothing written. Fix them, "
-              "or use --skip-invalid to leave those rows out.", file=sys.stderr)
-        return None
-    if result.n_errors:
-        print(f"{len(result.rejected)} invalid row(s) left out: rows "
-              f"{', '.join(map(str, result.rejected['row'].head(50)))}"
-              f"{' ...' if len(result.rejected) > 50 else ''}", file=sys.stderr)
-    return result.places
 
 
 def _print_problems(problems: pd.DataFrame, stream: TextIO, severities: Sequence[str]) -> None:
