@@ -20,7 +20,7 @@ from .errors import Problem
 from .geometry import Centre, distances_m
 
 if TYPE_CHECKING:
-    from ._readers import RawTable
+    from ._rawtable import RawTable
 
 PROBLEM_COLUMNS = ("row", "field", "value", "problem", "fix", "severity")
 _NA_WORDS = ("nan", "null", "none", "na", "n/a", "#n/a", "-")

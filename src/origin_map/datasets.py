@@ -419,7 +419,7 @@ def load_centres(path: str | Path | None = None) -> list[Centre]:
             centres.append(Centre(r.id, r.name_zh, r.name_en, float(r.lat), float(r.lon)))
         except (ValueError, SettingsError) as exc:
             raise DataValidationError([Problem(i, "lat/lon", str(exc), "Fix the centre.")],
-                                      source=path.name) from None
+                                      source=path.name) from exc
     if not centres:
         raise DataValidationError([Problem(None, None, "No centres.", "Add one.")], path.name)
     return centres
