@@ -19,8 +19,7 @@ $(VENV)/.stamp-test: $(VENV)/.stamp-app pyproject.toml
 	touch $@
 
 run: $(VENV)/.stamp-app
-	$(VENV)/bin/streamlit run app.py --server.address 127.0.0.1 --server.port $(PORT) \
-		--server.headless true --browser.gatherUsageStats false
+	$(VENV)/bin/origin-map app --port $(PORT)
 
 chromium:
 	@{ command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .; } || { \
