@@ -19,14 +19,7 @@ from ._csv import read_csv_bytes, read_csv_file
 from ._excel import read_excel_bytes
 from ._geojson import read_geojson_bytes
 from ._gpkg import read_gpkg_bytes
-from ._rawtable import (
-    FloatColumns,
-    RawTable,
-    Source,
-    column_names,
-    drop_blank_rows,
-    too_many_rows,
-)
+from ._rawtable import FloatColumns, RawTable, Source
 from ._sniff import FORMATS, detect_format, display_name, fail
 from .errors import InputLimitError
 from .limits import MAX_BYTES_DEFAULT, MAX_COLUMNS, MAX_ROWS, MAX_UPLOAD_MB
@@ -40,12 +33,8 @@ __all__ = [
     "FloatColumns",
     "RawTable",
     "Source",
-    "column_names",
-    "drop_blank_rows",
     "read_bytes",
-    "read_csv_bytes",
     "read_raw",
-    "too_many_rows",
 ]
 
 

@@ -112,7 +112,6 @@ def _add_cluster_parser(sub: Any) -> None:
                      help="places closer than this are merged first (default 10)")
     clu.add_argument("--curves", type=Path, metavar="FILE.csv",
                      help="also write the L(d) - d and density curves with envelopes")
-
     clu.set_defaults(run=_cmd_cluster)
 
 
