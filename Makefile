@@ -4,10 +4,11 @@
 PYTHON ?= python3
 VENV ?= .venv
 PORT ?= 8501
+WORKERS ?= 2
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: run test lint pytest chromium bench screenshot clean
+.PHONY: run test lint pytest chromium proxy bench load profile-map serve screenshot clean
 
 $(VENV)/.stamp-app: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -27,11 +28,21 @@ chromium:
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
 			chromium fonts-noto-cjk fonts-noto-color-emoji; }
 
+# Debian's HAProxy: the reverse proxy of `make serve` and of the proxy browser test.
+proxy:
+	@command -v haproxy >/dev/null 2>&1 || test -x /usr/sbin/haproxy || { \
+		echo "installing Debian's haproxy (reverse proxy for make serve)"; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q haproxy; }
+
+# WORKERS Streamlit processes on loopback behind HAProxy on PORT (sticky sessions).
+serve: $(VENV)/.stamp-app proxy
+	$(PY) scripts/serve.py --workers $(WORKERS) --port $(PORT)
+
 lint: $(VENV)/.stamp-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
-pytest: $(VENV)/.stamp-test chromium
+pytest: $(VENV)/.stamp-test chromium proxy
 	$(PY) -m pytest
 
 test: lint pytest
@@ -41,6 +52,13 @@ screenshot: $(VENV)/.stamp-test chromium
 
 bench: $(VENV)/.stamp-test
 	$(PY) benchmarks/run.py
+
+# Many visitors at once: Map page vs the minimal page, 1 vs 2 workers behind HAProxy.
+load: $(VENV)/.stamp-test proxy
+	$(PY) benchmarks/load.py
+
+profile-map: $(VENV)/.stamp-test
+	$(PY) benchmarks/profile_map.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache test-artifacts

@@ -13,26 +13,32 @@ st.markdown(text("data.upload_help", lang))
 st.file_uploader(text("data.file", lang), key="om_upload", on_change=ui.keep_pending_upload,
                  type=["csv", "txt", "tsv", "xlsx", "geojson", "json", "gpkg"])
 pending = ui.pending_upload()
-datum = st.selectbox(text("data.datum", lang), list(vocab.DATUMS), key="om_up_datum",
-                     format_func=lambda d: vocab.datum_label(d, lang))
-unknown = st.radio(text("data.unknown", lang), ["error", "default"], horizontal=True,
-                   key="om_up_unknown", format_func=lambda v: text(f"data.unknown_{v}", lang))
-part = st.text_input(text("data.part", lang), key="om_up_sheet", max_chars=100)
-partial = st.checkbox(text("data.partial", lang), key="om_up_part")
-if pending is not None:
-    st.warning(text("data.pending", lang, name=ui.md_escape(pending[0])))
-c1, c2 = st.columns(2)
-c1.button(text("data.load", lang), key="om_up_load", disabled=pending is None, type="primary",
-          on_click=ui.load_pending_upload, kwargs={
-              "centre": s.centre, "datum": datum, "unknown_values": unknown,
-              "keep_valid_rows": partial, "part": part})
-c2.button(text("data.drop", lang), key="om_up_drop", disabled=pending is None,
-          on_click=ui.drop_pending_upload)
-result = ui.show_upload_result(lang)
-if result is not None and len(result.rejected):
-    st.download_button(text("data.rejected_download", lang),
-                       to_csv_bytes(result.rejected_report()), "rows-left-out.csv", "text/csv",
-                       key="om_dl_rejected")
+if ui.needs_geocoding(lang):
+    ui.geocode_section(s.centre, lang)
+else:
+    datum = st.selectbox(text("data.datum", lang), list(vocab.DATUMS), key="om_up_datum",
+                         format_func=lambda d: vocab.datum_label(d, lang))
+    unknown = st.radio(text("data.unknown", lang), ["error", "default"], horizontal=True,
+                       key="om_up_unknown",
+                       format_func=lambda v: text(f"data.unknown_{v}", lang))
+    part = st.text_input(text("data.part", lang), key="om_up_sheet", max_chars=100)
+    partial = st.checkbox(text("data.partial", lang), key="om_up_part")
+    if pending is not None:
+        st.warning(text("data.pending", lang, name=ui.md_escape(pending[0])))
+    c1, c2 = st.columns(2)
+    c1.button(text("data.load", lang), key="om_up_load", disabled=pending is None,
+              type="primary", on_click=ui.load_pending_upload, kwargs={
+                  "centre": s.centre, "datum": datum, "unknown_values": unknown,
+                  "keep_valid_rows": partial, "part": part})
+    c2.button(text("data.drop", lang), key="om_up_drop", disabled=pending is None,
+              on_click=ui.drop_pending_upload)
+    result = ui.show_upload_result(lang)
+    if result is not None and len(result.rejected):
+        st.download_button(text("data.rejected_download", lang),
+                           to_csv_bytes(result.rejected_report()), "rows-left-out.csv",
+                           "text/csv", key="om_dl_rejected")
+
+ui.boundary_upload(s)
 
 ds = ui.dataset()
 if not ds.shipped:

@@ -9,8 +9,13 @@ s = ui.sidebar()
 ds = ui.dataset()
 lang = s.lang
 st.title(text("density.title", lang))
-table = ui.cached_density(ds.token, ds.places, s.centre, s.rings, s.place_filter,
-                          s.by_outline)
+if s.area is None:
+    table = ui.cached_density(ds.token, ds.places, s.centre, s.rings, s.place_filter,
+                              s.by_outline)
+else:
+    table = ui.cached_area_density(ds.token, ds.places, s.value("area"), s.area,
+                                   s.place_filter, s.by_outline)
+    st.info(text("density.area_note", lang, name=ui.md_escape(s.area.name)))
 if not table["count"].any():
     ui.empty_selection(lang)
 st.caption(text("density.caption", lang))
@@ -20,7 +25,7 @@ st.download_button(text("density.download", lang), to_csv_bytes(table),
                    key="om_dl_density")
 st.caption(text("density.command", lang))
 st.code(command_line(s, data=None if ds.shipped else ds.name, datum=ds.datum), language="bash")
-if table["count"].any():
+if table["count"].any() and s.area is None:
     c1, c2, c3 = st.columns(3)
     c1.altair_chart(charts.sector_chart(table, lang), width="stretch")
     c2.altair_chart(charts.density_chart(table, lang), width="stretch")
@@ -34,3 +39,5 @@ ui.table(h3t, lang)
 st.download_button(text("density.h3_download", lang), to_csv_bytes(h3t),
                    file_name=f"origin-map-h3-r{s.h3_resolution}-{s.centre.id}.csv",
                    mime="text/csv", key="om_dl_h3")
+
+ui.cluster_section(s, ds)

@@ -1,6 +1,7 @@
 import streamlit as st
 
 from origin_map import ui
+from origin_map.areas import places_in_area
 from origin_map.i18n import text
 from origin_map.mapping import MARKER_LIMIT, places_at_point
 from origin_map.stats import unknown_years
@@ -11,8 +12,14 @@ lang = s.lang
 placed = ui.places_with_distances(ds.token, ds.places, s.centre, s.rings)
 shown = s.place_filter.apply(placed)
 inside = int((shown["distance_m"] <= s.radius_m).sum())
-st.subheader(text("map.title", lang, shown=len(shown), inside=inside,
-                  radius=f"{s.radius_m:,g}", centre=s.centre.name(lang)))
+if s.area is None:
+    st.subheader(text("map.title", lang, shown=len(shown), inside=inside,
+                      radius=f"{s.radius_m:,g}", centre=s.centre.name(lang)))
+else:
+    st.subheader(text("map.title_area", lang, shown=len(shown), name=s.area.name,
+                      in_area=int(places_in_area(shown, s.area).sum()),
+                      km2=f"{s.area.area_km2:,.3f}", inside=inside, radius=f"{s.radius_m:,g}"))
+st.caption(text("map.draw_hint", lang))
 if shown.empty:
     ui.empty_selection(lang)
 if len(shown) > MARKER_LIMIT:
@@ -25,6 +32,7 @@ if s.basemap == "gaode":
 left, right = st.columns([3, 1])
 with left:
     out = ui.map_for(s, ds, shown)
+ui.take_drawing(out, s)
 with right:
     st.markdown(f"**{text('map.details', lang)}**")
     clicked = (out or {}).get("last_object_clicked")

@@ -13,26 +13,36 @@ st.markdown(text("overview.intro", lang))
 h = ui.cached_headline(ds.token, ds.places, s.centre, s.radius_m, s.place_filter, s.by_outline)
 other = ui.cached_headline(ds.token, ds.places, s.centre, s.radius_m, s.place_filter,
                            not s.by_outline)
-st.subheader(text("overview.within", lang, radius=f"{h['radius_m']:,}",
-                  centre=s.centre.name(lang)))
-if h["inside"] == 0:
-    ui.empty_selection(lang)
-cols = st.columns(4)
-share = h["ai_share_of_firms"]
-cols[0].metric(text("overview.places", lang), h["inside"])
-cols[1].metric(text("overview.institutions", lang), h["institutions"])
-cols[2].metric(text("overview.firms", lang), h["firms"])
-cols[3].metric(text("overview.ai_share", lang), "–" if share != share else f"{share:.0%}")
+figures = [(text("overview.within", lang, radius=f"{h['radius_m']:,}",
+                 centre=s.centre.name(lang)), h)]
+if s.area is not None:
+    figures.insert(0, (text("overview.inside_area", lang, name=s.area.name,
+                            km2=f"{s.area.area_km2:,.3f}"),
+                       ui.cached_area_headline(ds.token, ds.places, s.value("area"), s.area,
+                                               s.place_filter, s.by_outline)))
+for column, (title, f) in zip(st.columns(len(figures)), figures, strict=True):
+    with column:
+        st.subheader(title)
+        if f["inside"] == 0:
+            ui.empty_selection(lang)
+        cols = st.columns(4 if len(figures) == 1 else 2)
+        share = f["ai_share_of_firms"]
+        cols[0].metric(text("overview.places", lang), f["inside"])
+        cols[1 % len(cols)].metric(text("overview.institutions", lang), f["institutions"])
+        cols[2 % len(cols)].metric(text("overview.firms", lang), f["firms"])
+        cols[3 % len(cols)].metric(text("overview.ai_share", lang),
+                                   "–" if share != share else f"{share:.0%}")
 by_point, by_outline = (other, h) if s.by_outline else (h, other)
 st.caption(text("overview.outline_note", lang, point=by_point["institutions"],
                 outline=by_outline["institutions"], radius=f"{h['radius_m']:,}"))
+f = figures[0][1]
 left, right = st.columns(2)
 with left:
-    ui.table(pd.DataFrame({"sector": [vocab.sector_label(k, lang) for k in h["by_sector"]],
-                           "places": list(h["by_sector"].values())}), lang)
+    ui.table(pd.DataFrame({"sector": [vocab.sector_label(k, lang) for k in f["by_sector"]],
+                           "places": list(f["by_sector"].values())}), lang)
 with right:
-    ui.table(pd.DataFrame({"kind": [vocab.kind_label(k, lang) for k in h["by_kind"]],
-                           "places": list(h["by_kind"].values())}), lang)
+    ui.table(pd.DataFrame({"kind": [vocab.kind_label(k, lang) for k in f["by_kind"]],
+                           "places": list(f["by_kind"].values())}), lang)
 
 table = coverage.coverage_table(ds.places, load_hubs(), ui.centres(), s.centre.id,
                                 place_filter=s.place_filter, lang=lang)
@@ -41,4 +51,5 @@ if table is not None:
     ui.table(table, lang, column_config={"coverage": st.column_config.ProgressColumn(
         text("column.coverage", lang), format="percent", min_value=0.0, max_value=1.0)})
     st.info(f"{table.attrs['note']} {text('overview.coverage_note', lang)}")
+ui.report_buttons(s, ds)
 st.caption(text("overview.data_caption", lang, name=ui.md_escape(ds.name)))

@@ -195,7 +195,7 @@ def test_map_page_sends_the_base_map_once_and_layers_apart():
     assert "L.circleMarker" not in args["script"]
     for link in args["js_links"] + args["css_links"]:
         assert link.startswith("/app/static/vendor/"), link
-    assert args["returned_objects"] == ["last_object_clicked"]
+    assert args["returned_objects"] == ["last_object_clicked", "last_active_drawing"]
     before = args["key"]
     at.multiselect(key="om_sectors").set_value(["large_models"]).run()
     after = map_args(at)
@@ -304,3 +304,28 @@ def test_query_string_round_trip_after_a_change():
     assert at.query_params["r"] == "1500"
     again = app(dict(at.query_params))
     assert again.text_input(key="om_radius").value == "1500"
+
+
+FIRMS_WITH_ADDRESSES = ("名称,地址,行业\n"
+                        "甲,北京市海淀区中关村东路8号东升大厦AB座3层,大模型\n"
+                        "乙,上海市浦东新区张江路88号,chips\n").encode()
+
+
+def test_geocode_flow_review_and_load():
+    at = app()
+    at.switch_page("pages/data.py").run()
+    at.file_uploader(key="om_upload").set_value(("firms.csv", FIRMS_WITH_ADDRESSES, "text/csv"))
+    at.run()
+    assert not at.exception
+    assert "Geocode addresses" in [s.value for s in at.subheader]
+    at.button(key="om_geo_run").click().run()
+    assert not at.exception
+    edited = at.get("arrow_data_editor") or at.get("data_editor")
+    assert edited, "no review table"
+    assert "1 of 2 rows placed" in " ".join(c.value for c in at.caption), \
+        [c.value for c in at.caption]
+    at.button(key="om_geo_load").click().run()
+    assert not at.exception
+    at.switch_page("pages/overview.py").run()
+    assert at.metric[0].value == "1"  # the Shanghai address was not placed, so not loaded
+    assert "firms.csv (geocoded)" in texts(at.sidebar.caption)

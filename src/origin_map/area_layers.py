@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from branca.element import MacroElement
+from folium.template import Template
+
 from . import i18n, vocab
-from ._leaflet import safe_text
+from ._leaflet import js_json, safe_text
 from .areas import Area, convert_geometry
 from .basemaps import BASEMAPS
 
@@ -25,17 +28,51 @@ if TYPE_CHECKING:
 
 __all__ = ["area_layer", "display_geometry", "draw_control", "drawing_datum", "outlines_layer"]
 
-def draw_control() -> Draw:
+def draw_control(lang: str = "en") -> Draw:
     """Return a Leaflet Draw control for areas: polygon, rectangle and circle only.
 
     Lines, markers and circle markers are off (they enclose no area); polygons may not cross
-    themselves. Its JS/CSS are Leaflet.draw 1.0.2 from ``static/vendor``.
+    themselves. The toolbar's titles are in ``lang``. Its JS/CSS are Leaflet.draw 1.0.2 from
+    ``static/vendor``.
     """
     from folium.plugins import Draw
 
-    return Draw(draw_options={"polyline": False, "marker": False, "circlemarker": False,
-                              "polygon": {"allowIntersection": False}, "rectangle": True,
-                              "circle": True})
+    shape = {"shapeOptions": {"color": "#08306b", "weight": 2, "fillOpacity": 0.05}}
+    control = Draw(position="topleft", export=False, draw_options={
+        "polyline": False, "marker": False, "circlemarker": False,
+        "polygon": {"allowIntersection": False, **shape}, "rectangle": shape,
+        "circle": shape}, edit_options={"edit": False})
+    control.add_child(_DrawTitles(lang))
+    return control
+
+
+class _DrawTitles(MacroElement):
+    """Set the Draw toolbar's button titles in the map's language (L.drawLocal)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        if (window.L && L.drawLocal) {
+            var t = {{ this.titles }};
+            L.drawLocal.draw.toolbar.buttons.polygon = t.polygon;
+            L.drawLocal.draw.toolbar.buttons.rectangle = t.rectangle;
+            L.drawLocal.draw.toolbar.buttons.circle = t.circle;
+            L.drawLocal.draw.toolbar.actions.title = t.cancel_title;
+            L.drawLocal.draw.toolbar.actions.text = t.cancel;
+            L.drawLocal.draw.toolbar.finish.text = t.finish;
+            L.drawLocal.draw.toolbar.finish.title = t.finish;
+            L.drawLocal.draw.toolbar.undo.text = t.undo;
+            L.drawLocal.draw.toolbar.undo.title = t.undo;
+            L.drawLocal.edit.toolbar.buttons.remove = t.remove;
+        }
+        {% endmacro %}
+    """)
+
+    def __init__(self, lang: str) -> None:
+        super().__init__()
+        self._name = "DrawTitles"
+        keys = ("polygon", "rectangle", "circle", "cancel", "cancel_title", "finish", "undo",
+                "remove")
+        self.titles = js_json({k: i18n.text(f"draw.{k}", lang) for k in keys})
 
 
 def drawing_datum(basemap: str) -> str:

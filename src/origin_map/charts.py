@@ -13,7 +13,8 @@ import pandas as pd
 
 from . import i18n, vocab
 
-__all__ = ["cumulative_chart", "density_chart", "sector_chart", "sector_scale"]
+__all__ = ["composition_chart", "cumulative_chart", "decay_chart", "density_chart", "ripley_chart",
+           "sector_chart", "sector_scale"]
 
 
 def _ring_label(inner: float, outer: float) -> str:
@@ -77,3 +78,57 @@ def cumulative_chart(table: pd.DataFrame, lang: str) -> alt.Chart:
         tooltip=[alt.Tooltip("ring_outer_m:Q", title=t("chart.distance_m")),
                  alt.Tooltip("cumulative_count:Q", title=t("chart.places_within"))],
     ).properties(title=t("chart.cumulative_title"), height=320)
+
+
+def ripley_chart(curves: pd.DataFrame, lang: str) -> alt.Chart:
+    """Ripley's L(d) − d (metres) against distance, inside its envelope from random points."""
+    t = lambda key: i18n.text(key, lang)  # noqa: E731
+    data = curves[curves["curve"] == "L_minus_d"]
+    x = alt.X("distance_m:Q", title=t("chart.distance_d_m"))
+    band = alt.Chart(data).mark_area(opacity=0.25, color="#888888").encode(
+        x=x, y=alt.Y("lo:Q", title=t("chart.l_minus_d")), y2="hi:Q")
+    line = alt.Chart(data).mark_line(point=True, color="#d62728").encode(
+        x=x, y="observed:Q",
+        tooltip=[alt.Tooltip("distance_m:Q", title=t("chart.distance_d_m")),
+                 alt.Tooltip("observed:Q", title=t("chart.l_minus_d"), format=".1f"),
+                 alt.Tooltip("lo:Q", title=t("chart.envelope_lo"), format=".1f"),
+                 alt.Tooltip("hi:Q", title=t("chart.envelope_hi"), format=".1f")])
+    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#444444").encode(y="y:Q")
+    return (band + zero + line).properties(title=t("chart.ripley_title"), height=300)
+
+
+def decay_chart(curves: pd.DataFrame, lang: str) -> alt.Chart:
+    """Density per ring (places per km²) against distance, beside the uniform expectation."""
+    t = lambda key: i18n.text(key, lang)  # noqa: E731
+    data = curves[curves["curve"] == "density"].copy()
+    data["ring"] = [_ring_label(i, o) for i, o in zip(data["ring_inner_m"], data["distance_m"],
+                                                       strict=True)]
+    x = alt.X("ring:N", sort=list(data["ring"]), title=t("chart.ring_m"))
+    bars = alt.Chart(data).mark_bar(color="#555555").encode(
+        x=x, y=alt.Y("observed:Q", title=t("chart.density")),
+        tooltip=[alt.Tooltip("ring:N", title=t("chart.ring_m")),
+                 alt.Tooltip("observed:Q", title=t("chart.density"), format=".1f"),
+                 alt.Tooltip("expected:Q", title=t("chart.uniform"), format=".1f")])
+    level = alt.Chart(data).mark_rule(color="#d62728", strokeDash=[6, 4]).encode(
+        y="mean(expected):Q")
+    return (bars + level).properties(title=t("chart.decay_title"), height=300)
+
+
+def composition_chart(composition: pd.DataFrame, lang: str) -> alt.Chart:
+    """Share of each sector among each hub's places (stacked to 100 %), in the map colours."""
+    t = lambda key: i18n.text(key, lang)  # noqa: E731
+    data = composition[composition["count"] > 0].copy()
+    sectors = [s for s in vocab.SECTOR_IDS if s in set(data["sector"])]
+    data["label"] = data["sector"].map(lambda s: vocab.sector_label(s, lang))
+    return alt.Chart(data).mark_bar().encode(
+        y=alt.Y("hub:N", title=None),
+        x=alt.X("share:Q", stack="normalize", title=t("chart.share"),
+                axis=alt.Axis(format="%")),
+        color=alt.Color("label:N", scale=sector_scale(sectors, lang),
+                        legend=alt.Legend(title=t("chart.sector"), symbolLimit=0,
+                                          labelLimit=260)),
+        tooltip=[alt.Tooltip("hub:N", title=t("chart.hub")),
+                 alt.Tooltip("label:N", title=t("chart.sector")),
+                 alt.Tooltip("count:Q", title=t("chart.places"))],
+    ).properties(title=t("chart.composition_title"), height=40 * max(
+        data["hub"].nunique(), 2))

@@ -37,8 +37,9 @@ def coverage_table(places: pd.DataFrame, hubs: pd.DataFrame, centres: Sequence[C
     """Return the published figures of the hub centred on ``centre_id`` beside the dataset's.
 
     One row per figure (current firms, AI firms, AI share of firms, universities and
-    institutes, all within the hub's radius): columns :data:`COVERAGE_COLUMNS`, ``coverage``
-    being dataset / published (0–1) for counts. None when no hub has that centre.
+    institutes, all within the hub's radius): columns :data:`COVERAGE_COLUMNS`; ``published``
+    and ``dataset`` as text (counts and shares share the columns), ``coverage`` dataset /
+    published (0–1) for counts. None when no hub has that centre.
     """
     mine = hubs[hubs["centre_id"] == centre_id]
     if mine.empty:
@@ -49,8 +50,8 @@ def coverage_table(places: pd.DataFrame, hubs: pd.DataFrame, centres: Sequence[C
     for key in _FIGURES:
         pct = row.get(f"coverage_{key}_pct", math.nan)
         out.append({"figure": i18n.text(f"coverage.{key}", lang, radius=radius),
-                    "published": _cell(row[f"published_{key}"]),
-                    "dataset": _cell(row.get(f"dataset_{key}", math.nan)),
+                    "published": _md_value(row[f"published_{key}"]),
+                    "dataset": _md_value(row.get(f"dataset_{key}", math.nan)),
                     "coverage": None if pd.isna(pct) else round(float(pct) / 100, 3),
                     "source": row["source"]})
     frame = pd.DataFrame(out, columns=list(COVERAGE_COLUMNS))

@@ -91,11 +91,12 @@ def fit_zoom(radius_m: float, lat: float, height_px: int = 640) -> int:
 
 
 def base_map(*, basemap: str = "osm", lang: str = "en", location: Sequence[float] = (0.0, 0.0),
-             zoom: int = 15, height_px: int = 640) -> folium.Map:
+             zoom: int = 15, height_px: int = 640, draw: bool = False) -> folium.Map:
     """Return the map without data layers: tiles and controls titled in ``lang``.
 
     ``location`` and ``zoom`` are the first view; the app passes the view separately, so one
-    base map serves every centre.
+    base map serves every centre. ``draw`` adds the tools to draw an area (polygon, rectangle,
+    circle).
     """
     if basemap not in BASEMAPS:
         raise ValueError(f"Unknown basemap {basemap!r}; use one of {list(BASEMAPS)}.")
@@ -110,6 +111,10 @@ def base_map(*, basemap: str = "osm", lang: str = "en", location: Sequence[float
                          lang), max_zoom=MAX_ZOOM, subdomains=base.subdomains,
                          control=False).add_to(m)
     _add_controls(m, base.url, base.attribution, base.subdomains, lang)
+    if draw:
+        from .area_layers import draw_control
+
+        draw_control(lang).add_to(m)
     return localize_map(m)
 
 
@@ -286,7 +291,7 @@ def _legend_group(counts: dict[str, int], lang: str, extra: str = "") -> folium.
 def map_layers(places: pd.DataFrame, centre: Centre, rings: Rings | Sequence[float], *,
                basemap: str = "osm", lang: str = "en", heatmap: bool = False,
                h3_cells: pd.DataFrame | None = None, outlines: Any = None,
-               marker_limit: int = MARKER_LIMIT) -> MapLayers:
+               area: Any = None, marker_limit: int = MARKER_LIMIT) -> MapLayers:
     """Return the data layers of the map, in drawing order, and their layer control.
 
     Parameters
@@ -302,6 +307,8 @@ def map_layers(places: pd.DataFrame, centre: Centre, rings: Rings | Sequence[flo
     heatmap, h3_cells, outlines
         Add a heatmap, an :func:`origin_map.stats.h3_table` as hexagons, and outlines (a
         GeoDataFrame with ``place_id`` and polygons) drawn in their place's sector colour.
+    area
+        An :class:`origin_map.areas.Area` to draw (the figures are for it).
     marker_limit
         Up to this many places, each is a circle marker in one spiderfying cluster shared by
         the sector layers; above it, one FastMarkerCluster per sector.
@@ -320,6 +327,10 @@ def map_layers(places: pd.DataFrame, centre: Centre, rings: Rings | Sequence[flo
         from .area_layers import outlines_layer
 
         groups.append(outlines_layer(outlines, places, basemap=basemap, lang=lang))
+    if area is not None:
+        from .area_layers import area_layer
+
+        groups.append(area_layer(area, basemap=basemap, lang=lang))
     h3_legend = ""
     if h3_cells is not None and len(h3_cells):
         h3_group, h3_legend = _h3_group(h3_cells, basemap, lang)

@@ -42,6 +42,8 @@ __all__ = [
     "to_query",
 ]
 
+AREA_FILE = "origin-map-area.geojson"
+"""The name under which the app offers the area for download (the command reads it)."""
 CURRENT_YEAR = _dt.date.today().year
 """The year "now" stands for on the year slider."""
 MIN_RADIUS_M = 10.0
@@ -97,7 +99,8 @@ class Setting:
     kind
         ``choice`` (one of ``choices``), ``multi`` (a subset of ``choices``), ``number``
         (float within ``bounds``), ``integer``, ``year`` (an integer year, or None for now),
-        ``flag`` (bool), ``text`` or ``rings`` (a list of radii in metres).
+        ``flag`` (bool), ``text``, ``rings`` (a list of radii in metres) or ``area`` (a
+        drawn or uploaded area, as the text of :mod:`origin_map.area_links`; "" for none).
     default
         The value when nothing says otherwise (``None`` for ``year``: now).
     url
@@ -202,10 +205,24 @@ def _parse_rings(s: Setting, raw: Any) -> str:
     return text
 
 
+def _parse_area(s: Setting, raw: Any) -> str:
+    """Return an area link text (see :mod:`origin_map.area_links`), or "" for none."""
+    text = str(raw if raw is not None else "").strip()
+    if not text:
+        return ""
+    from .area_links import area_from_text
+
+    try:
+        area_from_text(text)
+    except OriginMapError as exc:
+        raise SettingValueError("settings.error.bad_area", reason=str(exc)[:200]) from None
+    return text
+
+
 _PARSERS: dict[str, Callable[[Setting, Any], Any]] = {
     "choice": _parse_choice, "multi": _parse_multi, "flag": _parse_flag,
     "number": lambda s, raw: _number(raw, s), "integer": _parse_integer, "year": _parse_year,
-    "text": _parse_text, "rings": _parse_rings,
+    "text": _parse_text, "rings": _parse_rings, "area": _parse_area,
 }
 
 
@@ -241,6 +258,7 @@ SETTINGS: dict[str, Setting] = _declare(
     Setting("heat", "flag", False, "heat", "sidebar.heat"),
     Setting("h3", "flag", False, "h3", "sidebar.h3"),
     Setting("h3res", "integer", 9, "h3res", "sidebar.h3res", bounds=(6, 11), cli="--h3"),
+    Setting("area", "area", "", "area", "sidebar.area", max_chars=20_000),
 )
 """The settings, in the order the sidebar shows them."""
 
@@ -293,7 +311,7 @@ def from_query(query: Mapping[str, str]) -> tuple[dict[str, Any], list[Message]]
     for name, s in SETTINGS.items():
         if s.url is None or s.url not in query:
             continue
-        raw = str(query[s.url])[:500]
+        raw = str(query[s.url])[: max(500, s.max_chars)]
         if name == "centre":
             _query_centre(raw, out, messages)
             continue
@@ -355,6 +373,7 @@ class View:
     h3_resolution: int
     by_outline: bool
     values: tuple[tuple[str, Any], ...]
+    area: Any = None  # origin_map.areas.Area, when the figures are for an area, not rings
 
     @property
     def radius_m(self) -> float:
@@ -387,26 +406,20 @@ def resolve(values: Mapping[str, Any], centres: list[Centre]) -> View:
                       qualities=_all_or_chosen("quality", v["quality"]),
                       include_historic=bool(v["historic"]), search=v["search"],
                       year=v["year"])
+    area = None
+    if v["area"]:
+        from .area_links import area_from_text
+
+        area = area_from_text(v["area"])
     return View(centre=centre, rings=Rings.parse(v["radius"], v["rings"]), place_filter=flt,
                 lang=v["lang"], basemap=v["base"], heatmap=bool(v["heat"]), h3=bool(v["h3"]),
                 h3_resolution=int(v["h3res"]), by_outline=bool(v["outline"]),
-                values=tuple(v.items()))
+                values=tuple(v.items()), area=area)
 
 
-def command_line(view: View, *, data: str | None = None, datum: str = "wgs84") -> str:
-    """Return the ``origin-map stats`` command that writes the density table of ``view``.
-
-    ``data`` is the file the view's places came from (None: the shipped data).
-    """
-    args = ["origin-map", "stats"]
-    if data is not None:
-        args += ["--data", data, "--datum", datum]
-    c = view.centre
-    args += ["--centre", c.id if c.id != "custom" else f"{c.lat:.6f},{c.lon:.6f}",
-             "--radius-m", f"{view.rings.main_m:g}"]
-    if view.rings.extra_m:
-        args += ["--rings", ",".join(f"{r:g}" for r in view.rings.extra_m)]
+def _filter_args(view: View) -> list[str]:
     flt = view.place_filter
+    args: list[str] = []
     for opt, chosen in (("--sector", flt.sectors), ("--kind", flt.kinds),
                         ("--quality", flt.qualities)):
         for value in chosen or ():
@@ -417,6 +430,33 @@ def command_line(view: View, *, data: str | None = None, datum: str = "wgs84") -
         args += ["--year", str(flt.year)]
     if flt.search:
         args += ["--search", flt.search]
-    if view.by_outline:
+    return args
+
+
+def command_line(view: View, *, command: str = "stats", data: str | None = None,
+                 datum: str = "wgs84", centres: tuple[str, ...] = ()) -> str:
+    """Return the ``origin-map`` command that writes the table a page shows for ``view``.
+
+    ``command`` is ``stats`` (the density table), ``compare`` (of ``centres``) or ``cluster``;
+    ``data`` is the file the view's places came from (None: the shipped data).
+    """
+    args = ["origin-map", command]
+    if data is not None:
+        args += ["--data", data, "--datum", datum]
+    c = view.centre
+    if command == "compare":
+        args += ["--centres", ",".join(centres)]
+    else:
+        args += ["--centre", c.id if c.id != "custom" else f"{c.lat:.6f},{c.lon:.6f}"]
+    if command == "stats" and view.area is not None:
+        args += ["--area", AREA_FILE]
+    else:
+        args += ["--radius-m", f"{view.rings.main_m:g}"]
+        if command != "cluster":
+            args += ["--rings", ",".join(f"{r:g}" for r in view.rings.extra_m)]
+    args += _filter_args(view)
+    if command == "stats" and view.by_outline:
         args.append("--by-outline")
+    if command == "cluster":
+        args += ["--seed", "0"]
     return shlex.join(args)

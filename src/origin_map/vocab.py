@@ -69,6 +69,14 @@ DATUMS: tuple[str, ...] = ("wgs84", "gcj02", "bd09")
 """WGS-84 (GPS, OpenStreetMap), GCJ-02 (AMap/Gaode, Tencent, WeChat), BD-09 (Baidu)."""
 
 
+_DATUM_NAMES = {"wgs84": "WGS-84", "gcj02": "GCJ-02", "bd09": "BD-09"}
+
+
+def datum_name(datum: str) -> str:
+    """Return the datum's usual name (``WGS-84``, ``GCJ-02``, ``BD-09``); others pass through."""
+    return _DATUM_NAMES.get(datum, datum)
+
+
 def _label(group: str, value: str, lang: str) -> str:
     try:
         return i18n.text(f"{group}.{value}", lang)

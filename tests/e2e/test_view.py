@@ -62,3 +62,24 @@ def test_changing_a_filter_keeps_the_users_view(page, app_url):
     assert view[1] == pytest.approx(TUSPARK[1], abs=1e-5)
     assert "Large models" not in frame.locator(".om-legend").inner_text()
     assert not page.errors, page.errors
+
+
+def test_drawing_a_rectangle_switches_the_figures_to_it(page, app_url):
+    page.goto(app_url + "/map")
+    frame = _map_frame(page)
+    _settle(page)
+    before = page.get_by_text("places shown").first.inner_text()
+    frame.locator(".leaflet-draw-draw-rectangle").click()
+    box = page.wait_for_selector("iframe[title='streamlit_folium.st_folium']").bounding_box()
+    x0, y0 = box["x"] + box["width"] * 0.40, box["y"] + box["height"] * 0.40
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    page.mouse.move(x0 + 120, y0 + 90, steps=8)
+    page.mouse.up()
+    page.get_by_text("inside the area").first.wait_for(timeout=60_000)
+    after = page.get_by_text("inside the area").first.inner_text()
+    assert after != before
+    assert "area=p%3A" in page.url or "area=p:" in page.url
+    page.goto(app_url + "/overview?" + page.url.split("?", 1)[1])
+    page.get_by_text("Inside the area").first.wait_for(timeout=60_000)
+    assert not page.errors, page.errors

@@ -274,7 +274,7 @@ def to_places_frame(geocoded: pd.DataFrame, accepted: object = None) -> pd.DataF
     """
     lat = pd.to_numeric(geocoded["lat"], errors="coerce").to_numpy(dtype=float)
     lon = pd.to_numeric(geocoded["lon"], errors="coerce").to_numpy(dtype=float)
-    mask = np.ones(len(geocoded), dtype=bool) if accepted is None else np.asarray(
+    mask = np.ones(len(geocoded), dtype=bool) if accepted is None else np.array(
         accepted, dtype=bool)
     mask &= ~np.isnan(lat) & ~np.isnan(lon)
     out = geocoded.loc[mask].copy()

@@ -7,9 +7,13 @@ and URL state), :mod:`.data` (cached data, uploads), :mod:`.maps` (the map compo
 :mod:`.show` (escaped text, translated tables, place details).
 """
 
+from .analysis import chosen_hubs, cluster_section, compare_section
+from .areas import boundary_upload, clear_area, report_buttons, take_drawing
 from .data import (
     SHIPPED,
     Dataset,
+    cached_area_density,
+    cached_area_headline,
     cached_density,
     cached_h3,
     cached_headline,
@@ -24,6 +28,7 @@ from .data import (
     show_upload_result,
     warm_caches,
 )
+from .geocoding import geocode_section, needs_geocoding
 from .maps import map_for
 from .show import column_labels, empty_selection, md_escape, place_details, problems_table, table
 from .state import PAGES, lang, sidebar
@@ -32,26 +37,37 @@ __all__ = [
     "PAGES",
     "SHIPPED",
     "Dataset",
+    "boundary_upload",
+    "cached_area_density",
+    "cached_area_headline",
     "cached_density",
     "cached_h3",
     "cached_headline",
     "centres",
+    "chosen_hubs",
+    "clear_area",
+    "cluster_section",
     "column_labels",
+    "compare_section",
     "dataset",
     "drop_pending_upload",
     "empty_selection",
+    "geocode_section",
     "keep_pending_upload",
     "lang",
     "load_pending_upload",
     "map_for",
     "md_escape",
+    "needs_geocoding",
     "pending_upload",
     "place_details",
     "places_with_distances",
     "problems_table",
+    "report_buttons",
     "reset_dataset",
     "show_upload_result",
     "sidebar",
     "table",
+    "take_drawing",
     "warm_caches",
 ]

@@ -9,6 +9,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from origin_map import vocab
+from origin_map.areas import area_density_table, area_headline
 from origin_map.datasets import LoadResult, load_centres, read_places, shipped_places
 from origin_map.errors import DataValidationError, OriginMapError
 from origin_map.geometry import Centre, Rings
@@ -98,6 +100,23 @@ def cached_headline(token: str, _places: Any, centre: Centre, radius_m: float,
                     distance_m=_distances(token, _places, centre, by_outline))
 
 
+@st.cache_resource(show_spinner=False, max_entries=32)
+def cached_area_density(token: str, _places: Any, area_key: str, _area: Any,
+                        place_filter: PlaceFilter, by_outline: bool = False) -> pd.DataFrame:
+    """Return :func:`origin_map.areas.area_density_table` (cached by the area's link text)."""
+    return area_density_table(_places, _area, place_filter=place_filter,
+                              outlines=outlines() if by_outline else None)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def cached_area_headline(token: str, _places: Any, area_key: str, _area: Any,
+                         place_filter: PlaceFilter, by_outline: bool = False
+                         ) -> dict[str, Any]:
+    """Return :func:`origin_map.areas.area_headline` (cached by the area's link text)."""
+    return area_headline(_places, _area, place_filter=place_filter,
+                         outlines=outlines() if by_outline else None)
+
+
 def warm_caches() -> None:
     """Load what every first page needs (data, centres), so a first visit does not wait."""
     _shipped_places()
@@ -112,6 +131,11 @@ def dataset() -> Dataset:
         current = Dataset(SHIPPED, "geodata/places.csv", "wgs84", _shipped_places())
         st.session_state[_K + "dataset"] = current
     return current
+
+
+def set_dataset(ds: Dataset) -> None:
+    """Make ``ds`` this session's dataset."""
+    st.session_state[_K + "dataset"] = ds
 
 
 def reset_dataset() -> None:
@@ -167,7 +191,7 @@ def load_pending_upload(*, centre: Centre, datum: str, unknown_values: str,
         outcome.update(result=result, accepted=accept)
         if accept:
             token = hashlib.sha1(data + f"|{datum}|{unknown_values}".encode()).hexdigest()[:16]
-            st.session_state[_K + "dataset"] = Dataset(token, name, datum, result.places)
+            set_dataset(Dataset(token, name, datum, result.places))
             drop_pending_upload()
     st.session_state[_K + "upload_result"] = outcome
 
@@ -188,7 +212,7 @@ def show_upload_result(lang: str) -> LoadResult | None:
     result: LoadResult = outcome["result"]
     if outcome["accepted"]:
         st.success(text("data.loaded", lang, name=name, n=len(result.places),
-                        left_out=len(result.rejected), datum=result.datum))
+                        left_out=len(result.rejected), datum=vocab.datum_name(result.datum)))
     else:
         st.error(text("data.rejected", lang, name=name, n=result.n_errors))
     if len(result.problems):

@@ -91,7 +91,8 @@ def render_layers(layers: MapLayers, m: folium.Map) -> tuple[str, str]:
 @st.cache_resource(show_spinner=False, max_entries=16)
 def base_parts(basemap: str, lang: str, key: str) -> BaseParts:
     """Return the rendered base map for a basemap and language (shared by every session)."""
-    m = base_map(basemap=basemap, lang=lang, location=FIRST_VIEW, height_px=HEIGHT_PX)
+    m = base_map(basemap=basemap, lang=lang, location=FIRST_VIEW, height_px=HEIGHT_PX,
+                 draw=True)
     return render_base(m, key=key)
 
 
@@ -99,19 +100,22 @@ def base_parts(basemap: str, lang: str, key: str) -> BaseParts:
 def layer_parts(token: str, _shown: pd.DataFrame, centre: Centre, rings: Rings,
                 place_filter: PlaceFilter, basemap: str, lang: str, heatmap: bool,
                 h3_key: tuple[int, ...] | None, _h3: pd.DataFrame | None,
-                outlines_key: str, _outlines: Any) -> tuple[str, str]:
+                outlines_key: str, _outlines: Any, area_key: str, _area: Any
+                ) -> tuple[str, str]:
     """Return the rendered data layers for a dataset and settings (shared by every session).
 
     ``_shown`` is the filtered places of ``token`` under ``place_filter`` (so it is not hashed);
-    ``h3_key`` identifies the H3 cells drawn (None: no H3 layer).
+    ``h3_key`` identifies the H3 cells drawn (None: no H3 layer), ``area_key`` the area
+    ("" for none).
     """
     layers = map_layers(_shown, centre, rings, basemap=basemap, lang=lang, heatmap=heatmap,
-                        h3_cells=_h3, outlines=_outlines)
+                        h3_cells=_h3, outlines=_outlines, area=_area)
     return render_layers(layers, base_map(basemap=basemap, lang=lang))
 
 
 def show_map(parts: BaseParts, layers: tuple[str, str], *, centre: Centre, rings: Rings,
-             basemap: str, key: str, returned: tuple[str, ...] = ("last_object_clicked",)
+             basemap: str, key: str,
+             returned: tuple[str, ...] = ("last_object_clicked", "last_active_drawing")
              ) -> dict[str, Any] | None:
     """Draw the map component; return what it reports (e.g. the last clicked object).
 
@@ -151,6 +155,6 @@ def map_for(view: View, ds: Dataset, shown: pd.DataFrame) -> dict[str, Any] | No
     parts = base_parts(view.basemap, view.lang, key)
     layers = layer_parts(ds.token, shown, view.centre, view.rings, view.place_filter,
                          view.basemap, view.lang, view.heatmap, h3_key, h3, "shipped",
-                         outlines())
+                         outlines(), view.value("area"), view.area)
     return show_map(parts, layers, centre=view.centre, rings=view.rings, basemap=view.basemap,
                     key=key)

@@ -29,6 +29,7 @@ from origin_map.settings import (
     to_query,
 )
 
+from .areas import area_status, exact
 from .data import centres, dataset, pending_upload
 from .show import md_escape
 
@@ -42,6 +43,7 @@ PAGES = (  # (script, title key, icon, url path): the navigation, written once
     ("pages/overview.py", "page.overview", "🏠", "overview"),
     ("pages/map.py", "page.map", "🗺️", "map"),
     ("pages/density.py", "page.density", "📊", "density"),
+    ("pages/compare.py", "page.compare", "⚖️", "compare"),
     ("pages/data.py", "page.data", "📄", "data"),
     ("pages/about.py", "page.about", "ℹ️", "about"),
 )
@@ -229,11 +231,13 @@ def sidebar() -> View:
     _link_messages(language)
     _draw_settings(language)
     good = st.session_state[_GOOD]
-    view = resolve(good, centres())
+    view = exact(resolve(good, centres()))
+    area_status(view)
     _write_query(good)
     ds = dataset()
     st.sidebar.caption(md_escape(i18n.text("sidebar.data", language, name=ds.name,
-                                           n=len(ds.places), datum=ds.datum)))
+                                           n=len(ds.places),
+                                           datum=vocab.datum_name(ds.datum))))
     pending = pending_upload()
     if pending is not None:
         st.sidebar.warning(md_escape(i18n.text("data.pending", language, name=pending[0])))

@@ -1,0 +1,87 @@
+"""Every page in 中文 shows no English interface text; hostile links never break a page."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+
+from tests.test_pages import PAGES, app
+
+# Technical terms and proper names that stay as they are in Chinese (issue 10).
+ALLOWED = re.compile(
+    r"CSV|GeoJSON|GeoPackage|Excel|xlsx|UTF-8|GBK|BOM|H3|WGS-84|GCJ-02|BD-09|EPSG:\d+|GPS|"
+    r"OpenStreetMap|CartoDB|Nominatim|AI|Origin Map|PDF|PNG|API|Clark|Evans|Ripley|L\(d\)|"
+    r"CC BY \d\.\d|ODbL|km²|km|m\b|lat|lon|lng|\bz\b|\bp\b|\bn\b|d\b|all|area|"
+    r"ring_inner_m|ring_outer_m|origin-map|geodata|places|csv|buildings|Leaflet|English|"
+    r"Language|AutoNavi|GPT|MSRA|IIIS|TusPark")
+
+
+def english_words(text: str) -> list[str]:
+    """Latin words of 3+ letters left after code spans, paths, ids and allowed terms."""
+    text = re.sub(r"`[^`]*`", " ", text)  # code spans: commands, column names, file names
+    text = re.sub(r"\S+[/\\.]\S+", " ", text)  # paths, URLs, file names
+    text = re.sub(r"\b[a-z0-9]+(?:[-_][a-z0-9]+)+\b", " ", text)  # ids: dongsheng-building
+    text = ALLOWED.sub(" ", text)
+    return re.findall(r"[A-Za-z]{3,}", text)
+
+
+def ui_texts(at) -> list[str]:
+    """The interface's own texts on a page (not the data shown in tables)."""
+    out: list[str] = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "warning",
+                 "error", "success"):
+        out += [e.value for e in getattr(at, kind)]
+    for kind in ("button", "checkbox", "radio", "selectbox", "multiselect", "text_input",
+                 "slider", "number_input"):
+        for w in getattr(at, kind):
+            out.append(w.label)
+            if kind in ("radio", "selectbox", "multiselect"):
+                out += [str(o) for o in w.options]
+    out += [m.label for m in at.metric]
+    out += [b.proto.label for b in at.get("download_button")]
+    for df in at.dataframe:
+        config = json.loads(df.proto.column_config or "{}") if hasattr(df.proto,
+                                                                       "column_config") else {}
+        out += [c.get("label", "") for c in config.values() if isinstance(c, dict)]
+    for chart in at.get("vega_lite_chart"):
+        spec = json.loads(chart.proto.spec)
+        out += re.findall(r'"title": "([^"]*)"', json.dumps(spec, ensure_ascii=False))
+    return out
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_in_chinese_has_no_english_interface_text(page):
+    at = app({"lang": "zh"})
+    at.switch_page(page).run()
+    assert not at.exception, at.exception
+    found = {t: english_words(t) for t in ui_texts(at)}
+    bad = {t[:80]: w for t, w in found.items() if w}
+    assert not bad, bad
+
+
+def test_the_english_check_catches_english():
+    assert english_words("Places per sector") == ["Places", "per", "sector"]
+    assert english_words("下载 CSV · `origin-map stats`") == []
+
+
+HOSTILE_QUERIES = [
+    {"r": "abc"}, {"r": "1e308"}, {"r": "-0"}, {"r": ""}, {"rings": "a,b,c"},
+    {"rings": ",".join(["5"] * 500)}, {"centre": "91,200"}, {"centre": "nan,nan"},
+    {"centre": "<script>alert(1)</script>"}, {"sectors": ""}, {"sectors": ",,,"},
+    {"sectors": "x" * 5000}, {"kinds": "firm,<b>"}, {"quality": "'; DROP TABLE"},
+    {"year": "1066"}, {"year": "2999"}, {"year": "twenty"}, {"h3res": "99"},
+    {"h3res": "9.5"}, {"lang": "fr"}, {"base": "javascript:alert(1)"}, {"heat": "maybe"},
+    {"search": "%00%ff" * 100}, {"area": "p:x~1,2"}, {"area": "p:~0,0;0,1;1,1;0,0"},
+    {"area": "nonsense"}, {"area": "p:big~30,110;30,125;45,125;45,110;30,110"},
+    {"outline": "2"}, {"r": "50", "rings": "50,50,50", "sectors": "chips", "kinds": "park"},
+]
+
+
+@pytest.mark.parametrize("page", PAGES)
+@pytest.mark.parametrize("query", HOSTILE_QUERIES, ids=lambda q: json.dumps(q)[:40])
+def test_hostile_links_show_a_message_never_a_traceback(page, query):
+    at = app(query)
+    at.switch_page(page).run()
+    assert not at.exception, (query, at.exception)
