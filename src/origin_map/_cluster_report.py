@@ -27,8 +27,8 @@ class TooFewPlacesError(SettingsError):
         super().__init__(self.message("en"))
 
     def message(self, lang: str = "en") -> str:
-        """Return the message (``cluster.too_few``) in ``lang`` (``"en"`` or ``"zh"``)."""
-        return text("cluster.too_few", lang, n=self.n, n_before=self.n_before,
+        """Return the message (``cluster.error.too_few``) in ``lang`` (``"en"`` or ``"zh"``)."""
+        return text("cluster.error.too_few", lang, n=self.n, n_before=self.n_before,
                     radius_m=self.radius_m, centre_id=self.centre_id, min_points=MIN_POINTS)
 
 
