@@ -19,10 +19,9 @@ $(VENV)/.stamp-test: $(VENV)/.stamp-app pyproject.toml
 	$(PIP) install -e ".[test]"
 	touch $@
 
-# The app, its caches warmed before it listens (origin_map.ui.launch runs `streamlit run app.py`).
+# The app: `origin-map app` warms its caches, then runs `streamlit run app.py` (origin_map.ui.launch).
 run: $(VENV)/.stamp-app
-	$(PY) -m origin_map.ui.launch --server.address 127.0.0.1 --server.port $(PORT) \
-		--server.headless true --browser.gatherUsageStats false
+	$(VENV)/bin/origin-map app --port $(PORT)
 
 chromium:
 	@{ command -v chromium >/dev/null 2>&1 && fc-list :lang=zh 2>/dev/null | grep -q .; } || { \

@@ -22,7 +22,7 @@ import pandas as pd
 import pytest
 from shapely import LineString, Point, Polygon
 
-from origin_map import _readers
+from origin_map import _readers, limits
 from origin_map._readers import MAX_UPLOAD_MB
 from origin_map.cli import main
 from origin_map.datasets import LISTED_PROBLEMS, load_places, read_places
@@ -416,7 +416,7 @@ def test_size_limit_is_a_clear_message(capsys: pytest.CaptureFixture[str]) -> No
     ("polygons_and_lines.geojson", {}), ("two_layers.gpkg", {"layer": "second"})])
 def test_row_limit_is_a_clear_message(fname: str, options: dict[str, Any],
                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(_readers, "MAX_ROWS", 1)
+    monkeypatch.setattr(limits, "MAX_ROWS", 1)
     with pytest.raises(InputLimitError, match="more than 1 rows"):
         read_places(DATA / fname, **options)
 
@@ -501,3 +501,19 @@ def test_catalogue_script_reproduces_the_committed_text_files(tmp_path: Path,
     for name in sorted(made):
         if not name.endswith((".xlsx", ".gpkg")) and name != "xlsx_named.csv":
             assert (tmp_path / name).read_bytes() == (DATA / name).read_bytes(), name
+
+
+@pytest.mark.parametrize(("fname", "cause"), [
+    ("malformed.geojson", "JSONDecodeError"), ("unclosed_quote.csv", "_UnclosedQuote")])
+def test_reader_error_keeps_the_underlying_exception(fname: str, cause: str) -> None:
+    """The message is ours; the library's own exception stays chained for debugging."""
+    with pytest.raises(DataValidationError) as info:
+        read_places(DATA / fname)
+    assert type(info.value.__cause__).__name__ == cause, repr(info.value.__cause__)
+
+
+def test_corrupt_xlsx_error_has_a_cause() -> None:
+    with pytest.raises(DataValidationError, match="Not a readable Excel workbook") as info:
+        read_places(DATA / "corrupt.xlsx")
+    assert info.value.__cause__ is not None
+    assert type(info.value.__cause__).__name__ in str(info.value)  # named in the message too

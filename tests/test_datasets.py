@@ -277,19 +277,19 @@ def test_geometry_false_does_not_import_geopandas(tmp_path):
 
 
 def test_large_csv_parsed_from_the_file_equals_parsed_from_bytes(tmp_path, monkeypatch):
-    from origin_map import _readers
+    from origin_map import _csv
 
     calls = []
-    unchanged = _readers.FileOrigin.unchanged
-    monkeypatch.setattr(_readers.FileOrigin, "unchanged",
+    unchanged = _csv.FileOrigin.unchanged
+    monkeypatch.setattr(_csv.FileOrigin, "unchanged",
                         lambda self: calls.append(self.path) or unchanged(self))
     for fname in sorted(p.name for p in DATA.glob("*.csv")):
-        monkeypatch.setattr(_readers, "PARSE_FROM_FILE_BYTES", 10**12)
+        monkeypatch.setattr(_csv, "PARSE_FROM_FILE_BYTES", 10**12)
         try:
             from_bytes = read_places(DATA / fname, centre=DONGSHENG, geometry=False)
         except Exception as exc:  # the same error either way
             from_bytes = exc
-        monkeypatch.setattr(_readers, "PARSE_FROM_FILE_BYTES", 0)
+        monkeypatch.setattr(_csv, "PARSE_FROM_FILE_BYTES", 0)
         try:
             from_file = read_places(DATA / fname, centre=DONGSHENG, geometry=False)
         except Exception as exc:
@@ -301,11 +301,11 @@ def test_large_csv_parsed_from_the_file_equals_parsed_from_bytes(tmp_path, monke
 
 
 def test_file_changed_while_parsed_from_disk_is_read_again(tmp_path, monkeypatch):
-    from origin_map import _readers
+    from origin_map import _csv
 
     path = tmp_path / "places.csv.gz"  # a misleading suffix must not make pandas gunzip it
     path.write_text(GOOD, encoding="utf-8")
-    monkeypatch.setattr(_readers, "PARSE_FROM_FILE_BYTES", 0)
+    monkeypatch.setattr(_csv, "PARSE_FROM_FILE_BYTES", 0)
     assert read_places(path).places["id"].tolist() == ["a", "b"]
 
     real, seen = pd.read_csv, []
@@ -324,13 +324,13 @@ def test_file_changed_while_parsed_from_disk_is_read_again(tmp_path, monkeypatch
 
 
 def test_too_many_lines_are_not_parsed_from_the_file(tmp_path, monkeypatch):
-    from origin_map import _readers
+    from origin_map import _csv, limits
     from origin_map.errors import InputLimitError
 
     path = tmp_path / "p.csv"
     path.write_text("id,lat,lon\n" + "a,39.9,116.3\r" * 5, encoding="utf-8")
-    monkeypatch.setattr(_readers, "PARSE_FROM_FILE_BYTES", 0)
-    monkeypatch.setattr(_readers, "MAX_ROWS", 3)
+    monkeypatch.setattr(_csv, "PARSE_FROM_FILE_BYTES", 0)
+    monkeypatch.setattr(limits, "MAX_ROWS", 3)
     with pytest.raises(InputLimitError, match="more than 3 rows"):
         read_places(path)
 

@@ -74,3 +74,17 @@ def test_datum_aliases(alias, expected):
 def test_unknown_datum_message_names_choices():
     with pytest.raises(SettingsError, match=r"wgs84.*gcj02.*bd09"):
         datums.normalise_datum("utm")
+
+
+def test_one_datum_list_vocab_datums():
+    from origin_map import vocab
+    from origin_map.cli import build_parser
+
+    assert {datums.normalise_datum(d) for d in vocab.DATUMS} == set(vocab.DATUMS)
+    assert set(datums._ALIASES.values()) == set(vocab.DATUMS)
+    pairs = {(a, b) for a in vocab.DATUMS for b in vocab.DATUMS if a != b}
+    assert set(datums._CONVERTERS) == pairs
+    assert not hasattr(datums, "DATUM_NAMES")
+    stats = build_parser()._subparsers._group_actions[0].choices["stats"]
+    datum = next(a for a in stats._actions if a.dest == "datum")
+    assert tuple(datum.choices) == vocab.DATUMS

@@ -54,7 +54,9 @@ def test_min_level_leaves_coarse_results_unplaced() -> None:
     frame = pd.DataFrame({"address": ["北京市海淀区成府路28号", "北京市海淀区成府路28号优盛大厦"]})
     out = geocode_table(frame, min_level="building").frame
     assert out["lat"].isna().tolist() == [True, False]
-    assert "street_number" in out["geocode_reason"][0]
+    assert "only to street number level, coarser than building" in out["geocode_reason"][0]
+    zh = geocode_table(frame, min_level="building", lang="zh").frame["geocode_reason"][0]
+    assert "只定位到门牌级，粗于楼宇级" in zh  # level names in the language, not their ids
 
 
 def test_output_loads_as_places(tmp_path, capsys) -> None:

@@ -1,14 +1,12 @@
-"""Row checks of a places table: coordinates, ids, controlled vocabularies, distances.
+"""Row checks of a places table: text columns, ids, controlled vocabularies, tenancy years.
 
-Internal helpers of :mod:`origin_map.datasets`. Every check is vectorised over the table; slow
-per-value work (decimal commas, degrees-minutes-seconds) touches only the values that fail the
-fast path, each distinct text once. Problems are returned as DataFrames with the columns of
-:data:`PROBLEM_COLUMNS`, keyed by record number (1 = the first record below the header).
+Internal helpers of :mod:`origin_map.datasets`; coordinates are :mod:`origin_map._coords`.
+Every check is vectorised over the table. Problems are returned as DataFrames with the columns
+of :data:`PROBLEM_COLUMNS`, keyed by record number (1 = the first record below the header).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -17,13 +15,11 @@ import pandas as pd
 
 from . import i18n, vocab
 from .errors import Problem
-from .geometry import Centre, distances_m
 
 if TYPE_CHECKING:
-    from ._readers import RawTable
+    from ._rawtable import RawTable
 
 PROBLEM_COLUMNS = ("row", "field", "value", "problem", "fix", "severity")
-_NA_WORDS = ("nan", "null", "none", "na", "n/a", "#n/a", "-")
 _VOCABS: dict[str, tuple[dict[str, str], str]] = {}
 
 
@@ -76,60 +72,6 @@ def file_problem(p: Problem) -> pd.DataFrame:
     """Return a one-row problems table for a problem with the whole file."""
     return pd.DataFrame([{"row": pd.NA, "field": p.field, "value": "", "problem": p.message,
                           "fix": p.fix, "severity": p.severity}])
-
-
-_DMS = re.compile(
-    r"^\s*([NSEW北南东西])?\s*([+-]?\d+(?:\.\d+)?)\s*(?:°|度|d|:|\s)\s*"
-    r"(?:(\d+(?:\.\d+)?)\s*(?:'|′|分|m|:|\s)\s*)?"
-    r"(?:(\d+(?:\.\d+)?)\s*(?:\"|″|''|秒|s)?\s*)?([NSEW北南东西])?\s*$",
-    re.IGNORECASE,
-)
-
-
-def parse_dms(text: str) -> float | None:
-    """Parse a degrees-minutes-seconds coordinate such as ``39°59'32.8"N``; ``None`` if not DMS."""
-    m = _DMS.match(text)
-    if not m or not (m.group(3) or m.group(1) or m.group(5) or "°" in text or "度" in text):
-        return None
-    hemi = (m.group(1) or m.group(5) or "").upper()
-    deg, minutes, seconds = float(m.group(2)), float(m.group(3) or 0), float(m.group(4) or 0)
-    if minutes >= 60 or seconds >= 60:
-        return None
-    value = abs(deg) + minutes / 60 + seconds / 3600
-    negative = deg < 0 or hemi in ("S", "W", "南", "西")
-    return -value if negative else value
-
-
-def parse_coordinate(text: pd.Series) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return (values, blank mask, unparseable mask) for a column of coordinate text.
-
-    Plain numbers are parsed in one vectorised step; only the values that fail are tried as a
-    decimal comma (``39,99``) and then as degrees-minutes-seconds, each distinct text once.
-    """
-    if pd.api.types.is_numeric_dtype(text.dtype):
-        values = text.to_numpy(dtype=np.float64, na_value=np.nan)
-        blank = np.isnan(values)
-        return values, blank, np.zeros(len(values), dtype=bool)
-    s = text_column(pd.DataFrame({"v": text}), "v")
-    values = pd.to_numeric(s, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan).copy()
-    blank = (s == "").to_numpy(dtype=bool) | s.str.lower().isin(_NA_WORDS).to_numpy(dtype=bool)
-    bad = np.zeros(len(values), dtype=bool)
-    todo = np.flatnonzero(np.isnan(values) & ~blank)
-    if not len(todo):
-        return values, blank, bad
-    sub = s.iloc[todo]
-    comma = sub.str.fullmatch(r"[+-]?\d+,\d+").to_numpy(dtype=bool)
-    if comma.any():
-        values[todo[comma]] = pd.to_numeric(sub[comma].str.replace(",", ".", regex=False),
-                                            errors="coerce").to_numpy(dtype=np.float64)
-    rest = todo[~comma]
-    if len(rest):
-        codes, uniques = pd.factorize(s.iloc[rest])
-        parsed = np.array([np.nan if (v := parse_dms(u)) is None else v for u in uniques],
-                          dtype=np.float64)
-        values[rest] = parsed[codes]
-        bad[rest] = np.isnan(parsed[codes])
-    return values, blank, bad
 
 
 def _arrow(s: pd.Series) -> Any:
@@ -227,89 +169,6 @@ def has_cjk(s: pd.Series) -> pd.Series:
     if s.dtype != object and s.str.isascii().all():  # the common case, a vectorised test
         return pd.Series(False, index=s.index, dtype=bool)
     return s.str.contains("[㐀-鿿]", regex=True, na=False)
-
-
-def check_coordinates(frame: pd.DataFrame, numbers: np.ndarray) -> tuple[
-        np.ndarray, np.ndarray, list[pd.DataFrame]]:
-    """Parse ``lat``/``lon``; return them and the problems (empty, text, swapped, range)."""
-    lat, lat_blank, lat_bad = parse_coordinate(frame["lat"])
-    lon, lon_blank, lon_bad = parse_coordinate(frame["lon"])
-    out = []
-    fix_num = "Write decimal degrees (e.g. 39.992446) or degrees-minutes-seconds (39°59'32.8\"N)."
-    for name, blank, bad, raw in (("lat", lat_blank, lat_bad, frame["lat"]),
-                                  ("lon", lon_blank, lon_bad, frame["lon"])):
-        rows = np.flatnonzero(blank)
-        label = "latitude" if name == "lat" else "longitude"
-        shown = text_column(pd.DataFrame({"v": raw.iloc[rows]}), "v").to_numpy()
-        out.append(problems_frame(numbers[rows], name, shown, f"The {label} is empty.",
-                                  "Fill in the coordinate or remove the row."))
-        rows = np.flatnonzero(bad)
-        out.append(problems_frame(numbers[rows], name, raw.to_numpy()[rows],
-                                  f"The {label} is not a number.", fix_num))
-    known = ~(lat_blank | lat_bad | lon_blank | lon_bad)
-    lat_ok = (lat >= -90) & (lat <= 90)
-    lon_ok = (lon >= -180) & (lon <= 180)
-    swapped = known & ~(lat_ok & lon_ok) & (np.abs(lon) <= 90) & (np.abs(lat) <= 180)
-    rows = np.flatnonzero(swapped)
-    pairs = [f"{a}, {b}" for a, b in zip(lat[rows], lon[rows], strict=True)]
-    out.append(problems_frame(
-        numbers[rows], "lat", pairs,
-        "Latitude and longitude look swapped (latitude must be within ±90°).",
-        "Swap the lat and lon values (or the column headers)."))
-    for name, ok, limit in (("lat", lat_ok, 90), ("lon", lon_ok, 180)):
-        rows = np.flatnonzero(known & ~ok & ~swapped)
-        vals = (lat if name == "lat" else lon)[rows]
-        out.append(problems_frame(
-            numbers[rows], name, vals, f"Out of range: must be between -{limit} and {limit} "
-            "degrees.", "Check the value; it may be in another unit or projection (e.g. "
-            "metres)."))
-    return lat, lon, out
-
-
-_M_PER_DEGREE_MAX = 111_700.0
-"""Metres in one degree of latitude or longitude, at most, on the WGS-84 ellipsoid (a degree of
-latitude is longest at the poles, 111,694 m; a degree of longitude at the equator, 111,320 m)."""
-
-
-def _box_within(lat: np.ndarray, lon: np.ndarray, centre: Centre, metres: float) -> bool:
-    """Return whether every point is certainly within ``metres`` of ``centre``.
-
-    A point ``dlat``, ``dlon`` degrees away is at most ``111.7 km * (|dlat| + |dlon|)`` away
-    (the length of a path along its parallel, then along the centre's meridian), so it is
-    enough that this holds for the farthest corner of the points' bounding box. A 1 % margin
-    covers the approximation of :func:`~origin_map.geometry.distances_m`; NaN gives ``False``.
-    """
-    dlat = max(float(lat.max()) - centre.lat, centre.lat - float(lat.min()))
-    dlon = max(float(lon.max()) - centre.lon, centre.lon - float(lon.min()))
-    return bool((dlat + dlon) * _M_PER_DEGREE_MAX < 0.99 * metres)
-
-
-def far_check(lat: np.ndarray, lon: np.ndarray, valid: np.ndarray, centre: Centre,
-              far_m: float, numbers: np.ndarray) -> pd.DataFrame:
-    """Warn about valid places farther than ``far_m`` metres from ``centre``."""
-    every = bool(valid.all())
-    vlat, vlon = (lat, lon) if every else (lat[valid], lon[valid])
-    if not len(vlat) or _box_within(vlat, vlon, centre, far_m):
-        return no_problems()  # the usual case, settled by four minima and maxima
-    if every:
-        d = distances_m(lat, lon, centre.lat, centre.lon)
-    else:
-        d = np.full(len(lat), np.nan)
-        d[valid] = distances_m(vlat, vlon, centre.lat, centre.lon)
-    far = valid & (d > far_m)
-    rows = np.flatnonzero(far)
-    if not len(rows):
-        return no_problems()
-    dswap = distances_m(lon[rows], lat[rows], centre.lat, centre.lon)
-    msgs = [
-        f"{km:,.0f} km from the centre"
-        + ("; swapped, it would be near it: latitude and longitude look swapped." if ds < far_m
-           else ": probably misplaced; it is outside every ring and not counted in them.")
-        for km, ds in zip(d[rows] / 1000, dswap, strict=True)
-    ]
-    vals = [f"{a:.6f}, {b:.6f}" for a, b in zip(lat[rows], lon[rows], strict=True)]
-    return problems_frame(numbers[rows], "lat", vals, msgs,
-                          "Check the coordinates and the datum.", "warning")
 
 
 def _strictly_increasing(s: pd.Series) -> bool:

@@ -13,6 +13,7 @@ from numpy.typing import NDArray
 from ._pointstats import ClarkEvans, CsrEnvelope
 from .errors import SettingsError
 from .geometry import Centre, distances_m, project_local
+from .i18n import text
 from .stats import PlaceFilter
 
 MIN_POINTS = 3
@@ -26,15 +27,9 @@ class TooFewPlacesError(SettingsError):
         super().__init__(self.message("en"))
 
     def message(self, lang: str = "en") -> str:
-        """Return the message in ``lang`` (``"en"`` or ``"zh"``)."""
-        if lang == "zh":
-            return (f"中心 {self.centre_id} 半径 {self.radius_m:g} 米内只有 {self.n} 个点（合并同址"
-                    f"地点前 {self.n_before} 个）；聚集统计至少需要 {MIN_POINTS} 个。请扩大半径、"
-                    "放宽筛选或换一个中心。")
-        return (f"Only {self.n} point(s) within {self.radius_m:g} m of {self.centre_id} "
-                f"({self.n_before} place(s) before merging co-located ones); clustering "
-                f"statistics need at least {MIN_POINTS}. Widen the radius, loosen the filter or "
-                "choose another centre.")
+        """Return the message (``cluster.error.too_few``) in ``lang`` (``"en"`` or ``"zh"``)."""
+        return text("cluster.error.too_few", lang, n=self.n, n_before=self.n_before,
+                    radius_m=self.radius_m, centre_id=self.centre_id, min_points=MIN_POINTS)
 
 
 def window_xy(places: pd.DataFrame, centre: Centre, radius_m: float,

@@ -19,6 +19,7 @@ from . import vocab
 from .areas import Area, to_local
 from .errors import SettingsError
 from .geometry import Centre, project_local
+from .i18n import text
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -66,9 +67,8 @@ def rc_params(lang: str) -> Any:
 def fmt_m(m: float, lang: str) -> str:
     """Return a distance for labels: ``"500 m"``, ``"1.5 km"`` (``"500 米"``, ``"1.5 公里"``)."""
     if m >= 1000:
-        km = f"{m / 1000:g}"
-        return f"{km} 公里" if lang == "zh" else f"{km} km"
-    return f"{m:g} 米" if lang == "zh" else f"{m:g} m"
+        return text("report.distance_km", lang, km=f"{m / 1000:g}")
+    return text("report.distance_m", lang, m=f"{m:g}")
 
 
 def _sector_colour(sector: str) -> str:

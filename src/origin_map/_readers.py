@@ -2,31 +2,26 @@
 
 Internal: :mod:`origin_map.datasets` validates what these functions return.
 
-The format is decided by the content (magic bytes), not by the name: a name only breaks ties
-between text formats and is shown in messages. Names given with data (an upload's file name) are
-never opened; only a ``str``/``Path`` source is a path. Files that are something else (an image,
-an archive, an old ``.xls``, an HTML page) are refused with a message naming what they look like.
+The format is decided by the content (magic bytes, :func:`origin_map._sniff.detect_format`), not
+by the name: a name only breaks ties between text formats and is shown in messages. Names given
+with data (an upload's file name) are never opened; only a ``str``/``Path`` source is a path.
+Files that are something else (an image, an archive, an old ``.xls``, an HTML page) are refused
+with a message naming what they look like. :func:`read_raw` hands the bytes to the reader of
+their format: :mod:`origin_map._csv`, :mod:`origin_map._excel`, :mod:`origin_map._geojson` or
+:mod:`origin_map._gpkg`; they share :mod:`origin_map._rawtable`.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
-import io
-import os
-import re
-import stat
-import warnings
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
 
-import numpy as np
-import pandas as pd
-
-from ._sniff import content_kind, detect_encoding, display_name, fail, looks_binary
-from .errors import DataValidationError, InputLimitError, Problem
+from ._csv import read_csv_bytes, read_csv_file
+from ._excel import read_excel_bytes
+from ._geojson import read_geojson_bytes
+from ._gpkg import read_gpkg_bytes
+from ._rawtable import FloatColumns, RawTable, Source
+from ._sniff import FORMATS, detect_format, display_name, fail
+from .errors import InputLimitError
 from .limits import MAX_BYTES_DEFAULT, MAX_COLUMNS, MAX_ROWS, MAX_UPLOAD_MB
 
 __all__ = [
@@ -35,95 +30,18 @@ __all__ = [
     "MAX_COLUMNS",
     "MAX_ROWS",
     "MAX_UPLOAD_MB",
+    "FloatColumns",
     "RawTable",
-    "column_names",
-    "drop_blank_rows",
+    "Source",
     "read_bytes",
-    "read_csv_bytes",
     "read_raw",
-    "sniff_format",
-    "too_many_rows",
 ]
-
-PARSE_FROM_FILE_BYTES = 8 * 1024 * 1024
-"""Local UTF-8 CSV files at least this large are checked while streamed and parsed by pandas
-from disk (on several threads) instead of being read into memory first; same result."""
-JSON_CHECK_BYTES = 64 * 1024 * 1024
-"""GeoJSON up to this size is parsed in Python first, for precise messages about its structure."""
-
-FORMATS = ("csv", "excel", "geojson", "gpkg")
-_SUFFIXES = {
-    ".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "excel", ".xlsm": "excel",
-    ".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg",
-}
-_FORMAT_LABEL = {"csv": "CSV text", "excel": "an Excel workbook", "geojson": "GeoJSON",
-                 "gpkg": "a GeoPackage"}
-
-Source = str | Path | bytes | IO[bytes]
-FloatColumns = Callable[[Sequence[str]], Sequence[int]]
-"""Given a header, the positions of the columns to parse as numbers (the coordinates)."""
-
-
-@dataclass
-class RawTable:
-    """A table as read, before validation.
-
-    ``frame`` has one row per record; coordinates from geometries are in columns ``lon``/``lat``
-    (EPSG:4326 after any CRS transformation) when the format carries geometry. ``rows`` gives
-    each frame row's record number (1 = the first record below the header; empty rows that were
-    skipped keep their numbers); ``row_errors`` lists (row number, value, message) of records
-    that could not be split into the header's columns.
-    """
-
-    frame: pd.DataFrame
-    fmt: str
-    name: str
-    notes: list[Problem] = field(default_factory=list)
-    from_geometry: bool = False
-    rows: np.ndarray | None = None
-    row_errors: list[tuple[int, str, str]] = field(default_factory=list)
-
-    def numbers(self) -> np.ndarray:
-        """Return the record number of each row of :attr:`frame`."""
-        if self.rows is None:
-            return np.arange(1, len(self.frame) + 1)
-        return self.rows
 
 
 def _too_big(label: str, size: float | None, max_bytes: int) -> InputLimitError:
     what = f"the file is {size / 2**20:,.1f} MB" if size else "the input is larger"
     return InputLimitError(f"{label}: {what}, over the limit of {max_bytes / 2**20:,.0f} MB. "
                            "Split the file, or filter it to the area of interest, first.")
-
-
-def too_many_rows(label: str, what: str = "the file has") -> InputLimitError:
-    """Return the error for input with more than :data:`MAX_ROWS` rows."""
-    return InputLimitError(f"{label}: {what} more than {MAX_ROWS:,} rows, over the row limit. "
-                           "Split it, or filter it to the area of interest, first.")
-
-
-@dataclass(frozen=True)
-class FileOrigin:
-    """A local file and its state when it was checked (device, inode, size, mtime).
-
-    The fast path for large CSV files checks the file while streaming it, then lets pandas parse
-    it from disk; :meth:`unchanged` afterwards tells whether pandas read what was checked.
-    """
-
-    path: Path
-    stamp: tuple[int, int, int, int]
-
-    @staticmethod
-    def stamp_of(st: os.stat_result) -> tuple[int, int, int, int]:
-        """Return the parts of a ``stat`` result that change when the file does."""
-        return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
-
-    def unchanged(self) -> bool:
-        """Return whether the file is still as it was when it was checked."""
-        try:
-            return self.stamp_of(self.path.stat()) == self.stamp
-        except OSError:
-            return False
 
 
 def read_bytes(source: Source, *, max_bytes: int = MAX_BYTES_DEFAULT) -> tuple[bytes, str]:
@@ -147,7 +65,7 @@ def read_bytes(source: Source, *, max_bytes: int = MAX_BYTES_DEFAULT) -> tuple[b
                 data = fh.read(max_bytes + 1)
         except OSError as exc:
             raise fail(label, f"Cannot read {path}: {exc.strerror or exc}.",
-                       "Check that the file exists and that you may read it.") from None
+                       "Check that the file exists and that you may read it.") from exc
     elif isinstance(source, (bytes, bytearray, memoryview)):
         data, label = bytes(source), "upload"
     else:
@@ -157,313 +75,6 @@ def read_bytes(source: Source, *, max_bytes: int = MAX_BYTES_DEFAULT) -> tuple[b
     if len(data) > max_bytes:
         raise _too_big(label, None, max_bytes)
     return data, label
-
-
-def sniff_format(data: bytes, name: str) -> str:
-    """Return the format of ``data`` from its content, the file name breaking ties."""
-    return _sniff(data, name)[0]
-
-
-def _sniff(data: bytes, name: str) -> tuple[str, list[Problem]]:
-    kind = content_kind(data, name)
-    suffix = _SUFFIXES.get(Path(name).suffix.lower())
-    if kind == "text":
-        kind = "csv"
-    elif kind == "json":
-        brace = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
-        kind = "geojson" if brace or suffix != "csv" else "csv"
-    notes = []
-    if suffix and suffix != kind:
-        notes.append(Problem(None, None, f"The file is named '{Path(name).suffix}' but its "
-                             f"content is {_FORMAT_LABEL[kind]}; it was read as such.",
-                             "Rename the file to match its content.", "warning"))
-    return kind, notes
-
-
-def _sniff_delimiter(sample: str) -> str:
-    # csv.Sniffer is quadratic in the length of a line full of quotes: give it 8 KiB at most.
-    lines = re.split(r"\r\n|\r|\n", sample[:8192])[:50]
-    try:
-        return csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t|").delimiter
-    except csv.Error:
-        counts = {d: lines[0].count(d) for d in ",;\t|"} if lines else {}
-        best = max(counts, key=lambda d: counts[d], default=",")
-        return best if counts.get(best) else ","
-
-
-def column_names(header: Sequence[str], notes: list[Problem], label: str) -> list[str]:
-    """Strip header names, name empty ones and keep duplicates under a new name (nothing lost)."""
-    if len(header) > MAX_COLUMNS:
-        raise InputLimitError(f"{label}: the header has {len(header):,} columns, over the "
-                              f"limit of {MAX_COLUMNS:,}. Keep the columns you need.")
-    names: list[str] = []
-    seen: set[str] = set()
-    for i, raw in enumerate(header):
-        col = str(raw).strip() or f"column {i + 1}"
-        if col.lower() in seen:
-            new = f"{col} (column {i + 1})"
-            notes.append(Problem(None, col, f"Column '{col}' appears more than once; the first "
-                                 f"one is used, this one is kept as '{new}'.",
-                                 "Remove or rename the duplicate column.", "warning"))
-            col = new
-        seen.add(col.lower())
-        names.append(col)
-    return names
-
-
-_EOF_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")
-
-
-class _UnclosedQuote(Exception):
-    def __init__(self, line: int) -> None:
-        super().__init__(line)
-        self.line = line
-
-
-def _is_text(s: pd.Series) -> bool:
-    if isinstance(s.dtype, pd.StringDtype):
-        return True
-    return s.dtype == object and pd.api.types.infer_dtype(s, skipna=False) in ("string", "empty")
-
-
-def _pandas_parse(source: Callable[[], Any], kw: dict[str, Any], floats: list[str]
-                  ) -> pd.DataFrame | None:
-    """Read with pandas' C parser; ``None`` if some record has more values than the header.
-
-    The coordinate columns are read as float64 when every value is a plain number (else as
-    text). Other columns are left to pandas' fast inference, and any that came out as numbers
-    (an id ``007`` would become 7) are read again as text, so text is never altered.
-    ``source()`` gives what to read (a new file object or a path each time).
-    """
-    for numeric in ([floats, []] if floats else [[]]):
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            try:
-                frame = pd.read_csv(source(), dtype=dict.fromkeys(numeric, "float64"),
-                                    na_values={c: [""] for c in numeric}, **kw)
-            except pd.errors.ParserError as exc:
-                m = _EOF_QUOTE.search(str(exc))
-                if m:
-                    raise _UnclosedQuote(int(m.group(1)) + 1 + kw["skiprows"]) from None
-                return None
-            except ValueError:
-                if numeric:
-                    continue  # a coordinate is not a plain number: read it as text
-                raise
-        if any("Length of header" in str(w.message) for w in caught):
-            return None
-        again = [c for c in frame.columns if not _is_text(frame[c]) and not (
-            c in floats and str(frame[c].dtype) in ("float64", "int64"))]
-        if again:
-            text = pd.read_csv(source(), usecols=again, dtype=str, na_filter=False,
-                               **{**kw, "nrows": MAX_ROWS + 1})
-            for c in again:
-                frame[c] = text[c]
-        return frame
-    raise AssertionError("unreachable")
-
-
-def _csv_module_read(text: str, sep: str, lead: int, names: list[str], name: str) -> tuple[
-        pd.DataFrame, list[tuple[int, str, str]]]:
-    """Read records one by one; a record with values beyond the header is an error row."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, skipinitialspace=True)
-    width, rows, errors = len(names), [], []
-    for _ in range(lead + 1):
-        next(reader, None)
-    for i, rec in enumerate(reader, start=1):
-        if i > MAX_ROWS:
-            raise too_many_rows(name)
-        if len(rec) > width and any(v.strip() for v in rec[width:]):
-            errors.append((i, sep.join(rec), f"The row has {len(rec)} values but the header "
-                           f"has {width} columns (a separator inside an unquoted value?)."))
-        rows.append((rec + [""] * width)[:width])
-    return pd.DataFrame(rows, columns=names, dtype=str), errors
-
-
-def read_csv_bytes(data: bytes, name: str, float_columns: FloatColumns | None = None
-                   ) -> RawTable:
-    """Parse CSV bytes (any of , ; tab | as separator) into a raw table.
-
-    Columns chosen by ``float_columns`` are parsed as numbers when every value is a plain number
-    (the fast path for large files); otherwise, and for every other column, text stays text.
-    """
-    data, encoding, notes = detect_encoding(data, name)
-    return _parse_csv(data[:65536], encoding, notes, name, float_columns,
-                      lambda kw, floats: _pandas_parse(lambda: io.BytesIO(data), kw, floats),
-                      lambda: data.decode(encoding))
-
-
-def _parse_csv(head: bytes, encoding: str, notes: list[Problem], name: str,
-               float_columns: FloatColumns | None,
-               parse: Callable[[dict[str, Any], list[str]], pd.DataFrame | None],
-               text: Callable[[], str]) -> RawTable:
-    """Find the layout of a CSV from its first bytes, then parse it with ``parse``.
-
-    ``parse(kw, floats)`` reads the whole file with pandas (see :func:`_pandas_parse`); when it
-    returns ``None``, the file's ``text()`` is read record by record instead.
-    """
-    sample = codecs.getincrementaldecoder(encoding)().decode(head[:65536])
-    lines = re.split(r"\r\n|\r|\n", sample)  # not splitlines(): \x85, \u2028 are not line ends
-    lead = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
-    if lead == len(lines):
-        raise fail(name, "The file is empty.", "Upload a table with a header row and data rows.")
-    body = "\n".join(lines[lead:])
-    sep = _sniff_delimiter(body)
-    header = next(csv.reader(io.StringIO(body), delimiter=sep), [])
-    columns = column_names(header, notes, name)
-    pos = [f"c{i}" for i in range(len(columns))]
-    floats = [pos[i] for i in (float_columns(columns) if float_columns else [])]
-    kw = dict(sep=sep, header=0, names=pos, index_col=False, skiprows=lead, engine="c",
-              skip_blank_lines=False, skipinitialspace=True, keep_default_na=False,
-              encoding=encoding, nrows=MAX_ROWS + 1)
-    errors: list[tuple[int, str, str]] = []
-    try:
-        frame = parse(kw, floats)
-        if frame is None:
-            frame, errors = _csv_module_read(text(), sep, lead, pos, name)
-    except _UnclosedQuote as exc:
-        raise fail(name, f"A quote (\") opened in line {exc.line} is never closed, so the rest "
-                   "of the file would be one value.", "Close the quote, or write a quote inside "
-                   "a value twice (\"\").") from None
-    except InputLimitError:
-        raise
-    except ValueError as exc:
-        raise fail(name, f"The CSV could not be parsed: {exc}",
-                   "Check that every row has the same number of separators.") from None
-    except csv.Error as exc:
-        raise fail(name, f"The CSV could not be parsed: {exc}.",
-                   "Save it again as CSV UTF-8 from a spreadsheet.") from None
-    if len(frame) > MAX_ROWS:
-        raise too_many_rows(name)
-    frame.columns = pd.Index(columns)
-    if sep != ",":
-        notes.append(Problem(None, None, f"Separator detected: {sep!r}.", severity="info"))
-    frame, rows = drop_blank_rows(frame, notes)
-    return RawTable(frame, "csv", name, notes, rows=rows, row_errors=errors)
-
-
-class _NotPlain(Exception):
-    """The file needs the general path (read into memory first): internal to the fast path."""
-
-
-_BLOCK = 1 << 20
-_OTHER_MAGIC = (b"PAR1", b"PK\x03\x04", b"PK\x05\x06", b"SQLite format 3\x00",
-                codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
-
-
-def _read_large_csv_file(path: Path, fmt: str | None, name: str | None, max_bytes: int,
-                         float_columns: FloatColumns | None) -> RawTable | None:
-    """Read a large local UTF-8 CSV file without holding its bytes; ``None`` if it is not one.
-
-    The file is streamed once in 1 MiB blocks, checked as :func:`read_raw` checks the bytes of
-    any input (not binary, valid UTF-8, not more lines than :data:`MAX_ROWS`), and then parsed
-    by pandas from disk, on several threads (pandas does so for large local files). The result
-    equals :func:`read_csv_bytes` on the file's bytes. ``None`` (use the general path, which
-    reports any problem) when the file is small, not plain UTF-8 CSV text, has records longer
-    than the header, or changed while it was read.
-    """
-    try:
-        st = path.stat()
-        if not (stat.S_ISREG(st.st_mode) and PARSE_FROM_FILE_BYTES <= st.st_size <= max_bytes):
-            return None
-        with path.open("rb") as fh:
-            head = fh.read(65536)
-            label = display_name(name) if name else display_name(path.name)
-            if not head[:4096].strip() or head.startswith(_OTHER_MAGIC):
-                return None
-            kind, notes = (fmt, []) if fmt else _sniff(head, label)
-            if kind != "csv" or not _plain_utf8_text(head, fh, st.st_size):
-                return None
-    except (OSError, DataValidationError):
-        return None  # the general path says what is wrong
-    origin = FileOrigin(path.absolute(), FileOrigin.stamp_of(st))
-    where = str(origin.path)
-
-    def parse(kw: dict[str, Any], floats: list[str]) -> pd.DataFrame:
-        # nrows is left out (the line count was checked) so that pandas may use threads; the
-        # content decides the format: a name ending in .gz must not make pandas decompress it
-        file_kw = {**{k: v for k, v in kw.items() if k != "nrows"}, "compression": None}
-        try:
-            frame = _pandas_parse(lambda: where, file_kw, floats)
-        except (_UnclosedQuote, ValueError, OSError):  # the general path reports it
-            frame = None
-        if frame is None or not origin.unchanged():
-            raise _NotPlain
-        return frame
-
-    def text() -> str:
-        raise _NotPlain
-
-    encoding = "utf-8-sig" if head.startswith(codecs.BOM_UTF8) else "utf-8"
-    try:
-        raw = _parse_csv(head, encoding, [], label, float_columns, parse, text)
-    except _NotPlain:
-        return None
-    raw.notes[:0] = notes
-    return raw
-
-
-def _plain_utf8_text(head: bytes, fh: io.BufferedReader, size: int) -> bool:
-    """Return whether ``head`` and the rest of ``fh`` are text that pandas may read in parallel.
-
-    That is: not binary (as :func:`~origin_map._sniff.detect_encoding` judges from the start),
-    valid UTF-8 throughout, ``size`` bytes in all, and at most :data:`MAX_ROWS` line ends (CR
-    or LF), so that no row limit needs to be passed to pandas. One 1 MiB buffer is reused.
-    """
-    if looks_binary(head):
-        return False
-    decoder: codecs.IncrementalDecoder | None = None
-    buf = bytearray(_BLOCK)
-    block: bytes | bytearray = head
-    total = ends = 0
-    while block:
-        total += len(block)
-        if decoder is None and not block.isascii():
-            decoder = codecs.getincrementaldecoder("utf-8")()
-        if decoder is not None:
-            try:
-                decoder.decode(block)
-            except UnicodeDecodeError:
-                return False
-        codes = np.frombuffer(block, dtype=np.uint8)
-        ends += int(np.count_nonzero(codes == 10))
-        if b"\r" in block:
-            ends += int(np.count_nonzero(codes == 13))
-        if ends > MAX_ROWS or total > size:
-            return False
-        n = fh.readinto(buf)
-        block = buf if n == _BLOCK else bytes(buf[:n])
-    if decoder is not None:
-        try:
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return False
-    return total == size
-
-
-def drop_blank_rows(frame: pd.DataFrame, notes: list[Problem]) -> tuple[pd.DataFrame,
-                                                                          np.ndarray]:
-    """Drop rows with no value at all, keeping every other row's record number."""
-    blank = np.ones(len(frame), dtype=bool)
-    floats_first = sorted(frame.columns, key=lambda c: not pd.api.types.is_float_dtype(
-        frame[c].dtype))
-    for col in floats_first:
-        if not blank.any():
-            break
-        s = frame[col]
-        empty = s.isna() if pd.api.types.is_float_dtype(s.dtype) else s.astype(str).str.strip(
-            ) == ""
-        blank &= np.asarray(empty, dtype=bool)
-    numbers = np.arange(1, len(frame) + 1)
-    if not blank.any():
-        return frame, numbers
-    last = np.flatnonzero(~blank).max(initial=-1)
-    inner = np.flatnonzero(blank[: last + 1]) + 1
-    if len(inner):
-        shown = ", ".join(map(str, inner[:10])) + (" ..." if len(inner) > 10 else "")
-        notes.append(Problem(None, None, f"{len(inner)} empty row(s) ignored (rows {shown}).",
-                             severity="info"))
-    return frame.loc[~blank].reset_index(drop=True), numbers[~blank]
 
 
 def read_raw(
@@ -481,7 +92,7 @@ def read_raw(
     ``name`` is for display only (it may come from a browser); it is never opened.
     """
     if isinstance(source, (str, Path)) and fmt in (None, "csv"):
-        raw = _read_large_csv_file(Path(source), fmt, name, max_bytes, float_columns)
+        raw = read_csv_file(Path(source), fmt, name, max_bytes, float_columns)
         if raw is not None:
             return raw
     data, default_name = read_bytes(source, max_bytes=max_bytes)
@@ -490,9 +101,7 @@ def read_raw(
         raise fail(name, "The file is empty.", "Upload a table with a header row and data rows.")
     if fmt is not None and fmt not in FORMATS:
         raise fail(name, f"Unknown format {fmt!r}.", f"Use one of {', '.join(FORMATS)}.")
-    kind, notes = (fmt, []) if fmt else _sniff(data, name)
-    from ._formats import read_excel_bytes, read_geojson_bytes, read_gpkg_bytes
-
+    kind, notes = (fmt, []) if fmt else detect_format(data, name)
     if kind == "csv":
         raw = read_csv_bytes(data, name, float_columns)
     elif kind == "excel":

@@ -61,10 +61,10 @@ def _crs_of(doc: Any, name: str) -> Any:
     crs_name = props.get("name") if isinstance(props, Mapping) else None
     try:
         return CRS.from_user_input(str(crs_name))
-    except CRSError:
+    except CRSError as exc:
         raise fail(name, f"The GeoJSON 'crs' member {json.dumps(member)[:120]} names no "
                    "coordinate system Origin Map knows.", "Remove the crs member if the "
-                   "coordinates are WGS-84 longitude/latitude.", "crs") from None
+                   "coordinates are WGS-84 longitude/latitude.", "crs") from exc
 
 
 def features_from_geojson(doc: Any, name: str = "GeoJSON") -> tuple[gpd.GeoDataFrame,
@@ -106,7 +106,7 @@ def features_from_geojson(doc: Any, name: str = "GeoJSON") -> tuple[gpd.GeoDataF
             geoms.append(shape(geom) if geom else None)
         except Exception as exc:  # shapely raises several types for malformed coordinates
             raise fail(name, f"Feature {i}: the geometry cannot be read ({exc}).", _FIX,
-                       "geometry") from None
+                       "geometry") from exc
     gdf = gpd.GeoDataFrame(rows, geometry=gpd.GeoSeries(geoms), crs=_crs_of(doc, name))
     return _to_wgs84(gdf, name)
 
@@ -145,7 +145,7 @@ def _read_gpkg(data: bytes, name: str, layer: str | None) -> gpd.GeoDataFrame:
     except DataValidationError:
         raise
     except Exception as exc:  # pyogrio/GDAL errors have many types
-        raise fail(name, f"Not a readable GeoPackage ({exc}).", _FIX) from None
+        raise fail(name, f"Not a readable GeoPackage ({exc}).", _FIX) from exc
 
 
 def read_shapes(source: Source | Mapping[str, Any] | list[Any], *,
@@ -179,12 +179,12 @@ def read_shapes(source: Source | Mapping[str, Any] | list[Any], *,
         raise fail(name, "This is not GeoJSON or a GeoPackage.", _FIX)
     try:
         doc = json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise fail(name, "The GeoJSON is not UTF-8 text.", "Save it again as UTF-8.") from None
+    except UnicodeDecodeError as exc:
+        raise fail(name, "The GeoJSON is not UTF-8 text.", "Save it again as UTF-8.") from exc
     except json.JSONDecodeError as exc:
         raise fail(name, f"Not valid JSON: {exc.msg} at line {exc.lineno}, column "
-                   f"{exc.colno}.", "Fix the JSON syntax there.") from None
-    except RecursionError:
+                   f"{exc.colno}.", "Fix the JSON syntax there.") from exc
+    except RecursionError:  # not chained: its traceback is a thousand frames deep
         raise fail(name, "The JSON is nested too deeply to be GeoJSON.", _FIX) from None
     gdf, notes = features_from_geojson(doc, name)
     return gdf, name, notes

@@ -1,7 +1,7 @@
-"""What is this file? Content type from magic bytes, text encoding, safe display names.
+"""What is this file? Format from magic bytes, text encoding, safe display names.
 
-Internal helpers of :mod:`origin_map._readers`. Nothing here opens a file: the functions look at
-bytes already read.
+Internal helpers of :mod:`origin_map._readers` and the format readers. Nothing here opens a
+file: the functions look at bytes already read.
 """
 
 from __future__ import annotations
@@ -10,9 +10,15 @@ import codecs
 import io
 import re
 import zipfile
+from pathlib import Path
 
 from .errors import DataValidationError, InputLimitError, Problem
 
+__all__ = ["FORMATS", "MAX_UNPACKED_BYTES", "content_kind", "detect_encoding", "detect_format",
+           "display_name", "fail", "looks_binary"]
+
+FORMATS = ("csv", "excel", "geojson", "gpkg")
+"""The formats of places files, as :func:`detect_format` names them."""
 MAX_UNPACKED_BYTES = 2 * 1024**3
 """Largest total unpacked size of an .xlsx (a ZIP archive) that is opened."""
 
@@ -62,9 +68,9 @@ def _zip_kind(data: bytes, name: str) -> str:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
+    except (zipfile.BadZipFile, ValueError, OSError) as exc:
         raise fail(name, "The file starts like a ZIP archive (or .xlsx) but is damaged.",
-                   "Download or export it again.") from None
+                   "Download or export it again.") from exc
     names = {i.filename for i in infos}
     if "xl/workbook.xml" in names:
         unpacked = sum(i.file_size for i in infos)
@@ -152,9 +158,9 @@ def detect_encoding(data: bytes, name: str) -> tuple[bytes, str, list[Problem]]:
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             data = data.decode("utf-16").encode("utf-8")
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as exc:
             raise fail(name, "The file starts like UTF-16 text but is not valid UTF-16.",
-                       "Save it again as CSV UTF-8.") from None
+                       "Save it again as CSV UTF-8.") from exc
         return data, "utf-8", [Problem(None, None, "Text encoding detected: UTF-16.",
                                        severity="info")]
     if looks_binary(data):
@@ -182,3 +188,32 @@ def detect_encoding(data: bytes, name: str) -> tuple[bytes, str, list[Problem]]:
     raise fail(name, f"The file is neither UTF-8 nor GBK/GB18030 text (as UTF-8 it has an "
                f"invalid byte in line {line}, as GB18030 in line {line_gb}).",
                "Save it again as 'CSV UTF-8' (Excel: Save As > CSV UTF-8).")
+
+
+_SUFFIXES = {
+    ".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "excel", ".xlsm": "excel",
+    ".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg",
+}
+_FORMAT_LABEL = {"csv": "CSV text", "excel": "an Excel workbook", "geojson": "GeoJSON",
+                 "gpkg": "a GeoPackage"}
+
+
+def detect_format(data: bytes, name: str) -> tuple[str, list[Problem]]:
+    """Return the format of ``data`` (one of :data:`FORMATS`) decided by its content.
+
+    The name's suffix only breaks the tie between JSON and CSV text; a suffix that says another
+    format than the content gives a warning (returned with the format).
+    """
+    kind = content_kind(data, name)
+    suffix = _SUFFIXES.get(Path(name).suffix.lower())
+    if kind == "text":
+        kind = "csv"
+    elif kind == "json":
+        brace = data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
+        kind = "geojson" if brace or suffix != "csv" else "csv"
+    notes = []
+    if suffix and suffix != kind:
+        notes.append(Problem(None, None, f"The file is named '{Path(name).suffix}' but its "
+                             f"content is {_FORMAT_LABEL[kind]}; it was read as such.",
+                             "Rename the file to match its content.", "warning"))
+    return kind, notes

@@ -261,7 +261,7 @@ def read_area(source: Source, *, name: str | None = None,
     except AreaError:
         raise
     except DataValidationError as exc:
-        raise AreaError("unreadable", exc.source, detail=str(exc.problems[0])) from None
+        raise AreaError("unreadable", exc.source, detail=str(exc.problems[0])) from exc
     return _build(gdf, name or _name_of(gdf, label.rsplit(".", 1)[0] or label), notes,
                   data_centre, datum)
 
@@ -281,7 +281,7 @@ def area_from_geojson_dict(d: Mapping[str, Any] | Sequence[Any], *, name: str | 
     except AreaError:
         raise
     except DataValidationError as exc:
-        raise AreaError("unreadable", exc.source, detail=str(exc.problems[0])) from None
+        raise AreaError("unreadable", exc.source, detail=str(exc.problems[0])) from exc
     return _build(gdf, name or _name_of(gdf, "Drawn area"), notes, data_centre, datum)
 
 

@@ -22,6 +22,8 @@ import folium
 from branca.element import Element, MacroElement
 from folium.template import Template
 
+from ._app_paths import static_dir
+
 __all__ = [
     "CDN_TO_LOCAL",
     "DEFAULT_BASE_URL",
@@ -34,8 +36,9 @@ __all__ = [
     "vendor_path",
 ]
 
-STATIC_DIR: Final[Path] = Path(__file__).resolve().parents[2] / "static"
-"""The ``static/`` folder next to ``app.py`` that Streamlit serves at ``/app/static/``."""
+STATIC_DIR: Final[Path] = static_dir()
+"""The ``static/`` folder next to ``app.py`` that Streamlit serves at ``/app/static/``: the
+checkout's, else the copy installed with the package (``origin_map/_app/static``)."""
 
 VENDOR_DIR: Final[Path] = STATIC_DIR / "vendor"
 """Where ``scripts/vendor_assets.sh`` puts the vendored packages."""

@@ -20,10 +20,10 @@ from . import vocab
 from ._hubs import HUB_COLUMNS, validate_hubs
 from .errors import DataValidationError, Problem, SettingsError
 from .geometry import Centre
+from .i18n import text
 from .stats import ALL, PlaceFilter, density_table, headline
 
 __all__ = [
-    "COVERAGE_NOTES",
     "FIGURE_COLUMNS",
     "HUB_COLUMNS",
     "THIN_BELOW_PCT",
@@ -41,30 +41,6 @@ COMPARABLE_FROM_PCT = 90.0
 EXCEEDS_ABOVE_PCT = 150.0
 AREA_MISMATCH = 2.0
 """A published area more than this factor away from the disc's area is mentioned in the note."""
-
-COVERAGE_NOTES: dict[str, tuple[str, str]] = {
-    "no_centre": ("centre {centre_id} not in centres.csv: no dataset counts",
-                  "中心 {centre_id} 不在 centres.csv 中：无数据集计数"),
-    "no_published": ("no published count of firms or institutions to compare with",
-                     "没有可对比的官方企业或机构数量"),
-    "thin": ("thin: the dataset holds {pct}% of the published {what} ({n} of {published}); "
-             "its counts are not a finding",
-             "数据稀薄：本数据集只有官方{what_zh}数的 {pct}%（{n}/{published}），"
-             "其计数不能作为结论"),
-    "partial": ("partial: the dataset holds {pct}% of the published {what} ({n} of {published})",
-                "部分覆盖：本数据集有官方{what_zh}数的 {pct}%（{n}/{published}）"),
-    "comparable": ("comparable: the dataset holds {pct}% of the published {what} "
-                   "({n} of {published})",
-                   "基本可比：本数据集有官方{what_zh}数的 {pct}%（{n}/{published}）"),
-    "exceeds": ("the dataset holds more {what} than published ({pct}%, {n} of {published}): "
-                "the definitions or areas differ",
-                "本数据集的{what_zh}多于官方数字（{pct}%，{n}/{published}）：口径或范围不同"),
-    "area": ("; the published figures cover {published_area} km², the disc {disc_area} km²",
-             "；官方数字覆盖 {published_area} 平方公里，圆形范围为 {disc_area} 平方公里"),
-}
-"""Message keys of :func:`compare_figures` with their (English, Chinese) templates."""
-
-_WHAT = {"firms": ("firms", "企业"), "institutions": ("institutions", "高校与科研机构")}
 
 FIGURE_COLUMNS = (
     "hub_id", "name_zh", "name_en", "city", "centre_id", "radius_m", "disc_area_km2",
@@ -151,12 +127,13 @@ def sector_composition(places: pd.DataFrame, centres: Sequence[Centre], radius_m
 
 
 def coverage_note(key: str, lang: str = "en", **values: Any) -> str:
-    """Return the text of a coverage message key in ``lang`` (``"en"`` or ``"zh"``)."""
-    en, zh = COVERAGE_NOTES[key]
-    what = values.get("what", "firms")
-    values = {**values, "what": _WHAT.get(what, (what, what))[0],
-              "what_zh": _WHAT.get(what, (what, what))[1]}
-    return (zh if lang == "zh" else en).format(**values)
+    """Return the coverage message ``compare.note.<key>`` in ``lang`` (``"en"`` or ``"zh"``).
+
+    ``what`` (``firms`` or ``institutions``) is given in ``lang`` (``compare.what.<what>``).
+    """
+    if "what" in values:
+        values = {**values, "what": text(f"compare.what.{values['what']}", lang)}
+    return text(f"compare.note.{key}", lang, **values)
 
 
 def _pct(n: float, published: float) -> float:
@@ -216,12 +193,13 @@ def compare_figures(places: pd.DataFrame, hubs: pd.DataFrame, centres: Sequence[
 
     Dataset counts are those of :func:`origin_map.stats.headline` within the hub's
     ``radius_m`` of its centre: firms, AI firms (firms in AI sectors), their share, and
-    institutions (universities + institutes). ``coverage_status`` is a key of
-    :data:`COVERAGE_NOTES` — ``thin`` below :data:`THIN_BELOW_PCT` % of the published firms
-    (or institutions, when no firm count is published), ``partial`` below 90 %,
-    ``comparable`` up to 150 %, ``exceeds`` above, ``no_published``, ``no_centre`` (the hub's
-    centre is not among ``centres``: no counts, no error) — and ``coverage_note`` its text in
-    ``lang``, plus a remark when the published area differs from the disc's by more than 2×.
+    institutions (universities + institutes). ``coverage_status`` is a key of the catalogue
+    table ``compare.note`` (:mod:`origin_map.i18n`) — ``thin`` below :data:`THIN_BELOW_PCT` %
+    of the published firms (or institutions, when no firm count is published), ``partial``
+    below 90 %, ``comparable`` up to 150 %, ``exceeds`` above, ``no_published``,
+    ``no_centre`` (the hub's centre is not among ``centres``: no counts, no error) — and
+    ``coverage_note`` its text in ``lang``, plus a remark when the published area differs
+    from the disc's by more than 2×.
 
     Returns
     -------

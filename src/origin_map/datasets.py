@@ -15,23 +15,20 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
-from ._checks import (
-    PROBLEM_COLUMNS,
-    check_coordinates,
-    check_ids,
-    check_tenancy,
-    check_vocab,
-    far_check,
-    file_problem,
-    has_cjk,
-    no_problems,
-    parse_coordinate,
-    parse_dms,
-    row_errors,
-    text_column,
+from . import i18n
+from ._columns import coordinate_positions
+from ._coords import parse_dms
+from ._placetable import (
+    flag_far,
+    place_columns,
+    places_frame,
+    problems_of,
+    rejected_rows,
+    sorted_problems,
+    usable_frame,
+    valid_rows,
 )
 from ._readers import MAX_BYTES_DEFAULT, Source, read_raw
 from .datums import convert, normalise_datum
@@ -40,6 +37,8 @@ from .geometry import Centre
 
 if TYPE_CHECKING:
     import geopandas as gpd
+
+    from ._rawtable import RawTable
 
 __all__ = [
     "COLUMNS",
@@ -67,31 +66,6 @@ LISTED_PROBLEMS = 1000
 (the problems table of :func:`read_places` keeps them all)."""
 FAR_WARNING_M = 100_000.0
 """Places farther than this from the centre are flagged as probably misplaced."""
-
-_ALIASES: dict[str, tuple[str, ...]] = {
-    "id": ("id", "uid", "code", "编号", "序号", "代码"),
-    "name_zh": ("name_zh", "中文名", "中文名称", "名称（中文）", "chinese_name"),
-    "name_en": ("name_en", "english_name", "英文名", "英文名称", "name (english)"),
-    "name": ("name", "名称", "名字", "企业名称", "公司名称", "机构名称", "title", "place"),
-    "kind": ("kind", "type", "类型", "机构类型"),
-    "sector": ("sector", "行业", "所属行业", "领域", "industry", "category", "类别"),
-    "status": ("status", "状态"),
-    "address": ("address", "地址", "详细地址", "addr"),
-    "lat": ("lat", "latitude", "纬度", "lat_wgs84", "wgs84_lat", "y"),
-    "lon": ("lon", "lng", "long", "longitude", "经度", "lon_wgs84", "wgs84_lon", "x"),
-    "position_quality": ("position_quality", "quality", "位置精度"),
-    "position_note": ("position_note", "note", "notes", "备注"),
-    "source": ("source", "来源", "数据来源"),
-    "source_datum": ("source_datum", "datum", "坐标系"),
-    "source_lat": ("source_lat",),
-    "source_lon": ("source_lon",),
-    "building_id": ("building_id", "楼宇编号"),
-    "since": ("since", "since_year", "起始年份"),
-    "until": ("until", "until_year", "截止年份"),
-    "years_source": ("years_source", "年份来源"),
-}
-_LOOKUP = {alias.lower(): canon for canon, aliases in _ALIASES.items() for alias in aliases}
-
 
 @dataclass
 class LoadResult:
@@ -148,54 +122,11 @@ class LoadResult:
         return report
 
 
-def _coordinate_positions(header: Any) -> list[int]:
-    """Return the positions of the columns that :func:`_canonical_columns` makes lat and lon."""
-    taken: dict[str, int] = {}
-    for i, col in enumerate(header):
-        canon = _LOOKUP.get(str(col).strip().lower())
-        if canon and canon not in taken:
-            taken[canon] = i
-    return [taken[c] for c in ("lat", "lon") if c in taken]
-
-
-def _canonical_columns(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    """Rename recognised columns to canonical names; return the frame and the renames made.
-
-    The first column matching a canonical name's aliases gets it; any other column keeps its
-    name, made unique (``lat (column 3)``) when it would clash with a canonical one.
-    """
-    names: list[str] = []
-    taken: set[str] = set()
-    used = set(_ALIASES)
-    for i, col in enumerate(frame.columns):
-        canon = _LOOKUP.get(str(col).strip().lower())
-        if canon and canon not in taken:
-            names.append(canon)
-            taken.add(canon)
-        elif str(col) in used:
-            names.append(f"{col} (column {i + 1})")
-        else:
-            names.append(str(col))
-        used.add(names[-1])
-    notes = [f"'{a}' → {b}" for a, b in zip(frame.columns, names, strict=True) if str(a) != b]
-    out = frame.set_axis(names, axis=1)
-    return out, notes
-
-
-def read_places(
-    source: Source,
-    *,
-    datum: str = "wgs84",
-    fmt: str | None = None,
-    name: str | None = None,
-    layer: str | None = None,
-    sheet: str | int | None = None,
-    unknown_values: str = "error",
-    centre: Centre | None = None,
-    far_m: float = FAR_WARNING_M,
-    max_bytes: int = MAX_BYTES_DEFAULT,
-    geometry: bool = True,
-) -> LoadResult:
+def read_places(source: Source, *, datum: str = "wgs84", fmt: str | None = None,
+                name: str | None = None, layer: str | None = None,
+                sheet: str | int | None = None, unknown_values: str = "error",
+                centre: Centre | None = None, far_m: float = FAR_WARNING_M,
+                max_bytes: int = MAX_BYTES_DEFAULT, geometry: bool = True) -> LoadResult:
     """Read and validate a places file, keeping the valid rows and reporting every problem.
 
     Parameters
@@ -216,13 +147,11 @@ def read_places(
     unknown_values
         ``"error"``: a kind/sector/status/quality outside the vocabulary leaves the row out;
         ``"default"``: it is set to the default (e.g. sector ``unknown``) with a warning.
-    centre
-        If given, places farther than ``far_m`` metres from it are flagged.
-    far_m
-        Distance beyond which a place is flagged as probably misplaced.
+    centre, far_m
+        If a centre is given, places farther than ``far_m`` metres from it are flagged as
+        probably misplaced.
     max_bytes
-        Largest input accepted (default: the app's upload limit,
-        ``origin_map.limits.MAX_UPLOAD_MB``).
+        Largest input accepted (default: the upload limit, ``limits.MAX_UPLOAD_MB``).
     geometry
         ``True`` (default): ``places`` is a GeoDataFrame with point geometries.
         ``False``: a plain DataFrame with the same columns and values and no ``geometry``
@@ -248,110 +177,24 @@ def read_places(
     if unknown_values not in ("error", "default"):
         raise SettingsError("unknown_values must be 'error' or 'default'.")
     raw = read_raw(source, fmt=fmt, name=name, layer=layer, sheet=sheet, max_bytes=max_bytes,
-                   float_columns=_coordinate_positions)
-    label = raw.name
-    frame, _ = _canonical_columns(raw.frame)
-    frame = frame.reset_index(drop=True)
-    numbers = raw.numbers()
-    missing = [c for c in ("lat", "lon") if c not in frame.columns]
-    if missing:
-        cols = [str(c) for c in raw.frame.columns]
-        found = ", ".join(cols[:20]) + (f" and {len(cols) - 20} more" if len(cols) > 20 else "")
-        raise DataValidationError([Problem(
-            None, "/".join(missing),
-            f"No {' or '.join('latitude' if c == 'lat' else 'longitude' for c in missing)} "
-            f"column found (columns present: {found or 'none'}).",
-            "Name the coordinate columns lat and lon (also accepted: latitude/longitude, "
-            "lng, 纬度/经度); if the header is not the first row, delete the rows above it.")],
-            source=label)
-    if frame.empty:
-        raise DataValidationError([Problem(None, None, "The file has a header but no data rows.",
-                                           "Add at least one place.")], source=label)
+                   float_columns=coordinate_positions)
+    return _validated(raw, datum=datum, unknown_values=unknown_values, centre=centre,
+                      far_m=far_m, geometry=geometry)
 
-    parts = [file_problem(p) for p in raw.notes]
-    parts.append(row_errors(raw))
-    lat, lon, coord_probs = check_coordinates(frame, numbers)
-    parts += coord_probs
-    ids = text_column(frame, "id")
-    parts.append(check_ids(ids, numbers))
-    out: dict[str, Any] = {}  # the columns of the places table, built once each
-    consts: dict[str, Any] = {}  # buffers of columns missing from the file, one per value
-    generated = (ids == "").to_numpy(dtype=bool)
-    if generated.any():
-        made = pd.Series(numbers, index=frame.index).map("row-{}".format).astype("str")
-        clash = made.isin(ids[~generated]).to_numpy(dtype=bool)
-        made[clash] = made[clash] + "-generated"
-        ids = ids.where(~generated, made)
-    out["id"] = ids
-    out["name_zh"] = text_column(frame, "name_zh", memo=consts)
-    out["name_en"] = text_column(frame, "name_en", memo=consts)
-    if "name" in frame.columns:  # a single name column: Chinese names go to name_zh
-        nm = text_column(frame, "name")
-        cjk = has_cjk(nm).to_numpy(dtype=bool)
-        for col, mask in (("name_zh", cjk), ("name_en", ~cjk)):
-            if mask.any():
-                fill = nm if mask.all() else nm.where(mask, "")
-                out[col] = out[col].where(out[col] != "", fill) if col in frame.columns \
-                    else fill
-    for col in ("kind", "sector", "status"):
-        out[col], probs = check_vocab(frame, col, unknown_values, numbers, consts)
-        parts.append(probs)
-    out["address"] = text_column(frame, "address", memo=consts)
-    out["lat"] = out["lon"] = None  # placeholders keeping the order; set once converted
-    out["position_quality"], probs = check_vocab(frame, "position_quality", unknown_values,
-                                                  numbers, consts)
-    parts.append(probs)
-    out["position_note"] = text_column(frame, "position_note", memo=consts)
-    out["source"] = text_column(frame, "source", "", consts)
-    sd = text_column(frame, "source_datum", datum, consts)
-    out["source_datum"] = sd.where(sd != "", datum) if "source_datum" in frame.columns else sd
-    out["source_lat"], out["source_lon"] = lat, lon
-    if "source_lat" in frame.columns and raw.fmt != "gpkg":
-        slat, _, _ = parse_coordinate(frame["source_lat"])
-        slon, _, _ = parse_coordinate(frame["source_lon"]) if "source_lon" in frame.columns \
-            else (lon, None, None)
-        out["source_lat"] = np.where(np.isnan(slat), lat, slat)
-        out["source_lon"] = np.where(np.isnan(slon), lon, slon)
-    tenancy, probs = check_tenancy(frame, numbers, out["status"], consts)
-    out.update(tenancy)
-    parts.append(probs)
 
-    problems = pd.concat([p for p in parts if len(p)] or [no_problems()], ignore_index=True)
-    if raw.row_errors:  # a record that could not be split: its fields' problems are noise
-        split = problems["row"].isin([r for r, _, _ in raw.row_errors])
-        problems = problems.loc[~(split & (problems["field"] != ""))]
-    bad_rows = problems.loc[problems["severity"] == "error", "row"].dropna().astype("int64")
-    valid = np.ones(len(frame), dtype=bool)
-    valid[np.searchsorted(numbers, bad_rows.to_numpy())] = False
-    wlat, wlon = convert(lat, lon, src=datum, dst="wgs84")
+def _validated(raw: RawTable, *, datum: str, unknown_values: str, centre: Centre | None,
+               far_m: float, geometry: bool) -> LoadResult:
+    """Check every row of ``raw``; return the valid places, the problems and the rows left out."""
+    frame, numbers = usable_frame(raw)
+    cols = place_columns(frame, raw, numbers, datum=datum, unknown_values=unknown_values)
+    problems = problems_of(cols.parts, raw)
+    valid = valid_rows(problems, numbers)
+    lat, lon = convert(cols.lat, cols.lon, src=datum, dst="wgs84")
     if centre is not None:
-        far = far_check(wlat, wlon, valid, centre, far_m, numbers)
-        if len(far):
-            problems = pd.concat([problems, far], ignore_index=True)
-    out["lat"], out["lon"] = np.round(wlat, 7), np.round(wlon, 7)
-    for c in frame.columns:  # user columns follow the COLUMNS, as read
-        if c not in _ALIASES:
-            key = "geometry (column)" if c == "geometry" else str(c)
-            while key in out:  # a user column already called 'geometry (column)'
-                key += " (column)"
-            out[key] = frame[c]
-    kept = pd.DataFrame(out, index=frame.index, copy=False)
-    all_valid = bool(valid.all())
-    if not all_valid:
-        kept = kept.loc[valid].reset_index(drop=True)
-    places: pd.DataFrame = kept
-    if geometry:
-        import geopandas as gpd
-
-        places = gpd.GeoDataFrame(kept, geometry=gpd.points_from_xy(kept["lon"], kept["lat"]),
-                                  crs="EPSG:4326")
-    places.attrs["input_datum"] = datum
-    rejected = raw.frame.iloc[:0] if all_valid else raw.frame.loc[~valid]
-    rejected = rejected.rename(columns={"row": "row (column)"})
-    rejected.insert(0, "row", numbers[~valid])
-    problems = problems.sort_values("row", kind="stable", na_position="first")
-    return LoadResult(places, problems.reset_index(drop=True).loc[:, list(PROBLEM_COLUMNS)],
-                      rejected.reset_index(drop=True), label, datum)
+        problems = flag_far(problems, lat, lon, valid, numbers, centre=centre, far_m=far_m)
+    places = places_frame(cols, frame, valid, lat, lon, geometry=geometry, datum=datum)
+    return LoadResult(places, sorted_problems(problems), rejected_rows(raw, valid, numbers),
+                      raw.name, datum)
 
 
 def load_places(source: Source, **kwargs: Any) -> gpd.GeoDataFrame | pd.DataFrame:
@@ -418,7 +261,7 @@ def load_centres(path: str | Path | None = None) -> list[Centre]:
             centres.append(Centre(r.id, r.name_zh, r.name_en, float(r.lat), float(r.lon)))
         except (ValueError, SettingsError) as exc:
             raise DataValidationError([Problem(i, "lat/lon", str(exc), "Fix the centre.")],
-                                      source=path.name) from None
+                                      source=path.name) from exc
     if not centres:
         raise DataValidationError([Problem(None, None, "No centres.", "Add one.")], path.name)
     return centres
@@ -451,7 +294,8 @@ def resolve_centre(spec: str | None, centres: list[Centre] | None = None) -> Cen
             if abs(lat) > 90 >= abs(lon):
                 raise SettingsError(f"Centre {text!r}: latitude {lat} is out of range; did you "
                                     f"mean {lon},{lat} (latitude first)?")
-            return Centre("custom", "自定义中心", "Custom centre", lat, lon)
+            return Centre("custom", i18n.text("centre.custom", "zh"),
+                          i18n.text("centre.custom", "en"), lat, lon)
     known = ", ".join(c.id for c in centres)
     raise SettingsError(f"Unknown centre {text!r}. Use a centre id ({known}) or "
                         "'LAT,LON' in WGS-84 decimal degrees, e.g. 39.992446,116.327708.")

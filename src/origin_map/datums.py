@@ -19,7 +19,6 @@ from numpy.typing import ArrayLike, NDArray
 from .errors import SettingsError
 
 __all__ = [
-    "DATUM_NAMES",
     "bd09_to_gcj02",
     "bd09_to_wgs84",
     "convert",
@@ -32,7 +31,6 @@ __all__ = [
 ]
 
 Float = NDArray[np.float64]
-DATUM_NAMES = ("wgs84", "gcj02", "bd09")
 _ALIASES = {
     "wgs84": "wgs84", "wgs-84": "wgs84", "wgs 84": "wgs84", "epsg:4326": "wgs84", "4326": "wgs84",
     "gps": "wgs84", "gcj02": "gcj02", "gcj-02": "gcj02", "gcj": "gcj02", "amap": "gcj02",
@@ -48,7 +46,7 @@ _MAX_ITER = 40
 
 
 def normalise_datum(name: str) -> str:
-    """Return the canonical datum id (``wgs84``, ``gcj02`` or ``bd09``) for a user-given name.
+    """Return the canonical datum id (one of :data:`origin_map.vocab.DATUMS`) for a user's name.
 
     Raises
     ------

@@ -36,8 +36,9 @@ import pandas as pd
 from . import stats, vocab
 from .datums import convert, normalise_datum
 from .errors import SettingsError
+from .filters import PlaceFilter, selected
 from .geometry import Centre, normalise_radii
-from .stats import PlaceFilter
+from .hexagons import check_resolution
 
 __all__ = [
     "ENGINES",
@@ -229,7 +230,7 @@ def _run_chunks(client: Any, source: Any, func: Any, args: tuple[Any, ...], datu
 def _density_part(part: pd.DataFrame, centre: Centre, radii: tuple[float, ...],
                   flt: PlaceFilter, datum: str) -> pd.DataFrame:
     frame = _prepare(part, datum)
-    lat, lon, sector, keep = stats._selected(frame, flt, "sector", lazy=True)
+    lat, lon, sector, keep = selected(frame, flt, "sector", lazy=True)
     present, counts = stats.ring_sector_counts(lat, lon, sector, centre, radii, keep)
     out = pd.DataFrame(counts.T, columns=[f"ring_{i}" for i in range(len(radii) + 1)])
     out.insert(0, "sector", pd.array(present, dtype=object))
@@ -239,7 +240,7 @@ def _density_part(part: pd.DataFrame, centre: Centre, radii: tuple[float, ...],
 def _h3_part(part: pd.DataFrame, centre: Centre, resolution: int, flt: PlaceFilter,
              max_distance_m: float | None, datum: str) -> pd.DataFrame:
     frame = _prepare(part, datum)
-    lat, lon, sector, _ = stats._selected(frame, flt, "sector")
+    lat, lon, sector, _ = selected(frame, flt, "sector")
     cells, counts, ai_counts = stats.h3_cell_counts(lat, lon, sector, centre, resolution,
                                                     max_distance_m)
     return pd.DataFrame({"cell": cells, "count": counts, "ai_count": ai_counts})
@@ -298,7 +299,7 @@ def h3_table(source: Any, centre: Centre, *, resolution: int = 9,
     :func:`origin_map.stats.h3_table` for the table.
     """
     _check_engine(engine)
-    stats._check_resolution(resolution)
+    check_resolution(resolution)
     flt = place_filter or PlaceFilter()
     datum = normalise_datum(datum)
     if engine == "memory":

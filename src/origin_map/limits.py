@@ -1,8 +1,9 @@
 """Input limits shared by the readers, the command line and the app.
 
 This module imports nothing, so that ``origin-map --help`` can show the defaults without loading
-pandas. :mod:`origin_map._readers` re-exports every name (existing imports keep working, and the
-readers look the limits up there, so a test can lower ``_readers.MAX_ROWS``).
+pandas. The readers look the limits up here when they read (``limits.MAX_ROWS``), so a test can
+lower one with ``monkeypatch.setattr(limits, "MAX_ROWS", 3)``; :mod:`origin_map._readers`
+re-exports the names for older imports.
 """
 
 MAX_UPLOAD_MB = 200

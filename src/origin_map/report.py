@@ -16,46 +16,31 @@ import datetime as dt
 import io
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Final
 
 import pandas as pd
 
-from . import vocab
+from . import i18n, vocab
 from ._mapdraw import cjk_font_family, draw_map, fmt_m, rc_params
 from .areas import Area, area_density_table, area_headline
 from .errors import SettingsError
 from .geometry import Centre, normalise_radii
+from .i18n import text
 from .stats import PlaceFilter, density_table, headline
 
 if TYPE_CHECKING:
     import geopandas as gpd
     from matplotlib.axes import Axes
 
-__all__ = ["A4_INCHES", "DEFAULT_SOURCES", "LABELS", "build_report_pdf", "cjk_font_family",
-           "render_map_png"]
+__all__ = ["A4_INCHES", "DEFAULT_SOURCES", "build_report_pdf", "cjk_font_family", "render_map_png"]
 
 A4_INCHES: Final[tuple[float, float]] = (210 / 25.4, 297 / 25.4)
 DEFAULT_SOURCES: Final[tuple[str, ...]] = (
     "Places: Origin Map geodata (CC BY 4.0); positions from OpenStreetMap "
     "© OpenStreetMap contributors (ODbL)",)
-LABELS: Final[dict[str, dict[str, str]]] = {
-    "en": {"title": "Origin Map — {name}", "within": "Places within {r}",
-           "inside": "Places inside the area", "area": "Area", "institutions":
-           "Universities & institutes", "by_outline": "  counted by campus outline",
-           "firms": "Firms", "ai_firms": "AI firms", "density": "Density (all places)",
-           "per_km2": "per km²", "sector": "Sector", "count": "Places", "share": "Share",
-           "all": "All sectors", "sources": "Sources", "date": "Made on {date} with Origin Map",
-           "centre": "Centre", "filter": "Filter", "none": "current places, every sector",
-           "more_rings": "(first {n} rings shown)", "km2": "km²"},
-    "zh": {"title": "Origin Map — {name}", "within": "{r}内的地点", "inside": "区域内的地点",
-           "area": "面积", "institutions": "高校与科研机构", "by_outline": "  按校园轮廓计",
-           "firms": "企业", "ai_firms": "AI 企业", "density": "密度（全部地点）",
-           "per_km2": "每平方公里", "sector": "行业", "count": "地点数", "share": "占比",
-           "all": "全部行业", "sources": "数据来源", "date": "{date} 由 Origin Map 生成",
-           "centre": "中心", "filter": "筛选", "none": "当前地点，全部行业",
-           "more_rings": "（仅显示前 {n} 个圆环）", "km2": "平方公里"},
-}
 _MAX_RINGS_IN_TABLE = 5
+
 
 
 def _main_radius(radii: Sequence[float], radius_m: float | None) -> float:
@@ -114,46 +99,46 @@ def _headline_lines(places: pd.DataFrame, *, centre: Centre, main_m: float, area
     """Return (label, value) lines of the headline figures."""
     from .outlines import outline_distances_m
 
-    L = LABELS[lang]
     if area is not None:
         h = area_headline(places, area, place_filter=flt,
                           outlines=outlines if by_outline else None)
         size_km2 = area.area_km2
-        lines = [(L["area"], f"{size_km2:,.3f} {L['km2']}"), (L["inside"], f"{h['inside']:,}")]
+        lines = [(text("report.area", lang), f"{size_km2:,.3f} {text('report.km2', lang)}"),
+                 (text("report.inside", lang), f"{h['inside']:,}")]
     else:
         d = outline_distances_m(places, outlines, centre) if by_outline else None
         h = headline(places, centre, main_m, place_filter=flt, distance_m=d)
         size_km2 = math.pi * main_m**2 / 1e6
-        lines = [(L["within"].format(r=fmt_m(main_m, lang)), f"{h['inside']:,}")]
-    lines.append((L["institutions"], f"{h['institutions']:,}"))
+        lines = [(text("report.within", lang, r=fmt_m(main_m, lang)), f"{h['inside']:,}")]
+    lines.append((text("report.institutions", lang), f"{h['institutions']:,}"))
     if outlines is not None and len(outlines) and area is None:
         d = outline_distances_m(places, outlines, centre)
         alt = headline(places, centre, main_m, place_filter=flt, distance_m=d)
-        lines.append((L["by_outline"], f"{alt['institutions']:,}"))
+        lines.append((text("report.by_outline", lang), f"{alt['institutions']:,}"))
     share = h["ai_share_of_firms"]
-    lines += [(L["firms"], f"{h['firms']:,}"),
-              (L["ai_firms"], f"{h['ai_firms']:,}" + ("" if math.isnan(share)
-                                                    else f" ({share:.0%})")),
-              (L["density"], f"{h['inside'] / size_km2:,.1f} {L['per_km2']}")]
+    ai_share = "" if math.isnan(share) else f" ({share:.0%})"
+    density = f"{h['inside'] / size_km2:,.1f} {text('report.per_km2', lang)}"
+    lines += [(text("report.firms", lang), f"{h['firms']:,}"),
+              (text("report.ai_firms", lang), f"{h['ai_firms']:,}{ai_share}"),
+              (text("report.density", lang), density)]
     return lines
 
 
 def _table_cells(table: pd.DataFrame, lang: str, area: bool) -> tuple[list[str], list[list[str]]]:
     """Pivot the density table to one row per sector: count and density per ring."""
-    L = LABELS[lang]
-    label = {s: (L["all"] if s == "all" else vocab.sector_label(s, lang))
+    label = {s: (text("report.all", lang) if s == "all" else vocab.sector_label(s, lang))
              for s in table["sector"].unique()}
     if area:
-        head = [L["sector"], L["count"], L["share"], L["per_km2"]]
+        head = [text(f"report.{k}", lang) for k in ("sector", "count", "share", "per_km2")]
         rows = [[label[r.sector], f"{r.count:,}", f"{r.share:.0%}", f"{r.density_per_km2:,.1f}"]
                 for r in table.itertuples()]
         return head, rows
     rings = list(dict.fromkeys(zip(table["ring_inner_m"], table["ring_outer_m"],
                                    strict=True)))[:_MAX_RINGS_IN_TABLE]
-    head = [L["sector"]]
+    head = [text("report.sector", lang)]
     for inner, outer in rings:
         span = f"{fmt_m(inner, lang)}–{fmt_m(outer, lang)}" if inner else fmt_m(outer, lang)
-        head += [span, L["per_km2"]]
+        head += [span, text("report.per_km2", lang)]
     rows = []
     for s in dict.fromkeys(table["sector"]):
         sub = table[table["sector"] == s].set_index(["ring_inner_m", "ring_outer_m"])
@@ -207,46 +192,86 @@ def build_report_pdf(places: pd.DataFrame, *, centre: Centre, radii_m: Sequence[
     date
         The date printed (default today).
     """
+    flt = place_filter or PlaceFilter()
+    page = _page(places, centre=centre, radii=normalise_radii(radii_m), area=area, flt=flt,
+                 lang=lang, title=title, sources=sources, outlines=outlines,
+                 by_outline=by_outline, radius_m=radius_m, date=date)
+    return _draw_page(page, centre=centre, area=area, outlines=outlines, lang=lang)
+
+
+@dataclass(frozen=True)
+class _Page:
+    """What the report page shows, worked out before anything is drawn."""
+
+    title: str
+    subtitle: str
+    shown: pd.DataFrame
+    radii: tuple[float, ...]
+    main_m: float
+    lines: list[tuple[str, str]]
+    head: list[str]
+    rows: list[list[str]]
+    sources: list[str]
+    footer: str
+
+
+def _density(places: pd.DataFrame, *, centre: Centre, radii: Sequence[float], area: Area | None,
+             flt: PlaceFilter, outlines: gpd.GeoDataFrame | None, by_outline: bool
+             ) -> pd.DataFrame:
+    """Return the density table of the rings, or of the area when one is given."""
+    if area is not None:
+        return area_density_table(places, area, place_filter=flt,
+                                  outlines=outlines if by_outline else None)
+    from .outlines import outline_distances_m
+
+    d = outline_distances_m(places, outlines, centre) if by_outline else None
+    return density_table(places, centre, radii, place_filter=flt, distance_m=d)
+
+
+def _page(places: pd.DataFrame, *, centre: Centre, radii: tuple[float, ...], area: Area | None,
+          flt: PlaceFilter, lang: str, title: str | None, sources: Sequence[str] | None,
+          outlines: gpd.GeoDataFrame | None, by_outline: bool, radius_m: float | None,
+          date: dt.date | None) -> _Page:
+    """Work out the texts, figures and table of the page."""
+    if lang not in i18n.LANGS:
+        raise SettingsError(f"Language {lang!r} is not available; use 'en' or 'zh'.")
+    main_m = _main_radius(radii, radius_m)
+    table = _density(places, centre=centre, radii=radii, area=area, flt=flt, outlines=outlines,
+                     by_outline=by_outline)
+    lines = _headline_lines(places, centre=centre, main_m=main_m, area=area, flt=flt,
+                            outlines=outlines, by_outline=by_outline, lang=lang)
+    head, rows = _table_cells(table, lang, area is not None)
+    name = area.name if area is not None else centre.name(lang)
+    srcs = list(sources or DEFAULT_SOURCES)
+    made = text("report.date", lang, date=(date or dt.date.today()).isoformat())
+    return _Page(
+        title=title or text("report.title", lang, name=name),
+        subtitle=(f"{text('report.centre', lang)}: {centre.name(lang)} "
+                  f"({centre.lat:.6f}, {centre.lon:.6f})"),
+        shown=places.loc[flt.mask(places)], radii=() if area is not None else radii,
+        main_m=main_m, lines=lines, head=head, rows=rows, sources=srcs,
+        footer=f"{text('report.sources', lang)}: " + "; ".join(srcs) + "\n" + made)
+
+
+def _draw_page(page: _Page, *, centre: Centre, area: Area | None,
+               outlines: gpd.GeoDataFrame | None, lang: str) -> bytes:
+    """Draw the page on an A4 figure and return it as PDF bytes."""
     import matplotlib as mpl
     from matplotlib.figure import Figure
 
-    if lang not in LABELS:
-        raise SettingsError(f"Language {lang!r} is not available; use 'en' or 'zh'.")
-    L, flt = LABELS[lang], place_filter or PlaceFilter()
-    radii = normalise_radii(radii_m)
-    main_m = _main_radius(radii, radius_m)
-    shown = places.loc[flt.mask(places)]
-    if area is not None:
-        table = area_density_table(places, area, place_filter=flt,
-                                   outlines=outlines if by_outline else None)
-    else:
-        from .outlines import outline_distances_m
-
-        d = outline_distances_m(places, outlines, centre) if by_outline else None
-        table = density_table(places, centre, radii, place_filter=flt, distance_m=d)
-    lines = _headline_lines(places, centre=centre, main_m=main_m, area=area, flt=flt,
-                            outlines=outlines, by_outline=by_outline, lang=lang)
-    srcs = list(sources or DEFAULT_SOURCES)
     with mpl.rc_context(rc_params(lang)):
         fig = Figure(figsize=A4_INCHES)
-        name = area.name if area is not None else centre.name(lang)
-        fig.text(0.06, 0.955, title or L["title"].format(name=name), fontsize=15,
-                 fontweight="bold")
-        sub = f"{L['centre']}: {centre.name(lang)} ({centre.lat:.6f}, {centre.lon:.6f})"
-        fig.text(0.06, 0.935, sub, fontsize=8, color="#444444")
+        fig.text(0.06, 0.955, page.title, fontsize=15, fontweight="bold")
+        fig.text(0.06, 0.935, page.subtitle, fontsize=8, color="#444444")
         ax = fig.add_axes((0.06, 0.47, 0.56, 0.445))
-        draw_map(ax, shown, centre=centre, radii=() if area is not None else radii,
-                  area=area, outlines=outlines, lang=lang, sources=srcs, main_m=main_m)
-        for i, (label, value) in enumerate(lines):
+        draw_map(ax, page.shown, centre=centre, radii=page.radii, area=area, outlines=outlines,
+                 lang=lang, sources=page.sources, main_m=page.main_m)
+        for i, (label, value) in enumerate(page.lines):
             y = 0.9 - i * 0.03
             fig.text(0.65, y, label, fontsize=8.5, color="#333333")
             fig.text(0.95, y, value, fontsize=10, fontweight="bold", ha="right")
-        head, rows = _table_cells(table, lang, area is not None)
-        _draw_table(fig.add_axes((0.06, 0.1, 0.88, 0.34)), head, rows)
-        foot = [f"{L['sources']}: " + "; ".join(srcs),
-                L["date"].format(date=(date or dt.date.today()).isoformat())]
-        fig.text(0.06, 0.045, "\n".join(foot), fontsize=6.5, color="#444444", wrap=True)
+        _draw_table(fig.add_axes((0.06, 0.1, 0.88, 0.34)), page.head, page.rows)
+        fig.text(0.06, 0.045, page.footer, fontsize=6.5, color="#444444", wrap=True)
         buf = io.BytesIO()
-        fig.savefig(buf, format="pdf", metadata={"Title": title or L["title"].format(
-            name=name), "Creator": "Origin Map"})
+        fig.savefig(buf, format="pdf", metadata={"Title": page.title, "Creator": "Origin Map"})
     return buf.getvalue()

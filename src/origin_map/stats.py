@@ -2,20 +2,19 @@
 
 * :func:`density_table`: one row per ring × sector plus one ``all`` row per ring, with counts,
   shares, ring areas (km²), densities (places per km²) and cumulative counts.
-* :func:`h3_table`: counts and densities per H3 hexagon.
+* :func:`h3_table`: counts and densities per H3 hexagon (:mod:`origin_map.hexagons`).
 * :func:`headline`: the figures the Overview shows (places inside the radius by kind and sector,
   AI share of firms).
 
-Every count uses metric distances from :func:`origin_map.geometry.distances_m`; polygons never
-take part in counting.
+Which places count is a :class:`~origin_map.filters.PlaceFilter` (re-exported here, as are the
+H3 functions). Every count uses metric distances from :func:`origin_map.geometry.distances_m`;
+polygons never take part in counting.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -23,7 +22,9 @@ import pandas as pd
 
 from . import vocab
 from .errors import SettingsError
+from .filters import PlaceFilter, present_in, selected, unknown_years
 from .geometry import Centre, assign_rings, distances_m, normalise_radii
+from .hexagons import H3_COLUMNS, h3_cell_counts, h3_from_counts, h3_table
 
 __all__ = [
     "DENSITY_COLUMNS",
@@ -45,112 +46,7 @@ DENSITY_COLUMNS = (
     "centre_id", "ring_inner_m", "ring_outer_m", "sector", "count", "share", "area_km2",
     "density_per_km2", "cumulative_count",
 )
-H3_COLUMNS = (
-    "centre_id", "h3_cell", "resolution", "cell_lat", "cell_lon", "distance_m", "count",
-    "ai_count", "area_km2", "density_per_km2",
-)
 ALL = "all"
-
-
-def _check_values(values: Iterable[str] | None, allowed: Iterable[str], what: str
-                  ) -> tuple[str, ...] | None:
-    if values is None:
-        return None
-    vals = tuple(dict.fromkeys(str(v).strip() for v in values if str(v).strip()))
-    allowed_t = tuple(allowed)
-    bad = [v for v in vals if v not in allowed_t]
-    if bad:
-        raise SettingsError(f"Unknown {what} {', '.join(map(repr, bad))}. "
-                            f"Use one of: {', '.join(allowed_t)}.")
-    return vals
-
-
-@dataclass(frozen=True)
-class PlaceFilter:
-    """Which places to count.
-
-    Parameters
-    ----------
-    sectors, kinds, qualities
-        Allowed values; ``None`` means all. Values are checked against the vocabularies.
-    include_historic
-        Count historic (former) tenants too; by default only ``current`` places count.
-    search
-        Case-insensitive text that must occur in a name (Chinese or English), address or id.
-    year
-        Show the community as it was in this year instead of now: a place counts when its
-        ``since`` year is known and not after ``year``, and ``year`` is not after its
-        ``until`` year — or, without an ``until``, when it is current (a historic place with
-        no known end counts in its ``since`` year only). Places without a known ``since`` do
-        not count in a past year (:func:`unknown_years` counts them). ``include_historic`` does
-        not apply: the year decides. None (default): now, by ``status``.
-    """
-
-    sectors: tuple[str, ...] | None = None
-    kinds: tuple[str, ...] | None = None
-    qualities: tuple[str, ...] | None = None
-    include_historic: bool = False
-    search: str = ""
-    year: int | None = None
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "sectors",
-                           _check_values(self.sectors, vocab.SECTOR_IDS, "sector"))
-        object.__setattr__(self, "kinds", _check_values(self.kinds, vocab.KINDS, "kind"))
-        object.__setattr__(self, "qualities", _check_values(
-            self.qualities, vocab.POSITION_QUALITIES, "position quality"))
-        object.__setattr__(self, "search", str(self.search or "").strip()[:200])
-        if self.year is not None and not (isinstance(self.year, int) and 1000 <= self.year
-                                          <= 9999):
-            raise SettingsError(f"Year {self.year!r} is not a four-digit year.")
-
-    def mask(self, places: pd.DataFrame) -> np.ndarray:
-        """Return a boolean array selecting the places that pass the filter."""
-        keep = np.ones(len(places), dtype=bool)
-        for col, allowed in (("sector", self.sectors), ("kind", self.kinds),
-                             ("position_quality", self.qualities)):
-            if allowed is not None:
-                keep &= places[col].isin(allowed).to_numpy(dtype=bool)
-        if self.year is not None:
-            keep &= present_in(places, self.year)
-        elif not self.include_historic and "status" in places.columns:
-            # isin is a hash lookup: several times faster than != on object columns
-            keep &= ~places["status"].isin(("historic",)).to_numpy(dtype=bool)
-        if self.search:
-            needle = self.search.lower()
-            hit = np.zeros(len(places), dtype=bool)
-            for col in ("name_zh", "name_en", "address", "id"):
-                if col in places.columns:
-                    hit |= places[col].astype(str).str.lower().str.contains(
-                        needle, regex=False).to_numpy(dtype=bool)
-            keep &= hit
-        return keep
-
-    def apply(self, places: pd.DataFrame) -> pd.DataFrame:
-        """Return the places that pass the filter (same type as the input)."""
-        return places.loc[self.mask(places)]
-
-
-def _year_column(places: pd.DataFrame, column: str) -> np.ndarray:
-    if column not in places.columns:
-        return np.full(len(places), np.nan)
-    return pd.to_numeric(places[column], errors="coerce").to_numpy(dtype=float)
-
-
-def present_in(places: pd.DataFrame, year: int) -> np.ndarray:
-    """Return a boolean array: which places were there in ``year`` (see :class:`PlaceFilter`)."""
-    since = _year_column(places, "since")
-    until = _year_column(places, "until")
-    current = (places["status"].to_numpy() != "historic") if "status" in places.columns \
-        else np.ones(len(places), dtype=bool)
-    end = np.where(np.isnan(until), np.where(current, np.inf, since), until)
-    with np.errstate(invalid="ignore"):
-        return (since <= year) & (year <= end)
-
-
-def unknown_years(places: pd.DataFrame) -> int:
-    """Return how many places have no known ``since`` year (they never count in a past year)."""
-    return int(np.isnan(_year_column(places, "since")).sum())
 
 
 def _radius_value(r: float) -> float | int:
@@ -221,30 +117,9 @@ def density_table(
             None, None, places["sector"].to_numpy(), centre, radii, flt.mask(places),
             distance_m=_given_distances(distance_m, places))
         return density_from_counts(present, counts, centre, radii, flt.sectors)
-    lat, lon, sector, keep = _selected(places, flt, "sector", lazy=True)
+    lat, lon, sector, keep = selected(places, flt, "sector", lazy=True)
     present, counts = ring_sector_counts(lat, lon, sector, centre, radii, keep)
     return density_from_counts(present, counts, centre, radii, flt.sectors)
-
-
-def _selected(places: pd.DataFrame, flt: PlaceFilter, column: str, *, lazy: bool = False
-              ) -> tuple[np.ndarray, np.ndarray, Any, np.ndarray | None]:
-    """Return ``lat``, ``lon``, one more column and a mask, for the places passing ``flt``.
-
-    Only these columns are taken. With ``lazy`` and most places passing, the arrays are not
-    subset: the mask is returned instead (subsetting costs more than computing a few extra
-    distances); otherwise the arrays hold the passing places only and the mask is None.
-    """
-    keep = flt.mask(places)
-    lat = places["lat"].to_numpy(dtype=np.float64)
-    lon = places["lon"].to_numpy(dtype=np.float64)
-    col = places[column]
-    # object columns factorize fastest as numpy arrays, categorical/arrow ones as themselves
-    values = col.to_numpy() if col.dtype == object else col.array
-    if keep.all():
-        return lat, lon, values, None
-    if lazy and keep.mean() >= 0.5:
-        return lat, lon, values, keep
-    return lat[keep], lon[keep], values[keep], None
 
 
 def _given_distances(distance_m: Any, places: pd.DataFrame) -> np.ndarray:
@@ -339,95 +214,6 @@ def density_from_counts(present: Sequence[str], counts: np.ndarray, centre: Cent
                          "density_per_km2": round(c / float(area[i]), 3),
                          "cumulative_count": cc})
     return pd.DataFrame(rows, columns=list(DENSITY_COLUMNS))
-
-
-def h3_table(
-    places: pd.DataFrame,
-    centre: Centre,
-    *,
-    resolution: int = 9,
-    place_filter: PlaceFilter | None = None,
-    max_distance_m: float | None = None,
-) -> pd.DataFrame:
-    """Return counts and densities per H3 hexagon of the filtered places.
-
-    Parameters
-    ----------
-    resolution
-        H3 resolution 0–15 (9: cells of ~0.075 km² in Beijing, edge ~170 m; 10: ~0.011 km²).
-    max_distance_m
-        Only places within this distance of the centre count (all places if None).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns :data:`H3_COLUMNS`, one row per non-empty cell, most populous first:
-        ``cell_lat``/``cell_lon`` the cell centre (WGS-84), ``distance_m`` from the centre to it,
-        ``ai_count`` places in AI sectors, ``area_km2`` the cell's area, ``density_per_km2``.
-    """
-    _check_resolution(resolution)
-    flt = place_filter or PlaceFilter()
-    lat, lon, sector, _ = _selected(places, flt, "sector")
-    cells, counts, ai_counts = h3_cell_counts(lat, lon, sector, centre, resolution,
-                                              max_distance_m)
-    return h3_from_counts(cells, counts, ai_counts, centre, resolution)
-
-
-def _check_resolution(resolution: int) -> None:
-    if not (isinstance(resolution, int) and 0 <= resolution <= 15):
-        raise SettingsError(f"H3 resolution must be an integer 0–15, not {resolution!r}.")
-
-
-def h3_cell_counts(lat: np.ndarray, lon: np.ndarray, sector: Any, centre: Centre,
-                   resolution: int, max_distance_m: float | None = None
-                   ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Count places and AI places per H3 cell: the mergeable part of :func:`h3_table`.
-
-    Returns
-    -------
-    cells, counts, ai_counts : numpy.ndarray
-        The non-empty cells (``uint64`` H3 indexes, in no particular order) and their counts
-        (``int64``). Counts of several chunks, summed per cell, equal those of all places.
-    """
-    import h3
-
-    _check_resolution(resolution)
-    lat = np.asarray(lat, dtype=np.float64)
-    lon = np.asarray(lon, dtype=np.float64)
-    ai = pd.Series(sector).isin(vocab.AI_SECTORS).to_numpy(dtype=bool)
-    if max_distance_m is not None:
-        near = distances_m(lat, lon, centre.lat, centre.lon) <= float(max_distance_m)
-        lat, lon, ai = lat[near], lon[near], ai[near]
-    to_cell = h3.api.basic_int.latlng_to_cell
-    raw = np.fromiter(map(to_cell, lat.tolist(), lon.tolist(), repeat(resolution)),
-                      dtype=np.uint64, count=len(lat))
-    codes, cells = pd.factorize(raw)  # a hash table: faster than np.unique's sort
-    counts = np.bincount(codes, minlength=len(cells)).astype(np.int64)
-    ai_counts = np.bincount(codes[ai], minlength=len(cells)).astype(np.int64)
-    return np.asarray(cells, dtype=np.uint64), counts, ai_counts
-
-
-def h3_from_counts(cells: np.ndarray, counts: np.ndarray, ai_counts: np.ndarray,
-                   centre: Centre, resolution: int) -> pd.DataFrame:
-    """Build the H3 table from :func:`h3_cell_counts` (or its sum per cell over chunks)."""
-    import h3
-
-    if len(cells) == 0:
-        return pd.DataFrame(columns=list(H3_COLUMNS))
-    counts = np.asarray(counts, dtype=np.int64)
-    names = [h3.int_to_str(int(c)) for c in cells]
-    centres = np.array([h3.cell_to_latlng(c) for c in names], dtype=float).reshape(-1, 2)
-    areas = np.array([h3.cell_area(c, unit="km^2") for c in names])
-    out = pd.DataFrame({
-        "centre_id": centre.id, "h3_cell": names, "resolution": resolution,
-        "cell_lat": np.round(centres[:, 0], 6), "cell_lon": np.round(centres[:, 1], 6),
-        "distance_m": np.round(distances_m(centres[:, 0], centres[:, 1], centre.lat,
-                                           centre.lon), 1),
-        "count": counts, "ai_count": np.asarray(ai_counts, dtype=np.int64),
-        "area_km2": np.round(areas, 6), "density_per_km2": np.round(counts / areas, 3),
-    })
-    return out.sort_values(["count", "h3_cell"], ascending=[False, True],
-                           ignore_index=True).loc[:, list(H3_COLUMNS)]
 
 
 def headline(

@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from ._features import AGREE_M, Compound, Feature, centroid, spread_m
 from ._result import Match
-from .gazetteer import AGREE_M, Compound, Feature, Gazetteer, centroid, spread_m
 from .normalise import ParsedAddress, normalise_address, parse_address
+
+if TYPE_CHECKING:
+    from .gazetteer import Gazetteer
 
 __all__ = ["AREA_LABEL", "decide"]
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ._admin import ENGLISH_ELSEWHERE
-from .normalise import ParsedAddress
+from ._parsed import ParsedAddress
 
 __all__ = ["parse_english", "pinyin_key"]
 

@@ -1,6 +1,6 @@
 """Nominatim (public or self-hosted) and Baidu geocoding through geopy.
 
-geopy's own connection retries are turned off so that :class:`~.providers.Provider` alone
+geopy's own connection retries are turned off so that :class:`~._provider.Provider` alone
 decides about retries and counts the requests.
 """
 
@@ -10,8 +10,8 @@ import logging
 from typing import Any
 from urllib.parse import urlsplit
 
+from ._provider import USER_AGENT, Provider, ProviderError
 from ._result import Match
-from .providers import USER_AGENT, Provider, ProviderError
 
 __all__ = ["BaiduProvider", "NominatimProvider"]
 

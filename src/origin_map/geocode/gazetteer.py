@@ -11,21 +11,16 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from ._admin import LOCAL_AREAS
+from ._features import AGREE_M, Compound, Feature, centroid, distance_m, spread_m
 from ._result import Match
 from .normalise import normalise_address, parse_address
 
-__all__ = ["AGREE_M", "Compound", "Feature", "Gazetteer"]
-
-AGREE_M = 150.0
-"""Known points closer than this to each other count as one place (a street number, a compound
-or a building name shared by several rows)."""
+__all__ = ["AGREE_M", "Compound", "Feature", "Gazetteer", "distance_m"]
 
 _NAME_END = re.compile(r"(大厦|大楼|中心|广场|园|楼|馆|站|院|所|大学|学院|座|厦|商城|公寓|宾馆"
                        r"|酒店)$")
@@ -34,50 +29,6 @@ _BNO_END = re.compile(r"^(?P<compound>.*?)(?P<bno>\d{1,3})(?:号楼|栋|幢)$")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _NOT_NAMES = {"poi", "section", "line", "historic", "early", "office", "formerly", "now", "bldg",
               "tower", "building", "block", "east", "west", "south", "north"}
-
-
-@dataclass(frozen=True)
-class Feature:
-    """A known point: a building, a compound point or a campus representative point."""
-
-    fid: str
-    name: str
-    kind: str  # "building", "compound" or "campus"
-    lat: float
-    lon: float
-    source: str
-    road: str = ""
-    numbers: tuple[str, ...] = ()
-    compound: str = ""
-    building_no: str = ""
-
-
-@dataclass
-class Compound:
-    """A named compound (院, park, campus) and what is known of it."""
-
-    name: str
-    point: Feature | None = None
-    buildings: list[Feature] = field(default_factory=list)
-
-
-def distance_m(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Return the distance in metres between two (lat, lon) points (equirectangular, < 1 km)."""
-    k = math.pi / 180.0
-    x = (b[1] - a[1]) * k * math.cos((a[0] + b[0]) * k / 2)
-    return 6_371_008.8 * math.hypot(x, (b[0] - a[0]) * k)
-
-
-def spread_m(features: Iterable[Feature]) -> float:
-    """Return the largest distance between two of ``features`` (0 for one)."""
-    pts = [(f.lat, f.lon) for f in features]
-    return max((distance_m(a, b) for i, a in enumerate(pts) for b in pts[i + 1:]), default=0.0)
-
-
-def centroid(features: list[Feature]) -> tuple[float, float]:
-    """Return the mean (lat, lon) of ``features``."""
-    return (sum(f.lat for f in features) / len(features),
-            sum(f.lon for f in features) / len(features))
 
 
 def split_names(*texts: object) -> list[str]:

@@ -9,131 +9,20 @@ redacted). GCJ-02 (AMap, Tencent) and BD-09 (Baidu) results are converted to WGS
 
 from __future__ import annotations
 
-import os
-import time
-from collections.abc import Callable
-from typing import Any, ClassVar
+from typing import Any
 
-from origin_map import __version__
-from origin_map.datums import convert
 from origin_map.errors import SettingsError
 
+from ._geopy_clients import BaiduProvider, NominatimProvider
+from ._provider import Provider, ProviderError, RateLimiter, provider_key
 from ._result import Match
 
 __all__ = ["PROVIDERS", "AMapProvider", "Provider", "ProviderError", "RateLimiter",
            "TencentProvider", "make_provider", "resolve_key"]
 
-USER_AGENT = f"origin-map/{__version__} (geocode; https://pypi.org/project/origin-map/)"
-"""Identifying User-Agent sent with every request (Nominatim's usage policy asks for one)."""
-
-
-class ProviderError(Exception):
-    """A request failed. ``retry``: worth trying again; ``fatal``: no later row can succeed."""
-
-    def __init__(self, message: str, *, retry: bool = False, fatal: bool = False,
-                 retry_after_s: float | None = None) -> None:
-        super().__init__(message)
-        self.retry, self.fatal, self.retry_after_s = retry, fatal, retry_after_s
-
-
-class RateLimiter:
-    """Wait so that calls are at least ``min_interval_s`` seconds apart."""
-
-    def __init__(self, min_interval_s: float, *, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
-        self.min_interval_s, self.clock, self.sleep = min_interval_s, clock, sleep
-        self._last: float | None = None
-
-    def wait(self) -> None:
-        """Sleep until the next call is allowed, then record it."""
-        if self._last is not None:
-            delay = self._last + self.min_interval_s - self.clock()
-            if delay > 0:
-                self.sleep(delay)
-        self._last = self.clock()
-
-
-class Provider:
-    """Base of the online geocoders: rate limit, retries, key handling, redaction."""
-
-    name: ClassVar[str] = ""
-    label: ClassVar[str] = ""
-    env_key: ClassVar[str | None] = None
-    default_url: ClassVar[str] = ""
-    min_interval_s: ClassVar[float] = 0.34
-
-    def __init__(self, *, key: str | None = None, url: str | None = None,
-                 timeout_s: float = 10.0, max_retries: int = 3, backoff_s: float = 1.0,
-                 min_interval_s: float | None = None, sleep: Callable[[float], None] = time.sleep
-                 ) -> None:
-        self.key = resolve_key(self.name, key)
-        self.url = (url or self.default_url).rstrip("/")
-        self.timeout_s, self.max_retries, self.backoff_s = timeout_s, max_retries, backoff_s
-        self.sleep = sleep
-        interval = self.min_interval_s if min_interval_s is None else min_interval_s
-        self.limiter = RateLimiter(interval, sleep=sleep)
-        self.requests = 0
-
-    @property
-    def cache_id(self) -> str:
-        """Cache namespace: the provider, and its server when it is not the default one."""
-        return self.name if self.url == self.default_url else f"{self.name}@{self.url}"
-
-    def redact(self, text: str) -> str:
-        """Return ``text`` with the key replaced by ``***``."""
-        return text.replace(self.key, "***") if self.key else text
-
-    def lookup(self, address: str) -> Match:
-        """Geocode one address, retrying transient failures; raise :class:`ProviderError`."""
-        for attempt in range(self.max_retries + 1):
-            self.limiter.wait()
-            self.requests += 1
-            try:
-                return self._request(address)
-            except ProviderError as exc:
-                if not exc.retry or attempt == self.max_retries:
-                    raise ProviderError(self.redact(str(exc)), fatal=exc.fatal) from None
-                wait = self.backoff_s * 2**attempt
-                self.sleep(min(max(wait, exc.retry_after_s or 0.0), 60.0))
-        raise AssertionError("unreachable")
-
-    def _request(self, address: str) -> Match:
-        raise NotImplementedError
-
-    # ------------------------------------------------------------------ HTTP (requests)
-    def _get_json(self, path: str, params: dict[str, str]) -> Any:
-        import requests
-
-        try:
-            resp = requests.get(self.url + path, params=params, timeout=self.timeout_s,
-                                headers={"User-Agent": USER_AGENT})
-        except requests.Timeout:
-            raise ProviderError(f"no answer within {self.timeout_s:g} s", retry=True) from None
-        except requests.RequestException as exc:
-            raise ProviderError(f"connection failed ({type(exc).__name__})", retry=True) from None
-        if resp.status_code == 429 or resp.status_code >= 500:
-            after = resp.headers.get("Retry-After", "")
-            raise ProviderError(f"HTTP {resp.status_code}", retry=True,
-                                retry_after_s=float(after) if after.isdigit() else None)
-        if resp.status_code >= 400:
-            raise ProviderError(f"HTTP {resp.status_code}", fatal=resp.status_code in (401, 403))
-        try:
-            return resp.json()
-        except ValueError:
-            raise ProviderError("the answer is not valid JSON") from None
-
-    def _placed(self, lat: float, lon: float, datum: str, level: str, score: float,
-                matched: str) -> Match:
-        wlat, wlon = convert([float(lat)], [float(lon)], src=datum, dst="wgs84")
-        return Match(round(float(wlat[0]), 7), round(float(wlon[0]), 7), level,
-                     round(min(max(score, 0.0), 1.0), 2), self.name, matched)
-
-    def _empty(self) -> Match:
-        return Match.none("provider_empty", source=self.name, provider=self.label)
-
 
 def resolve_key(provider: str, key: str | None) -> str | None:
-    """Return the key for ``provider`` from ``key`` or its environment variable.
+    """Return the key for ``provider`` (a :data:`PROVIDERS` name) from ``key`` or the environment.
 
     Raises
     ------
@@ -141,12 +30,7 @@ def resolve_key(provider: str, key: str | None) -> str | None:
         When a keyed provider has no key (before any request is made).
     """
     cls = PROVIDERS.get(provider)
-    env = cls.env_key if cls else None
-    key = key or (os.environ.get(env) if env else None) or None
-    if env and not key:
-        raise SettingsError(f"{cls.label if cls else provider} needs a key: pass --key KEY "
-                            f"(key=...) or set the environment variable {env}.")
-    return key
+    return provider_key(cls, key) if cls else (key or None)
 
 
 _AMAP_LEVELS = {"门牌号": "street_number", "单元号": "street_number", "兴趣点": "building",
@@ -233,8 +117,6 @@ def make_provider(name: str, **kwargs: Any) -> Provider:
                             f"{', '.join(PROVIDERS)}.")
     return PROVIDERS[name](**kwargs)
 
-
-from ._geopy_clients import BaiduProvider, NominatimProvider  # noqa: E402
 
 PROVIDERS: dict[str, type[Provider]] = {
     "nominatim": NominatimProvider, "amap": AMapProvider, "baidu": BaiduProvider,

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -26,7 +27,10 @@ from origin_map.geometry import Centre
 
 from ._result import LEVELS, Match
 from ._run import FAR_KM, Run, output_frame
-from .messages import message
+from .messages import level_label, message
+
+if TYPE_CHECKING:
+    from ._provider import Provider
 
 __all__ = ["ADDRESS_ALIASES", "OUTPUT_COLUMNS", "GeocodeResult", "GeocodeSummary",
            "find_column", "geocode_table", "shipped_gazetteer", "to_places_frame",
@@ -63,10 +67,7 @@ class GeocodeSummary:
 
     def lines(self, lang: str = "en") -> list[str]:
         """Return the summary as short lines in ``lang``."""
-        from .messages import LEVEL_LABELS
-
-        i = 1 if lang == "zh" else 0
-        levels = ", ".join(f"{LEVEL_LABELS[k][i]} {v}" for k, v in self.by_level.items()
+        levels = ", ".join(f"{level_label(k, lang)} {v}" for k, v in self.by_level.items()
                            if v and k != "none")
         out = [message("summary_placed", lang, n=self.placed, total=self.total)
                + (f" ({levels})" if levels else ""),
@@ -120,13 +121,13 @@ def _address_column(frame: pd.DataFrame, given: str | None) -> str:
 
 def _protect_columns(frame: pd.DataFrame) -> pd.DataFrame:
     """Rename input columns the places loader would read as coordinates, or ours."""
-    from origin_map.datasets import _LOOKUP
+    from origin_map._columns import canonical_name
 
     taken = {str(c) for c in frame.columns}
     renames = {}
     for c in frame.columns:
         low = str(c).strip().lower()
-        if _LOOKUP.get(low) in ("lat", "lon", "source_lat", "source_lon", "source_datum") \
+        if canonical_name(low) in ("lat", "lon", "source_lat", "source_lon", "source_datum") \
                 or low in OUTPUT_COLUMNS:
             new = f"{c} (input)"
             while new in taken:
@@ -200,36 +201,52 @@ def geocode_table(frame: pd.DataFrame, *, provider: object = "gazetteer", key: s
     """
     from origin_map.datasets import resolve_centre
 
-    from .providers import Provider, make_provider
-
     if min_level not in LEVELS:
         raise SettingsError(f"Unknown level {min_level!r}; use one of {', '.join(LEVELS)}.")
     addr_col = _address_column(frame, address_column)
     name_col = name_column if name_column in frame.columns else find_column(frame, NAME_ALIASES)
     centre = centre or resolve_centre(None)
-    online: Provider | None = None
-    if isinstance(provider, Provider):
-        online = provider
-    elif provider != "gazetteer":
-        online = make_provider(str(provider), key=key, url=url)
+    online = _online_provider(provider, key, url)
     run = Run(online, cache_path, gazetteer or shipped_gazetteer() if not online else None,
               min_level)
-    addresses = frame[addr_col].map(_cell_text).tolist()
-    names = frame[name_col].map(_cell_text).tolist() if name_col else [""] * len(frame)
-    results: list[Match] = []
     try:
-        for i, (addr, nm) in enumerate(zip(addresses, names, strict=True)):
-            results.append(run.one(addr, nm))
-            if progress is not None and (i % 25 == 24 or i == len(addresses) - 1):
-                progress(i + 1, len(addresses))
+        results = _geocode_rows(run, frame, addr_col, name_col, progress)
     finally:
         run.close()
     out, far = output_frame(_protect_columns(frame), results, centre, lang, run.cut_rows)
+    return GeocodeResult(out, _summary(len(frame), results, run, online, far), addr_col,
+                         name_col)
+
+
+def _online_provider(provider: object, key: str | None, url: str | None) -> Provider | None:
+    """Return the online provider asked for, or None for the offline gazetteer."""
+    from .providers import Provider, make_provider
+
+    if isinstance(provider, Provider):
+        return provider
+    return None if provider == "gazetteer" else make_provider(str(provider), key=key, url=url)
+
+
+def _geocode_rows(run: Run, frame: pd.DataFrame, addr_col: str, name_col: str | None,
+                  progress: Progress | None) -> list[Match]:
+    """Return the match of every row, in order; report progress every 25 rows."""
+    addresses = frame[addr_col].map(_cell_text).tolist()
+    names = frame[name_col].map(_cell_text).tolist() if name_col else [""] * len(frame)
+    results: list[Match] = []
+    for i, (addr, nm) in enumerate(zip(addresses, names, strict=True)):
+        results.append(run.one(addr, nm))
+        if progress is not None and (i % 25 == 24 or i == len(addresses) - 1):
+            progress(i + 1, len(addresses))
+    return results
+
+
+def _summary(total: int, results: list[Match], run: Run, online: Provider | None,
+             far: int) -> GeocodeSummary:
+    """Return the counts of the run: rows per level, cache, requests, failures, flags."""
     by_level = Counter(m.level if j not in run.below else "none" for j, m in enumerate(results))
-    summary = GeocodeSummary(len(frame), {lv: by_level.get(lv, 0) for lv in LEVELS},
-                             run.from_cache, online.requests if online else 0, run.failed, far,
-                             len(run.cut_rows), online.name if online else "gazetteer")
-    return GeocodeResult(out, summary, addr_col, name_col)
+    return GeocodeSummary(total, {lv: by_level.get(lv, 0) for lv in LEVELS},
+                          run.from_cache, online.requests if online else 0, run.failed, far,
+                          len(run.cut_rows), online.name if online else "gazetteer")
 
 
 def unplaced_rows(geocoded: pd.DataFrame) -> pd.DataFrame:

@@ -19,11 +19,9 @@ __all__ = ["app_script", "main", "warm"]
 
 def app_script() -> Path:
     """Return the app's entry point: the checkout's ``app.py``, or the installed copy."""
-    here = Path(__file__).resolve()
-    for candidate in (here.parents[3] / "app.py", here.parents[1] / "_app" / "app.py"):
-        if candidate.is_file():
-            return candidate
-    raise FileNotFoundError("app.py was not found next to the package (checkout or wheel).")
+    from origin_map._app_paths import app_dir
+
+    return app_dir() / "app.py"
 
 
 def warm() -> None:
@@ -43,12 +41,18 @@ def warm() -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Warm the caches, then run ``streamlit run app.py`` with ``argv`` in this process."""
+    """Warm the caches, then run ``streamlit run app.py`` with ``argv`` in this process.
+
+    ``--script PATH`` (first) names the app's entry point; default :func:`app_script`.
+    """
     args = list(sys.argv[1:] if argv is None else argv)
+    script = app_script()
+    if args[:1] == ["--script"]:
+        script, args = Path(args[1]), args[2:]
     warm()
     from streamlit.web import cli
 
-    sys.argv = ["streamlit", "run", str(app_script()), *args]
+    sys.argv = ["streamlit", "run", str(script), *args]
     cli.main()
 
 

@@ -1,4 +1,4 @@
-"""The ``origin-map compare`` and ``origin-map cluster`` sub-commands (registered by cli.py)."""
+"""``origin-map compare``, ``cluster`` and ``coverage``: hubs side by side, clustering."""
 
 from __future__ import annotations
 
@@ -8,10 +8,22 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ._inputs import memory_places, place_filter, write_csv
+from ._options import (
+    EXIT_DATA,
+    EXIT_OK,
+    add_data_options,
+    add_filter_options,
+    add_output_option,
+    lang_choices,
+)
+
 if TYPE_CHECKING:
     import pandas as pd
 
-    from .geometry import Centre
+    from origin_map.geometry import Centre
+
+__all__ = ["add_analysis_parsers"]
 
 _COMPARE_EPILOG = """\
 examples:
@@ -40,21 +52,24 @@ L_mad_p, and decay_* rows (density per ring against the uniform n/area). See doc
 
 
 def _common(p: argparse.ArgumentParser) -> None:
-    from .cli import _add_data_options, _add_filter_options
-
     p.add_argument("--data", metavar="FILE",
                    help="places file (CSV, XLSX, GeoJSON, GPKG); default: the shipped data")
-    _add_data_options(p)
-    _add_filter_options(p)
-    p.add_argument("--output", "-o", type=Path, metavar="FILE.csv",
-                   help="write here instead of standard output")
+    add_data_options(p)
+    add_filter_options(p)
+    add_output_option(p)
 
 
 def add_analysis_parsers(sub: Any) -> None:
-    """Register ``compare`` and ``cluster`` on the sub-parsers of ``origin-map``."""
-    fmt = argparse.RawDescriptionHelpFormatter
+    """Register ``compare``, ``cluster`` and ``coverage`` on the sub-parsers of ``origin-map``."""
+    _add_compare_parser(sub)
+    _add_cluster_parser(sub)
+    _add_coverage_parser(sub)
+
+
+def _add_compare_parser(sub: Any) -> None:
     cmp_ = sub.add_parser("compare", help="compare hubs: stacked density tables, published "
-                          "figures vs the dataset", epilog=_COMPARE_EPILOG, formatter_class=fmt,
+                          "figures vs the dataset", epilog=_COMPARE_EPILOG,
+                          formatter_class=argparse.RawDescriptionHelpFormatter,
                           description="Write the density tables of several hubs stacked.")
     _common(cmp_)
     cmp_.add_argument("--centres", "--centers", metavar="ID,ID,...",
@@ -68,11 +83,15 @@ def add_analysis_parsers(sub: Any) -> None:
                       help="also write published figures vs dataset counts with coverage")
     cmp_.add_argument("--composition", type=Path, metavar="FILE.csv",
                       help="also write places per sector within --radius-m of each centre")
-    cmp_.add_argument("--lang", choices=["en", "zh"], default="en",
+    cmp_.add_argument("--lang", choices=lang_choices(), default="en",
                       help="language of coverage notes and sector labels (default en)")
+    cmp_.set_defaults(run=_cmd_compare)
 
+
+def _add_cluster_parser(sub: Any) -> None:
     clu = sub.add_parser("cluster", help="clustering statistics (Clark-Evans, Ripley's L, "
-                         "distance decay) in a disc", epilog=_CLUSTER_EPILOG, formatter_class=fmt,
+                         "distance decay) in a disc", epilog=_CLUSTER_EPILOG,
+                         formatter_class=argparse.RawDescriptionHelpFormatter,
                          description="Test whether the places within a radius are clustered.")
     _common(clu)
     clu.add_argument("--centre", "--center", metavar="ID|LAT,LON",
@@ -93,8 +112,10 @@ def add_analysis_parsers(sub: Any) -> None:
                      help="places closer than this are merged first (default 10)")
     clu.add_argument("--curves", type=Path, metavar="FILE.csv",
                      help="also write the L(d) - d and density curves with envelopes")
+    clu.set_defaults(run=_cmd_cluster)
 
 
+def _add_coverage_parser(sub: Any) -> None:
     cov = sub.add_parser("coverage", help="published figures vs the dataset's counts",
                          description="Write the published figures of a hub beside the "
                                      "dataset's counts (CSV), or with --markdown the coverage "
@@ -103,42 +124,17 @@ def add_analysis_parsers(sub: Any) -> None:
                      help="the hub's centre id (default dongsheng-building)")
     cov.add_argument("--markdown", action="store_true",
                      help="write the markdown tables of geodata/README.md (every hub)")
-    cov.add_argument("--lang", choices=["en", "zh"], default="en",
+    cov.add_argument("--lang", choices=lang_choices(), default="en",
                      help="language of the figure names (default en)")
     cov.add_argument("--output", "-o", type=Path, metavar="FILE",
                      help="write here instead of standard output")
-
-
-def _filter(args: argparse.Namespace) -> Any:
-    from .stats import PlaceFilter
-
-    return PlaceFilter(sectors=args.sector, kinds=args.kind, qualities=args.quality,
-                       include_historic=args.include_historic, search=args.search,
-                       year=args.year or None)
-
-
-def _places(args: argparse.Namespace, centre: Centre | None) -> pd.DataFrame | None:
-    from .cli import _memory_places
-
-    return _memory_places(args, centre)  # type: ignore[arg-type]
-
-
-def _write(frame: pd.DataFrame, path: Path | None, what: str) -> None:
-    from .export import to_csv_bytes
-
-    data = to_csv_bytes(frame)
-    if path:
-        path.write_bytes(data)
-        print(f"wrote {len(frame)} {what} rows to {path}", file=sys.stderr)
-    else:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
+    cov.set_defaults(run=_cmd_coverage)
 
 
 def _compare_centres(args: argparse.Namespace, hubs: pd.DataFrame) -> list[Centre]:
-    from .compare import hub_centres
-    from .datasets import load_centres, resolve_centre
-    from .errors import SettingsError
+    from origin_map.compare import hub_centres
+    from origin_map.datasets import load_centres, resolve_centre
+    from origin_map.errors import SettingsError
 
     centres = load_centres()
     if args.centres:
@@ -157,46 +153,44 @@ def _compare_centres(args: argparse.Namespace, hubs: pd.DataFrame) -> list[Centr
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from .cli import EXIT_DATA, EXIT_OK
-    from .compare import compare_density, compare_figures, load_hubs, sector_composition
-    from .datasets import load_centres
-    from .geometry import parse_radii_text, ring_radii
+    from origin_map.compare import compare_density, compare_figures, load_hubs, sector_composition
+    from origin_map.datasets import load_centres
+    from origin_map.geometry import parse_radii_text, ring_radii
 
     hubs = load_hubs(args.hubs)
     centres = _compare_centres(args, hubs)
     radii = ring_radii(args.radius_m, parse_radii_text(args.rings) if args.rings else None)
-    places = _places(args, None)
+    places = memory_places(args, None)
     if places is None:
         return EXIT_DATA
-    flt = _filter(args)
-    _write(compare_density(places, centres, radii, place_filter=flt), args.output, "density")
+    flt = place_filter(args)
+    write_csv(compare_density(places, centres, radii, place_filter=flt), args.output, "density")
     if args.figures:
         chosen = {c.id for c in centres}
         picked = hubs[hubs["centre_id"].isin(chosen)] if args.centres else hubs
-        _write(compare_figures(places, picked, load_centres(), place_filter=flt,
+        write_csv(compare_figures(places, picked, load_centres(), place_filter=flt,
                                lang=args.lang), args.figures, "figure")
     if args.composition:
-        _write(sector_composition(places, centres, args.radius_m, place_filter=flt,
+        write_csv(sector_composition(places, centres, args.radius_m, place_filter=flt,
                                   lang=args.lang), args.composition, "composition")
     return EXIT_OK
 
 
 def _cmd_cluster(args: argparse.Namespace) -> int:
-    from .cli import EXIT_DATA, EXIT_OK
-    from .cluster import cluster_report
-    from .datasets import resolve_centre
+    from origin_map.cluster import cluster_report
+    from origin_map.datasets import resolve_centre
     centre = resolve_centre(args.centre)
-    places = _places(args, centre)
+    places = memory_places(args, centre)
     if places is None:
         return EXIT_DATA
     report = cluster_report(
-        places, centre, radius_m=args.radius_m, place_filter=_filter(args),
+        places, centre, radius_m=args.radius_m, place_filter=place_filter(args),
         merge=not args.no_merge, merge_tol_m=args.merge_tol_m, n_sim=args.n_sim,
         seed=args.seed, edge_correction=args.edge_correction,
         distances_m=_split(args.distances) if args.distances else None)
-    _write(report.table, args.output, "statistic")
+    write_csv(report.table, args.output, "statistic")
     if args.curves:
-        _write(report.curves, args.curves, "curve")
+        write_csv(report.curves, args.curves, "curve")
     return EXIT_OK
 
 
@@ -205,10 +199,9 @@ def _split(text: str) -> list[Any]:
 
 
 def _cmd_coverage(args: argparse.Namespace) -> int:
-    from .cli import EXIT_DATA, EXIT_OK
-    from .compare import load_hubs
-    from .coverage import coverage_markdown, coverage_table
-    from .datasets import load_centres, shipped_places
+    from origin_map.compare import load_hubs
+    from origin_map.coverage import coverage_markdown, coverage_table
+    from origin_map.datasets import load_centres, shipped_places
 
     places, hubs, centres = shipped_places(geometry=False), load_hubs(), load_centres()
     if args.markdown:
@@ -223,11 +216,5 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
         print(f"origin-map: error: no hub of geodata/hubs.csv has the centre {args.centre!r}",
               file=sys.stderr)
         return EXIT_DATA
-    _write(table, args.output, "figure")
+    write_csv(table, args.output, "figure")
     return EXIT_OK
-
-
-def run_analysis(args: argparse.Namespace) -> int:
-    """Run ``compare``, ``cluster`` or ``coverage``; errors reach :func:`origin_map.cli.main`."""
-    commands = {"compare": _cmd_compare, "cluster": _cmd_cluster, "coverage": _cmd_coverage}
-    return commands[args.command](args)

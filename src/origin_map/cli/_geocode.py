@@ -1,6 +1,6 @@
 """``origin-map geocode``: add WGS-84 positions to a table of names and addresses.
 
-Registered in :mod:`origin_map.cli` (``add_geocode_parser`` and ``run_geocode``).
+Registered in :mod:`origin_map.cli` by :func:`add_geocode_parser`; runs :func:`run_geocode`.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ ORIGIN_MAP_BAIDU_KEY, ORIGIN_MAP_TENCENT_KEY; never logged or written anywhere.
 
 def add_geocode_parser(sub: Any) -> None:
     """Add the ``geocode`` sub-command to the sub-parsers ``sub`` of ``origin-map``."""
-    from .limits import MAX_UPLOAD_MB  # no pandas: --help stays fast
+    from origin_map.limits import MAX_UPLOAD_MB  # no pandas: --help stays fast
 
     p = sub.add_parser(
         "geocode", help="add positions to a table of names and addresses",
@@ -64,6 +64,7 @@ def add_geocode_parser(sub: Any) -> None:
     p.add_argument("--max-mb", type=float, default=float(MAX_UPLOAD_MB), metavar="MB",
                    help=f"refuse input files larger than this (default {MAX_UPLOAD_MB})")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    p.set_defaults(run=run_geocode)
 
 
 def _progress_bar(total: int, enabled: bool) -> tuple[Any, Any]:
@@ -81,11 +82,11 @@ def _progress_bar(total: int, enabled: bool) -> tuple[Any, Any]:
 
 def run_geocode(args: argparse.Namespace) -> int:
     """Run ``origin-map geocode``; return the exit code (errors raise OriginMapError)."""
-    from ._readers import read_raw
-    from .datasets import resolve_centre
-    from .export import to_csv_bytes
-    from .geocode.providers import resolve_key
-    from .geocode.table import geocode_table, unplaced_rows
+    from origin_map._readers import read_raw
+    from origin_map.datasets import resolve_centre
+    from origin_map.export import to_csv_bytes
+    from origin_map.geocode.providers import resolve_key
+    from origin_map.geocode.table import geocode_table, unplaced_rows
 
     if args.provider != "gazetteer":
         args.key = resolve_key(args.provider, args.key)  # a missing key fails before reading

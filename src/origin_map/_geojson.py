@@ -1,0 +1,84 @@
+"""Read a GeoJSON Feature or FeatureCollection into a raw table, with ``lat``/``lon`` in WGS-84.
+
+Internal: called by :func:`origin_map._readers.read_raw`. A ``crs`` member other than WGS-84 is
+honoured; a non-point shape is represented by its representative point, with a warning.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import warnings
+from typing import Any
+
+from . import limits
+from ._rawtable import RawTable, frame_from_geo, too_many_rows
+from ._sniff import detect_encoding, fail
+
+__all__ = ["JSON_CHECK_BYTES", "read_geojson_bytes"]
+
+JSON_CHECK_BYTES = 64 * 1024 * 1024
+"""GeoJSON up to this size is parsed in Python first, for precise messages about its structure."""
+
+
+def _crs_member(doc: dict[str, Any], name: str) -> None:
+    """Refuse a GeoJSON ``crs`` member that GDAL would silently ignore (and read as WGS-84)."""
+    member = doc.get("crs")
+    if member is None:
+        return
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    props = member.get("properties") if isinstance(member, dict) else None
+    crs_name = props.get("name") if isinstance(props, dict) else None
+    try:
+        CRS.from_user_input(str(crs_name))
+    except CRSError as exc:
+        raise fail(name, f"The GeoJSON 'crs' member {json.dumps(member)[:120]} names no "
+                   "coordinate system Origin Map knows.", "Remove the crs member if the "
+                   "coordinates are WGS-84 longitude/latitude, or export with EPSG:4326.",
+                   "crs") from exc
+
+
+def read_geojson_bytes(data: bytes, name: str) -> RawTable:
+    """Read a GeoJSON FeatureCollection; a ``crs`` member other than WGS-84 is honoured."""
+    import geopandas as gpd
+
+    data, encoding, notes = detect_encoding(data, name)
+    if encoding not in ("utf-8", "utf-8-sig"):
+        data = data.decode(encoding).encode("utf-8")
+    if len(data) <= JSON_CHECK_BYTES:
+        try:
+            doc = json.loads(data.decode("utf-8-sig"))
+        except json.JSONDecodeError as exc:
+            raise fail(name, f"Not valid JSON: {exc.msg} at line {exc.lineno}, column "
+                       f"{exc.colno}.", "Fix the JSON syntax there (a missing comma or "
+                       "bracket?).") from exc
+        except RecursionError:  # not chained: its traceback is a thousand frames deep
+            raise fail(name, "The JSON is nested too deeply to be a GeoJSON file.",
+                       "Export the layer as GeoJSON.") from None
+        if not isinstance(doc, dict) or doc.get("type") not in ("FeatureCollection", "Feature"):
+            kind = (f"a {type(doc).__name__}" if not isinstance(doc, dict) else
+                    f"an object of type {doc['type']!r}" if "type" in doc else
+                    "an object without a 'type' member")
+            raise fail(name, f"The JSON is not a GeoJSON Feature or FeatureCollection (it is "
+                       f"{kind[:80]}).", "Export the layer as GeoJSON, or the table as CSV.")
+        features = doc.get("features") if doc.get("type") == "FeatureCollection" else [doc]
+        if not isinstance(features, list) or not features:
+            raise fail(name, "The GeoJSON has no features.", "Add point features.")
+        _crs_member(doc, name)
+    elif not re.search(rb'"type"\s*:\s*"Feature(Collection)?"', data[:1_000_000]):
+        raise fail(name, "The JSON is not a GeoJSON FeatureCollection.",
+                   "Export the layer as GeoJSON, or the table as CSV.")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            gdf = gpd.read_file(io.BytesIO(data), driver="GeoJSON",
+                                max_features=limits.MAX_ROWS + 1)
+    except Exception as exc:  # pyogrio/GDAL errors have many types
+        raise fail(name, f"The GeoJSON could not be read: {exc}",
+                   "Check that every feature has a valid geometry.") from exc
+    if len(gdf) > limits.MAX_ROWS:
+        raise too_many_rows(name)
+    return frame_from_geo(gdf, name, notes, "geojson")

@@ -1,0 +1,152 @@
+"""The table every reader returns, and the helpers the format readers share.
+
+Bottom of the readers: imported by :mod:`origin_map._csv`, :mod:`origin_map._excel`,
+:mod:`origin_map._geojson`, :mod:`origin_map._gpkg` and :mod:`origin_map._readers`; it imports
+none of them. Limits are looked up in :mod:`origin_map.limits` when used (a test may lower them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from . import limits
+from .errors import InputLimitError, Problem
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+__all__ = ["FloatColumns", "RawTable", "Source", "as_text", "column_names", "drop_blank_rows",
+           "frame_from_geo", "too_many_rows"]
+
+Source = str | Path | bytes | IO[bytes]
+"""A path, the file's bytes, or a binary file object (e.g. a Streamlit upload)."""
+FloatColumns = Callable[[Sequence[str]], Sequence[int]]
+"""Given a header, the positions of the columns to parse as numbers (the coordinates)."""
+
+
+@dataclass
+class RawTable:
+    """A table as read, before validation.
+
+    ``frame`` has one row per record; coordinates from geometries are in columns ``lon``/``lat``
+    (EPSG:4326 after any CRS transformation) when the format carries geometry. ``rows`` gives
+    each frame row's record number (1 = the first record below the header; empty rows that were
+    skipped keep their numbers); ``row_errors`` lists (row number, value, message) of records
+    that could not be split into the header's columns.
+    """
+
+    frame: pd.DataFrame
+    fmt: str
+    name: str
+    notes: list[Problem] = field(default_factory=list)
+    from_geometry: bool = False
+    rows: np.ndarray | None = None
+    row_errors: list[tuple[int, str, str]] = field(default_factory=list)
+
+    def numbers(self) -> np.ndarray:
+        """Return the record number of each row of :attr:`frame`."""
+        if self.rows is None:
+            return np.arange(1, len(self.frame) + 1)
+        return self.rows
+
+
+def too_many_rows(label: str, what: str = "the file has") -> InputLimitError:
+    """Return the error for input with more than :data:`origin_map.limits.MAX_ROWS` rows."""
+    return InputLimitError(f"{label}: {what} more than {limits.MAX_ROWS:,} rows, over the row "
+                           "limit. Split it, or filter it to the area of interest, first.")
+
+
+def column_names(header: Sequence[str], notes: list[Problem], label: str) -> list[str]:
+    """Strip header names, name empty ones and keep duplicates under a new name (nothing lost)."""
+    if len(header) > limits.MAX_COLUMNS:
+        raise InputLimitError(f"{label}: the header has {len(header):,} columns, over the "
+                              f"limit of {limits.MAX_COLUMNS:,}. Keep the columns you need.")
+    names: list[str] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(header):
+        col = str(raw).strip() or f"column {i + 1}"
+        if col.lower() in seen:
+            new = f"{col} (column {i + 1})"
+            notes.append(Problem(None, col, f"Column '{col}' appears more than once; the first "
+                                 f"one is used, this one is kept as '{new}'.",
+                                 "Remove or rename the duplicate column.", "warning"))
+            col = new
+        seen.add(col.lower())
+        names.append(col)
+    return names
+
+
+
+def drop_blank_rows(frame: pd.DataFrame, notes: list[Problem]) -> tuple[pd.DataFrame,
+                                                                          np.ndarray]:
+    """Drop rows with no value at all, keeping every other row's record number."""
+    blank = np.ones(len(frame), dtype=bool)
+    floats_first = sorted(frame.columns, key=lambda c: not pd.api.types.is_float_dtype(
+        frame[c].dtype))
+    for col in floats_first:
+        if not blank.any():
+            break
+        s = frame[col]
+        empty = s.isna() if pd.api.types.is_float_dtype(s.dtype) else s.astype(str).str.strip(
+            ) == ""
+        blank &= np.asarray(empty, dtype=bool)
+    numbers = np.arange(1, len(frame) + 1)
+    if not blank.any():
+        return frame, numbers
+    last = np.flatnonzero(~blank).max(initial=-1)
+    inner = np.flatnonzero(blank[: last + 1]) + 1
+    if len(inner):
+        shown = ", ".join(map(str, inner[:10])) + (" ..." if len(inner) > 10 else "")
+        notes.append(Problem(None, None, f"{len(inner)} empty row(s) ignored (rows {shown}).",
+                             severity="info"))
+    return frame.loc[~blank].reset_index(drop=True), numbers[~blank]
+
+
+def frame_from_geo(gdf: gpd.GeoDataFrame | pd.DataFrame, name: str, notes: list[Problem],
+                    fmt: str) -> RawTable:
+    """Return features as rows: a point's ``lat``/``lon`` (WGS-84), then properties as text.
+
+    A feature without a geometry is a row error; a non-point shape gives its representative
+    point, with a warning.
+    """
+    import geopandas as gpd
+    import shapely
+
+    if not isinstance(gdf, gpd.GeoDataFrame) or gdf.active_geometry_name is None:
+        return RawTable(as_text(pd.DataFrame(gdf)), fmt, name, notes)  # a table without shapes
+    crs = gdf.crs
+    if crs is not None and not crs.equals("EPSG:4326", ignore_axis_order=True):
+        notes.append(Problem(None, "crs", f"Coordinates were in {crs.to_string()} and were "
+                             "transformed to WGS-84 (EPSG:4326).", severity="warning"))
+        gdf = gdf.to_crs("EPSG:4326")
+    geom = gdf.geometry
+    types = geom.geom_type.dropna()
+    others = types[types != "Point"]
+    if len(others):
+        kinds = ", ".join(f"{n} {t}" for t, n in others.value_counts().items())
+        notes.append(Problem(None, "geometry", f"Not every feature is a point ({kinds}): each "
+                             "such shape is represented by a point on or inside it (its "
+                             "representative point).", "Give point features to choose the "
+                             "point yourself.", "warning"))
+        geom = geom.representative_point()
+    props = as_text(pd.DataFrame(gdf.drop(columns=gdf.geometry.name)))
+    props = props.rename(columns={c: f"{c} (property)" for c in props.columns
+                                  if str(c).strip().lower() in ("lat", "lon")})
+    values = np.asarray(geom.array, dtype=object)
+    frame = pd.concat([pd.DataFrame({"lat": shapely.get_y(values), "lon": shapely.get_x(values)}),
+                       props.reset_index(drop=True)], axis=1)
+    missing = np.flatnonzero(shapely.is_missing(values) | shapely.is_empty(values))
+    errors = [(int(i) + 1, "", "The feature has no geometry (no coordinates).") for i in missing]
+    return RawTable(frame, fmt, name, notes, from_geometry=True, row_errors=errors)
+
+
+def as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return ``frame`` with every value as text (missing values as ``""``)."""
+    out = frame.astype(object)
+    return out.where(out.notna(), "").astype(str)

@@ -1,0 +1,59 @@
+"""``origin-map app``: start the Streamlit app, from the checkout or the installed package."""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+from ._options import EXIT_DATA, EXIT_OK
+
+__all__ = ["add_app_parser", "run_app", "streamlit_argv"]
+
+
+def add_app_parser(sub: Any) -> None:
+    """Register ``app`` on the sub-parsers of ``origin-map``."""
+    p = sub.add_parser("app", help="start the Streamlit app (default http://127.0.0.1:8501)",
+                       description="Start the Origin Map app with Streamlit: the checkout's "
+                                   "app.py when run from a checkout, else the copy installed "
+                                   "with the package (origin_map/_app).")
+    p.add_argument("--port", type=int, default=8501, metavar="P",
+                   help="port to serve on (default 8501)")
+    p.add_argument("--address", default="127.0.0.1", metavar="A",
+                   help="address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)")
+    p.set_defaults(run=run_app)
+
+
+def streamlit_argv(script: Path, *, port: int, address: str) -> list[str]:
+    """Return the command that serves the app (``script``) with these flags.
+
+    The app is started through :mod:`origin_map.ui.launch`, which warms its caches before the
+    server listens and then runs ``streamlit run`` on ``script`` in the same process.
+    """
+    return [sys.executable, "-m", "origin_map.ui.launch", "--script", str(script),
+            "--server.address", address, "--server.port", str(port),
+            "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Serve the app until it stops; return Streamlit's exit code.
+
+    Streamlit runs in the app's folder, so that it reads the ``.streamlit/config.toml`` there
+    (static file serving, the upload limit) and serves the ``static/`` folder next to ``app.py``.
+    """
+    from origin_map._app_paths import app_dir
+
+    folder = app_dir()
+    script = folder / "app.py"
+    if not script.is_file():
+        print(f"origin-map: error: {script} not found; reinstall origin-map (the wheel carries "
+              "the app as origin_map/_app)", file=sys.stderr)
+        return EXIT_DATA
+    print(f"origin-map: serving {script} on http://{args.address}:{args.port}", file=sys.stderr)
+    try:
+        return subprocess.call(streamlit_argv(script, port=args.port, address=args.address),
+                               cwd=folder)
+    except KeyboardInterrupt:
+        return EXIT_OK

@@ -1,0 +1,132 @@
+"""Exit codes and the options several sub-commands share; argparse only, so ``--help`` is fast.
+
+Nothing here imports pandas: the defaults come from :mod:`origin_map.limits`,
+:mod:`origin_map.vocab` and :mod:`origin_map.settings`, imported when an option is added.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+__all__ = ["EXIT_DATA", "EXIT_OK", "EXIT_USAGE", "add_area_options", "add_data_options",
+           "add_filter_options", "add_measure_options", "add_output_option", "lang_choices"]
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
+"""Success; invalid data or settings (the message says what and how to fix it); wrong usage."""
+
+
+def _megabytes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a positive number of MB")
+    return value
+
+
+def _year(text: str) -> int:
+    from origin_map.settings import SETTINGS, SettingValueError
+
+    try:
+        year = SETTINGS["year"].parse(text)
+    except SettingValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return year if year is not None else 0
+
+
+def lang_choices() -> tuple[str, ...]:
+    """Return the languages of ``--lang`` (those of the text catalogue)."""
+    from origin_map.i18n import LANGS
+
+    return LANGS
+
+
+def add_output_option(p: argparse.ArgumentParser) -> None:
+    """Add ``--output/-o FILE.csv`` (default: standard output)."""
+    p.add_argument("--output", "-o", type=Path, metavar="FILE.csv",
+                   help="write here instead of standard output")
+
+
+def add_data_options(p: argparse.ArgumentParser) -> None:
+    """Add the options of reading a places file: datum, size limit, unknown values, part."""
+    from origin_map.limits import (
+        MAX_UPLOAD_MB,  # no imports: --help and --version stay free of pandas
+    )
+    from origin_map.vocab import DATUMS  # nor does this one
+
+    p.add_argument("--datum", default=None, choices=DATUMS,
+                   help="datum of the file's coordinates: wgs84 (GPS/OSM), gcj02 (AMap, "
+                        "Tencent, WeChat) or bd09 (Baidu); converted to WGS-84 (default wgs84, "
+                        "with a note on stderr)")
+    p.add_argument("--max-mb", type=_megabytes, default=float(MAX_UPLOAD_MB), metavar="MB",
+                   help=f"refuse input files larger than this (default {MAX_UPLOAD_MB}, the "
+                        "app's upload limit; 1 MB = 1024*1024 bytes)")
+    p.add_argument("--unknown-values", choices=["error", "default"], default="error",
+                   help="a kind/sector/status outside the vocabulary is an error (default), or "
+                        "is set to the default value (sector 'unknown') with a warning")
+    p.add_argument("--layer", help="GeoPackage layer to read (default: the first)")
+    p.add_argument("--sheet", help="Excel sheet to read (default: the first)")
+
+
+def add_filter_options(p: argparse.ArgumentParser) -> None:
+    """Add the filter options shared by stats, report, compare and cluster."""
+    from origin_map.vocab import KINDS, POSITION_QUALITIES, SECTOR_IDS
+
+    p.add_argument("--sector", action="append", metavar="S", choices=SECTOR_IDS,
+                   help=f"count only this sector (repeatable): {', '.join(SECTOR_IDS)}")
+    p.add_argument("--kind", action="append", metavar="K", choices=list(KINDS),
+                   help=f"count only this kind (repeatable): {', '.join(KINDS)}")
+    p.add_argument("--quality", action="append", metavar="Q", choices=list(POSITION_QUALITIES),
+                   help="count only this position quality (repeatable)")
+    p.add_argument("--include-historic", action="store_true",
+                   help="count historic (former) tenants too; default: current places only")
+    p.add_argument("--year", type=_year, metavar="YEAR",
+                   help="count the places that were there in YEAR (their start year known; "
+                        "see the README); default: now")
+    p.add_argument("--search", metavar="TEXT", default="",
+                   help="count only places whose name, address or id contains TEXT")
+    p.add_argument("--skip-invalid", action="store_true",
+                   help="leave out invalid rows (listed on stderr) instead of failing")
+
+
+def add_measure_options(p: argparse.ArgumentParser) -> None:
+    """Add the data, centre, ring and filter options shared by ``stats`` and ``report``.
+
+    Defaults come from the setting declarations (:data:`origin_map.settings.SETTINGS`), so
+    ``origin-map stats`` with no option writes the table the app shows with its defaults.
+    """
+    from origin_map.settings import SETTINGS
+
+    p.add_argument("--data", metavar="FILE",
+                   help="places file (CSV, XLSX, GeoJSON, GPKG), or a .parquet file or a "
+                        "folder of GeoParquet files (validated places); default: the "
+                        "shipped data")
+    add_data_options(p)
+    p.add_argument("--centre", "--center", metavar="ID|LAT,LON",
+                   help="a centre id from geodata/centres.csv or 'LAT,LON' (WGS-84); "
+                        "default: dongsheng-building")
+    radius, rings = SETTINGS["radius"], SETTINGS["rings"]
+    p.add_argument("--radius-m", type=float, default=radius.default, metavar="M",
+                   help=f"main radius in metres (default {radius.default:g}); always one of "
+                        "the rings")
+    p.add_argument("--rings", metavar="M,M,...", default=rings.default,
+                   help=f"more ring radii in metres (default {rings.default}; '' for none), "
+                        "e.g. 500,1000,2000")
+    add_filter_options(p)
+
+
+def add_area_options(p: argparse.ArgumentParser) -> None:
+    """Add --area, --by-outline and --outlines (shared by ``stats`` and ``report``)."""
+    p.add_argument("--area", metavar="FILE",
+                   help="count the places inside this boundary (GeoJSON or GeoPackage polygon) "
+                        "instead of rings; the table has one row per sector plus 'all', with "
+                        "ring_inner_m empty and ring_outer_m 'area'")
+    p.add_argument("--by-outline", action="store_true",
+                   help="count a place with a campus outline (geodata/areas.geojson) when its "
+                        "outline comes within the radius (or touches the area), not only its "
+                        "point")
+    p.add_argument("--outlines", metavar="FILE",
+                   help="outlines file (GeoJSON with a place_id property) instead of the "
+                        "shipped geodata/areas.geojson")
