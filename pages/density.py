@@ -3,7 +3,7 @@ import streamlit as st
 from origin_map import charts, ui
 from origin_map.export import to_csv_bytes
 from origin_map.i18n import text
-from origin_map.settings import command_line
+from origin_map.views import command_line
 
 s = ui.sidebar()
 ds = ui.dataset()

@@ -56,7 +56,8 @@ def _run_app(argv: list[str], monkeypatch: pytest.MonkeyPatch) -> dict[str, obje
 def test_app_runs_the_checkouts_app_with_the_makefile_flags(monkeypatch) -> None:
     seen = _run_app(["app", "--port", "8765", "--address", "0.0.0.0"], monkeypatch)
     assert seen["code"] == 0 and seen["cwd"] == ROOT  # Streamlit reads ROOT/.streamlit/
-    assert seen["cmd"] == [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+    assert seen["cmd"] == [sys.executable, "-m", "origin_map.ui.launch", "--script",
+                           str(ROOT / "app.py"),
                            "--server.address", "0.0.0.0", "--server.port", "8765",
                            *STREAMLIT_FLAGS]
     assert "origin-map app --port $(PORT)" in (ROOT / "Makefile").read_text(encoding="utf-8")

@@ -348,22 +348,10 @@ def map_layers(places: pd.DataFrame, centre: Centre, rings: Rings | Sequence[flo
     counts = shown["sector"].value_counts()
     order = [s for s in vocab.SECTOR_IDS if s in counts] + sorted(
         set(counts.index) - set(vocab.SECTOR_IDS))
-    groups: list[folium.FeatureGroup] = []
-    if outlines is not None and len(outlines):
-        from .area_layers import outlines_layer
-
-        groups.append(outlines_layer(outlines, places, basemap=basemap, lang=lang))
-    if area is not None:
-        from .area_layers import area_layer
-
-        groups.append(area_layer(area, basemap=basemap, lang=lang))
-    h3_legend = ""
     aggregate = len(shown) > AGGREGATE_LIMIT
     if aggregate:  # hexagon counts replace the points: the payload stays small
         h3_cells = aggregate_cells(shown, centre)
-    if h3_cells is not None and len(h3_cells):
-        h3_group, h3_legend = _h3_group(h3_cells, basemap, lang)
-        groups.append(h3_group)
+    groups, h3_legend = _area_groups(places, basemap, lang, outlines, area, h3_cells)
     if heatmap and len(shown) and not aggregate:
         heat = folium.FeatureGroup(name=i18n.text("map.heat", lang))
         plugins.HeatMap(np.round(shown[["disp_lat", "disp_lon"]].to_numpy(), 6).tolist(),
@@ -376,6 +364,25 @@ def map_layers(places: pd.DataFrame, centre: Centre, rings: Rings | Sequence[flo
     for g in groups:
         localize_element(g)
     return MapLayers(groups, LayersTitle(i18n.text("leaflet.layers", lang), collapsed=True))
+
+
+def _area_groups(places: pd.DataFrame, basemap: str, lang: str, outlines: Any, area: Any,
+                 h3_cells: pd.DataFrame | None) -> tuple[list[folium.FeatureGroup], str]:
+    """Return the layers drawn under the points (outlines, area, hexagons) and the H3 legend."""
+    groups: list[folium.FeatureGroup] = []
+    if outlines is not None and len(outlines):
+        from .area_layers import outlines_layer
+
+        groups.append(outlines_layer(outlines, places, basemap=basemap, lang=lang))
+    if area is not None:
+        from .area_layers import area_layer
+
+        groups.append(area_layer(area, basemap=basemap, lang=lang))
+    h3_legend = ""
+    if h3_cells is not None and len(h3_cells):
+        h3_group, h3_legend = _h3_group(h3_cells, basemap, lang)
+        groups.append(h3_group)
+    return groups, h3_legend
 
 
 def build_map(places: pd.DataFrame, centre: Centre, rings: Rings | Sequence[float], *,

@@ -16,35 +16,25 @@ from __future__ import annotations
 import datetime as _dt
 import functools
 import math
-import shlex
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from . import i18n, vocab
 from .basemaps import BASEMAPS
 from .errors import OriginMapError, SettingsError
 from .limits import MAX_RADIUS_M
 
-if TYPE_CHECKING:  # numpy and pandas stay unimported until a view is resolved
-    from .geometry import Centre, Rings
-    from .stats import PlaceFilter
-
 __all__ = [
     "CURRENT_YEAR",
     "SETTINGS",
     "Setting",
     "SettingValueError",
-    "View",
-    "command_line",
     "defaults",
     "from_query",
-    "resolve",
     "to_query",
 ]
 
-AREA_FILE = "origin-map-area.geojson"
-"""The name under which the app offers the area for download (the command reads it)."""
 CURRENT_YEAR = _dt.date.today().year
 """The year "now" stands for on the year slider."""
 MIN_RADIUS_M = 10.0
@@ -284,15 +274,21 @@ def defaults() -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Message:
-    """A message about a setting, in any language: ``text(lang)``."""
+    """A message about a setting, in any language: ``text(lang)``.
+
+    ``cause`` is the :class:`SettingValueError` behind it, if any: its text in the same
+    language fills the message's ``{problem}``.
+    """
 
     setting: str
     key: str
     fields: Mapping[str, Any]
+    cause: SettingValueError | None = None
 
     def text(self, lang: str) -> str:
         """Return the message in ``lang``."""
-        return i18n.text(self.key, lang, **self.fields)
+        extra = {"problem": self.cause.message(lang)} if self.cause is not None else {}
+        return i18n.text(self.key, lang, **self.fields, **extra)
 
 
 def _query_centre(text: str, out: dict[str, Any], messages: list[Message]) -> None:
@@ -339,8 +335,7 @@ def from_query(query: Mapping[str, str]) -> tuple[dict[str, Any], list[Message]]
         try:
             out[name] = s.parse(raw)
         except SettingValueError as exc:
-            messages.append(Message(name, "settings.url.ignored", {
-                "key": s.url, "reason_en": exc.message("en"), "reason_zh": exc.message("zh")}))
+            messages.append(Message(name, "settings.url.ignored", {"key": s.url}, exc))
     return out, messages
 
 
@@ -368,105 +363,3 @@ def to_query(values: Mapping[str, Any]) -> dict[str, str]:
         q[s.url] = _url_value(s, value)
     return q
 
-
-@dataclass(frozen=True)
-class View:
-    """The settings resolved into what the library takes (one per page run)."""
-
-    centre: Centre
-    rings: Rings
-    place_filter: PlaceFilter
-    lang: str
-    basemap: str
-    heatmap: bool
-    h3: bool
-    h3_resolution: int
-    by_outline: bool
-    values: tuple[tuple[str, Any], ...]
-    area: Any = None  # origin_map.areas.Area, when the figures are for an area, not rings
-
-    @property
-    def radius_m(self) -> float:
-        """The main radius in metres."""
-        return self.rings.main_m
-
-    def value(self, name: str) -> Any:
-        """Return the raw value of a setting."""
-        return dict(self.values)[name]
-
-
-def _all_or_chosen(name: str, value: tuple[str, ...]) -> tuple[str, ...] | None:
-    """Every value chosen means no restriction (None), as the command line's default."""
-    return None if set(value) == set(SETTINGS[name].allowed()) else tuple(value)
-
-
-def resolve(values: Mapping[str, Any], centres: list[Centre]) -> View:
-    """Turn setting values into a :class:`View` (centre object, rings, filter)."""
-    from .geometry import Centre, Rings
-    from .stats import PlaceFilter
-
-    v = {**defaults(), **values}
-    by_id = {c.id: c for c in centres}
-    if v["centre"] in by_id:
-        centre = by_id[v["centre"]]
-    else:
-        centre = Centre("custom", "自定义中心", "Custom centre", v["lat"], v["lon"])
-    flt = PlaceFilter(sectors=_all_or_chosen("sectors", v["sectors"]),
-                      kinds=_all_or_chosen("kinds", v["kinds"]),
-                      qualities=_all_or_chosen("quality", v["quality"]),
-                      include_historic=bool(v["historic"]), search=v["search"],
-                      year=v["year"])
-    area = None
-    if v["area"]:
-        from .area_links import area_from_text
-
-        area = area_from_text(v["area"])
-    return View(centre=centre, rings=Rings.parse(v["radius"], v["rings"]), place_filter=flt,
-                lang=v["lang"], basemap=v["base"], heatmap=bool(v["heat"]), h3=bool(v["h3"]),
-                h3_resolution=int(v["h3res"]), by_outline=bool(v["outline"]),
-                values=tuple(v.items()), area=area)
-
-
-def _filter_args(view: View) -> list[str]:
-    flt = view.place_filter
-    args: list[str] = []
-    for opt, chosen in (("--sector", flt.sectors), ("--kind", flt.kinds),
-                        ("--quality", flt.qualities)):
-        for value in chosen or ():
-            args += [opt, value]
-    if flt.include_historic:
-        args.append("--include-historic")
-    if flt.year is not None:
-        args += ["--year", str(flt.year)]
-    if flt.search:
-        args += ["--search", flt.search]
-    return args
-
-
-def command_line(view: View, *, command: str = "stats", data: str | None = None,
-                 datum: str = "wgs84", centres: tuple[str, ...] = ()) -> str:
-    """Return the ``origin-map`` command that writes the table a page shows for ``view``.
-
-    ``command`` is ``stats`` (the density table), ``compare`` (of ``centres``) or ``cluster``;
-    ``data`` is the file the view's places came from (None: the shipped data).
-    """
-    args = ["origin-map", command]
-    if data is not None:
-        args += ["--data", data, "--datum", datum]
-    c = view.centre
-    if command == "compare":
-        args += ["--centres", ",".join(centres)]
-    else:
-        args += ["--centre", c.id if c.id != "custom" else f"{c.lat:.6f},{c.lon:.6f}"]
-    if command == "stats" and view.area is not None:
-        args += ["--area", AREA_FILE]
-    else:
-        args += ["--radius-m", f"{view.rings.main_m:g}"]
-        if command != "cluster":
-            args += ["--rings", ",".join(f"{r:g}" for r in view.rings.extra_m)]
-    args += _filter_args(view)
-    if command == "stats" and view.by_outline:
-        args.append("--by-outline")
-    if command == "cluster":
-        args += ["--seed", "0"]
-    return shlex.join(args)

@@ -18,8 +18,8 @@ from origin_map.compare import (
 from origin_map.export import to_csv_bytes
 from origin_map.geometry import Centre, Rings
 from origin_map.i18n import text
-from origin_map.settings import View, command_line
 from origin_map.stats import PlaceFilter
+from origin_map.views import View, command_line
 
 from .data import Dataset, centres
 from .show import empty_selection, md_escape, table

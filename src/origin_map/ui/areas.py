@@ -20,7 +20,7 @@ from origin_map.area_links import area_to_text
 from origin_map.areas import Area, area_from_geojson_dict, area_to_geojson_bytes, read_area
 from origin_map.errors import OriginMapError
 from origin_map.i18n import text
-from origin_map.settings import AREA_FILE, View
+from origin_map.views import AREA_FILE, View
 
 from .data import Dataset, outlines
 from .show import md_escape

@@ -28,8 +28,8 @@ from origin_map._leaflet import ClusterHost
 from origin_map.assets import local_url
 from origin_map.geometry import Centre, Rings
 from origin_map.mapping import MapLayers, base_map, display_coordinates, fit_zoom, map_layers
-from origin_map.settings import View
 from origin_map.stats import PlaceFilter
+from origin_map.views import View
 
 from .data import Dataset, cached_h3, outlines
 
@@ -123,9 +123,11 @@ def _registered() -> None:
 
     if not exists():
         return
+    component = sf._component_func
+    name = getattr(component, "name", None)  # a test may stand in a plain function
     registry = get_instance().component_registry
-    if registry.get_component(sf._component_func.name) is None:
-        registry.register_component(sf._component_func)
+    if name is not None and registry.get_component(name) is None:
+        registry.register_component(component)
 
 
 def show_map(parts: BaseParts, layers: tuple[str, str], *, centre: Centre, rings: Rings,
@@ -184,7 +186,8 @@ def warm_maps() -> None:
     """
     import gc
 
-    from origin_map.settings import defaults, resolve
+    from origin_map.settings import defaults
+    from origin_map.views import resolve
 
     from .data import centres, dataset_of, filtered_places
 

@@ -22,12 +22,11 @@ from origin_map.settings import (
     Message,
     Setting,
     SettingValueError,
-    View,
     defaults,
     from_query,
-    resolve,
     to_query,
 )
+from origin_map.views import View, resolve
 
 from .areas import area_status, exact
 from .data import centres, dataset, pending_upload
@@ -94,8 +93,7 @@ def _changed(name: str) -> None:
             resolve({**ss[_GOOD], "rings": value}, centres())
     except SettingValueError as exc:
         ss[_MSG][name] = Message(name, "settings.kept", {
-            "problem_en": exc.message("en"), "problem_zh": exc.message("zh"),
-            "value": f"{_display(s, ss[_GOOD][name])} {s.unit}".strip()})
+            "value": f"{_display(s, ss[_GOOD][name])} {s.unit}".strip()}, exc)
         return
     ss[_GOOD][name] = value
     ss[_MSG].pop(name, None)
