@@ -76,9 +76,13 @@ def _add_compare_parser(sub: Any) -> None:
                       help="centre ids from centres.csv; default: the centre of every hub")
     cmp_.add_argument("--hubs", type=Path, metavar="FILE",
                       help="hubs table (default: geodata/hubs.csv)")
-    cmp_.add_argument("--radius-m", type=float, default=1000.0, metavar="M",
-                      help="main radius in metres (default 1000); always one of the rings")
-    cmp_.add_argument("--rings", metavar="M,M,...", help="more ring radii in metres")
+    from origin_map.settings import SETTINGS
+
+    radius, rings = SETTINGS["radius"].default, SETTINGS["rings"].default
+    cmp_.add_argument("--radius-m", type=float, default=radius, metavar="M",
+                      help=f"main radius in metres (default {radius:g}); always one of the rings")
+    cmp_.add_argument("--rings", metavar="M,M,...", default=rings,
+                      help=f"more ring radii in metres (default {rings}; '' for none)")
     cmp_.add_argument("--figures", type=Path, metavar="FILE.csv",
                       help="also write published figures vs dataset counts with coverage")
     cmp_.add_argument("--composition", type=Path, metavar="FILE.csv",
@@ -96,7 +100,10 @@ def _add_cluster_parser(sub: Any) -> None:
     _common(clu)
     clu.add_argument("--centre", "--center", metavar="ID|LAT,LON",
                      help="a centre id or 'LAT,LON' (WGS-84); default: dongsheng-building")
-    clu.add_argument("--radius-m", type=float, default=1000.0, metavar="M",
+    from origin_map.settings import SETTINGS
+
+    radius = SETTINGS["radius"].default
+    clu.add_argument("--radius-m", type=float, default=radius, metavar="M",
                      help="radius of the disc window in metres (default 1000)")
     clu.add_argument("--distances", metavar="M,M,...",
                      help="distances of L(d) - d (default 50,100,...,500 up to radius/2)")
@@ -155,11 +162,11 @@ def _compare_centres(args: argparse.Namespace, hubs: pd.DataFrame) -> list[Centr
 def _cmd_compare(args: argparse.Namespace) -> int:
     from origin_map.compare import compare_density, compare_figures, load_hubs, sector_composition
     from origin_map.datasets import load_centres
-    from origin_map.geometry import parse_radii_text, ring_radii
+    from origin_map.geometry import Rings
 
     hubs = load_hubs(args.hubs)
     centres = _compare_centres(args, hubs)
-    radii = ring_radii(args.radius_m, parse_radii_text(args.rings) if args.rings else None)
+    radii = Rings.parse(args.radius_m, args.rings or "")
     places = memory_places(args, None)
     if places is None:
         return EXIT_DATA
