@@ -62,3 +62,11 @@ def test_local_addresses_without_a_sourced_building_stay_near_the_centre(
     lat = np.array([m.lat for m in placed["match"]])
     lon = np.array([m.lon for m in placed["match"]])
     assert (distances_m(lat, lon, 39.992446, 116.327708) < 2000).all()
+
+
+def test_a_tower_letter_picks_that_tower_of_a_numbered_building():
+    from origin_map.geocode import Gazetteer
+
+    gaz = Gazetteer.from_geodata()
+    m = gaz.match("海淀区中关村东路1号院8号楼D座2301")
+    assert m.level == "building" and "[qidi-tower-d]" in m.matched and " | " not in m.matched

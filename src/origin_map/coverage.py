@@ -100,9 +100,11 @@ def _sector_counts(places: pd.DataFrame, centre: Centre, radius_m: float) -> pd.
     firms = places[(places["kind"] == "firm") & (places["status"] != "historic")
                    & (d <= radius_m)]
     counts = firms["sector"].value_counts()
+    which = firms.groupby("sector")["id"].agg(lambda ids: ", ".join(f"`{i}`" for i in ids))
     return pd.DataFrame({"sector": list(vocab.SECTOR_IDS),
                          f"current_firms_within_{radius_m:g}_m":
-                         [int(counts.get(s, 0)) for s in vocab.SECTOR_IDS]})
+                         [int(counts.get(s, 0)) for s in vocab.SECTOR_IDS],
+                         "which": [which.get(s, "") for s in vocab.SECTOR_IDS]})
 
 
 def coverage_markdown(places: pd.DataFrame, hubs: pd.DataFrame, centres: Sequence[Centre], *,

@@ -140,13 +140,14 @@ def _building(feats: list[Feature], score: float, how: str, p: ParsedAddress,
     if len(unique) > 1 and p.tower:
         by_tower = [f for f, tw in zip(feats, towers, strict=True)
                     if tw and _tower_ok(p.tower, tw)]
+        by_tower = by_tower or [f for f in unique if f"{p.tower}座" in f.name.lower()]  # D座
         unique = list({f.fid: f for f in by_tower}.values()) or unique
     if spread_m(unique) > AGREE_M:
         return None
     named = [tw for tw in towers if tw]
     if p.tower and named and not any(_tower_ok(p.tower, tw) for tw in named):
         score -= 0.1  # the tower asked for is not one the gazetteer names
-    lat, lon = centroid(unique)
+    lat, lon = (round(v, 7) for v in centroid(unique))
     main = unique[0]
     return Match(lat, lon, "building", round(score, 2), f"gazetteer:{main.source}",
                  f"{' | '.join(f'{f.name} [{f.fid}]' for f in unique)} ← {how}")
