@@ -121,7 +121,7 @@ def composition_chart(composition: pd.DataFrame, lang: str) -> alt.Chart:
     sectors = [s for s in vocab.SECTOR_IDS if s in set(data["sector"])]
     data["label"] = data["sector"].map(lambda s: vocab.sector_label(s, lang))
     return alt.Chart(data).mark_bar().encode(
-        y=alt.Y("hub:N", title=None),
+        y=alt.Y("hub:N", title=None, axis=alt.Axis(labelLimit=320)),
         x=alt.X("share:Q", stack="normalize", title=t("chart.share"),
                 axis=alt.Axis(format="%")),
         color=alt.Color("label:N", scale=sector_scale(sectors, lang),
@@ -130,5 +130,5 @@ def composition_chart(composition: pd.DataFrame, lang: str) -> alt.Chart:
         tooltip=[alt.Tooltip("hub:N", title=t("chart.hub")),
                  alt.Tooltip("label:N", title=t("chart.sector")),
                  alt.Tooltip("count:Q", title=t("chart.places"))],
-    ).properties(title=t("chart.composition_title"), height=40 * max(
+    ).properties(title=t("chart.composition_title"), height=56 * max(
         data["hub"].nunique(), 2))

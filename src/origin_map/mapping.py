@@ -140,6 +140,9 @@ def _add_controls(m: folium.Map, url: str | None, attribution: str, subdomains: 
                                toggle_display=True, position="bottomleft")
         mini.options["strings"] = {"hideText": t("minimap_hide"), "showText": t("minimap_show")}
         mini.add_to(m)
+    m.get_root().header.add_child(folium.Element(
+        "<style>@media (max-width: 600px) { .leaflet-control-minimap { display: none; } }"
+        "</style>"), name="om_narrow_css")  # phones: the minimap would cover the map
     m.add_child(_expose_map())
 
 

@@ -83,7 +83,7 @@ def hub_map(token: str, _places: Any, centre: Centre, rings: Rings, place_filter
     from origin_map.report import render_map_png  # matplotlib: when needed
 
     shown = _places.loc[place_filter.mask(_places)]
-    return render_map_png(shown, centre=centre, radii_m=rings, lang=lang, size_px=(560, 560))
+    return render_map_png(shown, centre=centre, radii_m=rings, lang=lang, size_px=(900, 900))
 
 
 def chosen_hubs(lang: str) -> pd.DataFrame:
@@ -117,7 +117,7 @@ def compare_section(view: View, ds: Dataset, picked: pd.DataFrame) -> None:
     comp["hub"] = comp["centre_id"].map({c.id: c.name(lang) for c in hub_centre})
     st.altair_chart(charts.composition_chart(comp, lang), width="stretch")
     st.subheader(text("compare.maps", lang, radius=f"{view.rings.outer_m:g}"))
-    cols = st.columns(min(len(hub_centre), 4) or 1)
+    cols = st.columns(min(len(hub_centre), 2) or 1)
     for i, c in enumerate(hub_centre):
         cols[i % len(cols)].image(hub_map(ds.token, ds.places, c, view.rings,
                                           view.place_filter, lang), caption=c.name(lang))
