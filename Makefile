@@ -44,7 +44,7 @@ lint: $(VENV)/.stamp-test
 	$(VENV)/bin/mypy
 
 pytest: $(VENV)/.stamp-test chromium proxy
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
 
 test: lint pytest
 
