@@ -119,3 +119,31 @@ def test_report_buttons_make_a_pdf_and_a_png():
     assert at.session_state["om_report_png"].startswith(b"\x89PNG")
     labels = [b.proto.label for b in at.get("download_button")]
     assert "Download the report (PDF)" in labels and "Download the map (PNG)" in labels
+
+
+def test_drawing_uploading_and_the_cli_count_the_same(monkeypatch, tmp_path, capsysbinary):
+    """Issue 13: the same polygon drawn, uploaded and given to the CLI: the same counts."""
+    drawn(monkeypatch)
+    at = app()
+    at.switch_page("pages/map.py").run()
+    at.switch_page("pages/density.py").run()
+    by_drawing = at.dataframe[0].value
+    up = app()
+    up.switch_page("pages/data.py").run()
+    doc = {"type": "FeatureCollection", "features": [dict(DRAWN, properties={"name": "x"})]}
+    up.file_uploader(key="om_area_upload").set_value(
+        ("x.geojson", json.dumps(doc).encode(), "application/geo+json")).run()
+    up.button(key="om_area_use").click().run()
+    up.switch_page("pages/density.py").run()
+    by_upload = up.dataframe[0].value
+    assert by_upload["count"].tolist() == by_drawing["count"].tolist()
+    path = tmp_path / "x.geojson"
+    path.write_text(json.dumps(doc))
+    capsysbinary.readouterr()
+    assert cli.main(["stats", "--area", str(path)]) == 0
+    import io
+
+    import pandas as pd
+
+    by_cli = pd.read_csv(io.BytesIO(capsysbinary.readouterr().out), encoding="utf-8-sig")
+    assert by_cli["count"].tolist() == by_drawing["count"].tolist()
