@@ -26,6 +26,7 @@ from typing import Any
 import folium
 import numpy as np
 import pandas as pd
+from branca.element import Figure
 from folium import plugins
 
 from . import i18n, vocab
@@ -140,7 +141,9 @@ def _add_controls(m: folium.Map, url: str | None, attribution: str, subdomains: 
                                toggle_display=True, position="bottomleft")
         mini.options["strings"] = {"hideText": t("minimap_hide"), "showText": t("minimap_show")}
         mini.add_to(m)
-    m.get_root().header.add_child(folium.Element(
+    root = m.get_root()
+    assert isinstance(root, Figure)
+    root.header.add_child(folium.Element(
         "<style>@media (max-width: 600px) { .leaflet-control-minimap { display: none; } }"
         "</style>"), name="om_narrow_css")  # phones: the minimap would cover the map
     m.add_child(_expose_map())
