@@ -1,0 +1,49 @@
+"""The map component gets from origin_map.ui.maps exactly what st_folium would send it."""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+
+from streamlit.testing.v1 import AppTest
+
+SCRIPT = textwrap.dedent("""
+    import streamlit as st
+    from streamlit_folium import st_folium
+
+    from origin_map.mapping import base_map
+    from origin_map.ui.maps import render_base, show_map
+    from origin_map.geometry import Centre, Rings
+
+    m = base_map(basemap="osm", lang="en", location=(39.99, 116.33), zoom=15, height_px=640)
+    if st.query_params.get("via") == "st_folium":
+        st_folium(m, key="x", height=640, use_container_width=True,
+                  returned_objects=["last_object_clicked", "last_active_drawing"])
+    else:
+        parts = render_base(m, key="x")
+        show_map(parts, ("", None), centre=Centre("c", "", "", 39.99, 116.33),
+                 rings=Rings.build(1000), basemap="osm", key="x")
+""")
+
+
+def _args(via: str) -> dict:
+    at = AppTest.from_string(SCRIPT, default_timeout=60)
+    at.query_params["via"] = via
+    at.run()
+    assert not at.exception, at.exception
+    return json.loads(at.get("component_instance")[0].proto.json_args)
+
+
+def test_our_arguments_are_the_ones_st_folium_sends():
+    theirs, ours = _args("st_folium"), _args("ours")
+    assert set(ours) == set(theirs)
+    def same(value: object) -> object:  # folium names elements with random hex ids
+        return re.sub(r"_[0-9a-f]{32}", "_ID", value) if isinstance(value, str) else value
+
+    for name in ("script", "header", "html", "id", "height", "returned_objects", "key"):
+        assert same(ours[name]) == same(theirs[name]), name
+    # every script and stylesheet st_folium loads is loaded by ours too (ours adds the
+    # plugins a later layer may need: clusters, heatmap, drawing)
+    assert set(theirs["js_links"]) <= set(ours["js_links"])
+    assert set(theirs["css_links"]) <= set(ours["css_links"])
