@@ -116,7 +116,7 @@ def test_bow_tie_is_repaired_with_a_warning() -> None:
     area = areas.area_from_geojson_dict({"type": "Polygon", "coordinates": [coords]})
     assert area.geometry.is_valid and area.geometry.geom_type == "MultiPolygon"
     assert area.area_km2 == pytest.approx(0.5, rel=0.005)  # two triangles of 0.25 km²
-    assert "crossed itself and was repaired" in area.warnings[0][0]
+    assert "crossed itself and was repaired" in area.warning_texts("en")[0]
     assert "自相交" in area.warning_texts("zh")[0]
 
 
@@ -127,8 +127,8 @@ def test_several_features_are_merged(square) -> None:
     area = areas.area_from_geojson_dict(doc)
     assert area.area_km2 == pytest.approx(2.0, rel=0.005)
     assert area.geometry.geom_type == "Polygon"
-    assert area.warnings == (("2 features were merged into one area.",
-                              "已将 2 个要素合并为一个区域。"),)
+    assert area.warning_texts("en") == ["2 features were merged into one area."]
+    assert area.warning_texts("zh") == ["已将 2 个要素合并为一个区域。"]
 
 
 def test_polygon_with_hole_excludes_the_hole() -> None:
@@ -183,7 +183,7 @@ def test_read_area_from_geopackage_in_another_crs(tmp_path, square_places) -> No
     area = areas.read_area(path)
     assert area.name == "utm"
     assert area.area_km2 == pytest.approx(1.0, rel=0.005)
-    assert "transformed to WGS-84" in area.warnings[0][0]
+    assert "transformed to WGS-84" in area.warning_texts("en")[0]
     assert areas.places_in_area(square_places, area).sum() == 6
 
 

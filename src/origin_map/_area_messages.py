@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import DataValidationError, Problem
-from .i18n import text
+from .i18n import Text
 
 __all__ = ["AreaError", "warning"]
 
@@ -28,14 +28,15 @@ class AreaError(DataValidationError):
 
     def __init__(self, key: str, source: str | None = None, **values: Any) -> None:
         self.key = key
-        self.en, self.zh = warning(key, **values)
-        super().__init__([Problem(None, "geometry", self.en)], source=source)
+        self.message_text = warning(key, **values)
+        super().__init__([Problem(None, "geometry", self.message_text.render("en"))],
+                         source=source)
 
     def text(self, lang: str = "en") -> str:
         """Return the message alone, in ``lang`` (``"en"`` or ``"zh"``)."""
-        return self.zh if lang == "zh" else self.en
+        return self.message_text.render(lang)
 
 
-def warning(key: str, **values: Any) -> tuple[str, str]:
-    """Return the (English, Chinese) texts of ``area.<key>`` with ``values`` filled in."""
-    return text(f"area.{key}", "en", **values), text(f"area.{key}", "zh", **values)
+def warning(key: str, **values: Any) -> Text:
+    """Return the text ``area.<key>`` with ``values``, to render in any language."""
+    return Text(f"area.{key}", values)

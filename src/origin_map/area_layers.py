@@ -127,7 +127,7 @@ def outlines_layer(outlines: gpd.GeoDataFrame, places: pd.DataFrame, *, basemap:
     for row in outlines.itertuples():
         sector = vocab.SECTOR_BY_ID.get(str(sector_of.get(str(row.place_id), "")),
                                         vocab.SECTOR_BY_ID[vocab.DEFAULT_SECTOR])
-        name = (row.name_zh or row.name_en) if lang == "zh" else (row.name_en or row.name_zh)
+        name = next((n for n in i18n.names(row.name_zh, row.name_en, lang) if n), "")
         style = {"color": sector.colour, "weight": 1, "fillColor": sector.colour,
                  "fillOpacity": 0.15}
         _geojson(display_geometry(row.geometry, basemap), style,

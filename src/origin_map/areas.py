@@ -35,6 +35,7 @@ from ._readers import Source
 from ._shapes import features_from_geojson, read_shapes
 from .errors import DataValidationError, Problem
 from .geometry import Centre, _transformer, project_local
+from .i18n import Text
 from .stats import PlaceFilter, density_table, headline
 
 if TYPE_CHECKING:
@@ -90,7 +91,7 @@ class Area:
     geometry: BaseGeometry
     name: str
     area_km2: float
-    warnings: tuple[tuple[str, str], ...]
+    warnings: tuple[Text, ...]
     centroid: tuple[float, float]
 
     @property
@@ -100,7 +101,7 @@ class Area:
 
     def warning_texts(self, lang: str = "en") -> list[str]:
         """Return the warnings in ``lang`` (``"en"`` or ``"zh"``)."""
-        return [zh if lang == "zh" else en for en, zh in self.warnings]
+        return [w.render(lang) for w in self.warnings]
 
 
 def to_local(geom: BaseGeometry, lat: float, lon: float, *, inverse: bool = False
@@ -123,7 +124,7 @@ def _circle(point: BaseGeometry, radius_m: float) -> BaseGeometry:
 
 
 def _polygonal(geom: BaseGeometry, props: Mapping[str, Any], i: int, name: str
-               ) -> tuple[BaseGeometry, list[tuple[str, str]]]:
+               ) -> tuple[BaseGeometry, list[Text]]:
     """Return the feature as a valid (Multi)Polygon, repaired if needed, and warnings."""
     import shapely
 
@@ -187,7 +188,7 @@ def _build(gdf: gpd.GeoDataFrame, name: str, notes: Sequence[Problem],
     return _checked(geom, name, tuple(warnings), data_centre)
 
 
-def _checked(geom: BaseGeometry, name: str, warnings: tuple[tuple[str, str], ...],
+def _checked(geom: BaseGeometry, name: str, warnings: tuple[Text, ...],
              data_centre: Centre | tuple[float, float] | None) -> Area:
     from pyproj import Geod
 

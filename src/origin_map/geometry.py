@@ -87,7 +87,9 @@ class Centre:
 
     def name(self, lang: str = "en") -> str:
         """Return the name in ``lang`` (``"en"`` or ``"zh"``), falling back to the other."""
-        pair = (self.name_zh, self.name_en) if lang == "zh" else (self.name_en, self.name_zh)
+        from .i18n import names
+
+        pair = names(self.name_zh, self.name_en, lang)
         return pair[0] or pair[1] or self.id
 
 

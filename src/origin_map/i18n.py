@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from typing import Any
 
-__all__ = ["DEFAULT_LANG", "LANGS", "MissingTextError", "catalogue", "text"]
+__all__ = ["DEFAULT_LANG", "LANGS", "MissingTextError", "Text", "catalogue", "names", "text"]
 
 LANGS: tuple[str, ...] = ("en", "zh")
 """The languages of the interface, in the order of the language switch."""
@@ -60,3 +61,22 @@ def text(key: str, lang: str = DEFAULT_LANG, /, **fields: Any) -> str:
     except KeyError:
         raise MissingTextError(f"Text {key!r} is not in the {lang!r} catalogue.") from None
     return template.format(**fields) if fields else template
+
+
+@dataclass(frozen=True)
+class Text:
+    """A text to show later in any language: a catalogue key and its fields."""
+
+    key: str
+    fields: Mapping[str, Any] = field(default_factory=dict)
+
+    def render(self, lang: str = DEFAULT_LANG) -> str:
+        """Return the text in ``lang``."""
+        return text(self.key, lang, **self.fields)
+
+
+def names(name_zh: Any, name_en: Any, lang: str) -> tuple[str, str]:
+    """Return a place's two names, the one in ``lang`` first (missing names as "")."""
+    zh = name_zh if isinstance(name_zh, str) else ""
+    en = name_en if isinstance(name_en, str) else ""
+    return (zh, en) if lang == "zh" else (en, zh)

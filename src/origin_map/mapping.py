@@ -134,7 +134,7 @@ def _add_controls(m: folium.Map, url: str | None, attribution: str, subdomains: 
     plugins.MeasureControl(position="topleft", primary_length_unit="meters",
                            secondary_length_unit="kilometers", primary_area_unit="sqmeters",
                            secondary_area_unit="hectares",
-                           localization="cn" if lang == "zh" else "en").add_to(m)
+                           localization=t("measure_locale")).add_to(m)
     if url:
         mini = plugins.MiniMap(tile_layer=folium.TileLayer(url, attr=attribution,
                                                            subdomains=subdomains),
@@ -202,8 +202,7 @@ def _ring_group(centre: Centre, radii: tuple[float, ...], main_m: float, basemap
 
 
 def _tooltip(row: Any, lang: str) -> str:
-    names = (row.name_zh, row.name_en) if lang == "zh" else (row.name_en, row.name_zh)
-    name = next((n for n in names if isinstance(n, str) and n), row.id)
+    name = next((n for n in i18n.names(row.name_zh, row.name_en, lang) if n), row.id)
     return safe_text(name, 120)
 
 

@@ -105,7 +105,7 @@ def area_for(args: argparse.Namespace, centre: Centre) -> Area:
     from origin_map.areas import read_area
 
     area = read_area(args.area, data_centre=centre)
-    for en, _ in area.warnings:
+    for en in area.warning_texts("en"):
         print(f"origin-map: note: {en}", file=sys.stderr)
     return area
 

@@ -17,7 +17,7 @@ from origin_map.compare import (
 )
 from origin_map.export import to_csv_bytes
 from origin_map.geometry import Centre, Rings
-from origin_map.i18n import text
+from origin_map.i18n import names, text
 from origin_map.stats import PlaceFilter
 from origin_map.views import View, command_line
 
@@ -91,10 +91,10 @@ def chosen_hubs(lang: str) -> pd.DataFrame:
     all_hubs = hubs()
     found = hub_centres(all_hubs, centres())
     ids = [h for h in all_hubs["id"] if found[h] is not None]
-    names = dict(zip(all_hubs["id"], all_hubs["name_zh" if lang == "zh" else "name_en"],
-                     strict=True))
+    label = {h.id: names(h.name_zh, h.name_en, lang)[0] or h.id
+             for h in all_hubs.itertuples(index=False)}
     picked = st.multiselect(text("compare.hubs", lang), ids, default=ids[:4],
-                            key="om_cmp_hubs", format_func=lambda h: names.get(h, h))
+                            key="om_cmp_hubs", format_func=lambda h: label.get(h, h))
     return all_hubs[all_hubs["id"].isin(picked)]
 
 
@@ -109,7 +109,7 @@ def compare_section(view: View, ds: Dataset, picked: pd.DataFrame) -> None:
                               lang=lang)
     for row in figures.itertuples():
         if row.coverage_status in ("thin", "no_published", "no_centre"):
-            st.warning(md_escape(f"{row.name_zh if lang == 'zh' else row.name_en}: "
+            st.warning(md_escape(f"{names(row.name_zh, row.name_en, lang)[0]}: "
                                  f"{row.coverage_note}"))
     table(figures, lang)
     comp = sector_composition(ds.places, hub_centre, view.radius_m,

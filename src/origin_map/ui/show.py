@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from origin_map import vocab
-from origin_map.i18n import text
+from origin_map.i18n import names, text
 
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$:"})
 
@@ -57,7 +57,7 @@ def empty_selection(lang: str) -> None:
 def place_details(places: pd.DataFrame, lang: str) -> None:
     """Show the details of the given places (e.g. all tenants at a clicked point)."""
     for row in places.itertuples():
-        first, second = (row.name_zh, row.name_en) if lang == "zh" else (row.name_en, row.name_zh)
+        first, second = names(row.name_zh, row.name_en, lang)
         st.markdown(f"**{md_escape(first or second or row.id)}**"
                     + (f"  \n{md_escape(second)}" if first and second else ""))
         st.text(text("details.line", lang, kind=vocab.kind_label(row.kind, lang),
