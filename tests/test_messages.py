@@ -275,3 +275,10 @@ def test_data_page_in_chinese_shows_chinese_problems() -> None:
     assert shown["fix"].iloc[1] == "请填写坐标，或删除该行。"
     assert shown["severity"].tolist() == ["错误", "错误"]
     assert not set(TEXT_COLUMNS) & set(shown.columns)  # the keys are not shown
+    png = b"\x89PNG\r\n\x1a\n" + bytes(64)  # a refused file: its one problem, in Chinese
+    at.file_uploader(key="om_upload").set_value(("photo.csv", png, "text/csv"))
+    at.run()
+    at.button(key="om_up_load").click().run()
+    assert not at.exception, at.exception
+    shown = at.dataframe[0].value
+    assert shown["problem"].tolist() == ["这是一张 PNG 图片，不是 Origin Map 能读取的表格。"]

@@ -54,6 +54,8 @@ def problems_table(problems: pd.DataFrame, lang: str) -> None:
     """
     shown = problems_in(problems, lang)
     shown = shown.loc[:, [c for c in shown.columns if c not in TEXT_COLUMNS]]
+    if "problem" not in shown.columns:  # a table of Problem.as_dict() rows
+        shown = shown.rename(columns={"message": "problem"})
     if "severity" in shown.columns:
         shown = shown.assign(severity=[
             text(f"validate.severity.{s}", lang) if s in ("error", "warning", "info") else s
