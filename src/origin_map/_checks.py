@@ -7,19 +7,22 @@ of :data:`PROBLEM_COLUMNS`, keyed by record number (1 = the first record below t
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from . import i18n, vocab
-from .errors import Problem
+from ._texts import texts_of_rows
+from .errors import TEXT_COLUMNS, Problem
 
 if TYPE_CHECKING:
     from ._rawtable import RawTable
 
 PROBLEM_COLUMNS = ("row", "field", "value", "problem", "fix", "severity")
+"""The public columns of a problems table; :data:`~origin_map.errors.TEXT_COLUMNS` follow."""
+ALL_PROBLEM_COLUMNS = PROBLEM_COLUMNS + TEXT_COLUMNS
 _VOCABS: dict[str, tuple[dict[str, str], str]] = {}
 
 
@@ -45,33 +48,43 @@ def vocab_lookup() -> dict[str, tuple[dict[str, str], str]]:
     return _VOCABS
 
 
-def problems_frame(rows: np.ndarray, fld: str, values: Any, message: Any, fix: str,
-                   severity: str = "error") -> pd.DataFrame:
+def problems_frame(rows: np.ndarray, fld: str, values: Any, key: str | Sequence[str],
+                   fix_key: str = "", severity: str = "error", *,
+                   fields: Mapping[str, Any] | None = None,
+                   row_fields: Mapping[str, Sequence[Any]] | None = None) -> pd.DataFrame:
     """Return a problems table: one row per record number in ``rows`` (not positions).
 
-    ``message`` is one text for all rows or one per row; values are cut to 80 characters.
+    ``key`` is the catalogue key of the problem, one for all rows or one per row; ``fix_key``
+    that of the fix. Their fields are ``fields`` (the same for all rows) and ``row_fields``
+    (name -> one value per row). The English texts are made once per distinct key and fields.
+    Values are cut to 80 characters.
     """
     n = len(rows)
+    problem, fix, flds = texts_of_rows(key, fix_key, fields or {}, row_fields or {}, n)
     return pd.DataFrame({
         "row": np.asarray(rows, dtype="int64"),
         "field": [fld] * n,
         "value": pd.Series(values, dtype=object).astype(str).str.slice(0, 80).to_numpy()
         if n else [],
-        "problem": pd.Series(message, index=range(n), dtype=object).to_numpy() if n else [],
-        "fix": [fix] * n,
+        "problem": problem,
+        "fix": fix,
         "severity": [severity] * n,
+        "problem_key": [key] * n if isinstance(key, str) else list(key),
+        "fix_key": [fix_key] * n,
+        "text_fields": flds,
     })
 
 
 def no_problems() -> pd.DataFrame:
     """Return an empty problems table."""
-    return problems_frame(np.array([], dtype="int64"), "", [], "", "")
+    return problems_frame(np.array([], dtype="int64"), "", [], "")
 
 
 def file_problem(p: Problem) -> pd.DataFrame:
     """Return a one-row problems table for a problem with the whole file."""
     return pd.DataFrame([{"row": pd.NA, "field": p.field, "value": "", "problem": p.message,
-                          "fix": p.fix, "severity": p.severity}])
+                          "fix": p.fix, "severity": p.severity, "problem_key": p.problem_key,
+                          "fix_key": p.fix_key, "text_fields": p.text_fields}])
 
 
 def _arrow(s: pd.Series) -> Any:
@@ -194,10 +207,9 @@ def check_ids(ids: pd.Series, numbers: np.ndarray) -> pd.DataFrame:
     _, first = np.unique(codes, return_index=True)
     dup = (first[codes] != np.arange(len(codes))) & (ids != "").to_numpy(dtype=bool)
     rows = np.flatnonzero(dup)
-    msgs = pd.Series(numbers[first[codes[rows]]]).map(
-        "Duplicate id: already used by row {}.".format)
-    return problems_frame(numbers[rows], "id", ids.iloc[rows].to_numpy(), msgs.to_numpy(),
-                          "Make ids unique, or drop the id column to have ids generated.")
+    return problems_frame(numbers[rows], "id", ids.iloc[rows].to_numpy(),
+                          "validate.problem.duplicate_id", "validate.fix.unique_ids",
+                          row_fields={"first": numbers[first[codes[rows]]].tolist()})
 
 
 def check_vocab(frame: pd.DataFrame, col: str, unknown_values: str, numbers: np.ndarray,
@@ -221,14 +233,13 @@ def check_vocab(frame: pd.DataFrame, col: str, unknown_values: str, numbers: np.
     rows = np.flatnonzero(unknown_u[codes]) if len(texts) else np.array([], dtype=int)
     allowed = ", ".join(dict.fromkeys(mapping.values()))
     values = raw.iloc[rows].to_numpy() if len(rows) else []
+    fields = {"col": col, "default": default, "allowed": allowed}
     if unknown_values == "default":
-        probs = problems_frame(numbers[rows], col, values,
-                               f"Unknown {col}; set to '{default}'.", f"Allowed: {allowed}.",
-                               "warning")
+        probs = problems_frame(numbers[rows], col, values, "validate.problem.unknown_set_default",
+                               "validate.fix.allowed", "warning", fields=fields)
     else:
-        probs = problems_frame(numbers[rows], col, values, f"Unknown {col}.",
-                               f"Use one of: {allowed}; or load with unknown values set to "
-                               f"'{default}'.")
+        probs = problems_frame(numbers[rows], col, values, "validate.problem.unknown_value",
+                               "validate.fix.use_one_of", fields=fields)
     if final == texts:  # every value already an id: the column as it is
         out = raw.rename(None)
     else:  # each distinct value mapped once, then spread by its code
@@ -240,10 +251,11 @@ def row_errors(raw: RawTable) -> pd.DataFrame:
     """Return the records the reader could not split into the header's columns."""
     if not raw.row_errors:
         return no_problems()
-    rows, values, msgs = zip(*raw.row_errors, strict=True)
-    fix = ("Put quotes around values that contain the separator, or remove the extra "
-           "separators." if raw.fmt == "csv" else "Give the feature a point geometry.")
-    return problems_frame(np.asarray(rows), "", values, list(msgs), fix)
+    rows, values, keys, fields = zip(*raw.row_errors, strict=True)
+    fix = "validate.fix.quote_separators" if raw.fmt == "csv" else "validate.fix.point_geometry"
+    names = sorted({k for f in fields for k in f})
+    return problems_frame(np.asarray(rows), "", values, list(keys), fix,
+                          row_fields={k: [f.get(k) for f in fields] for k in names})
 
 
 
@@ -266,13 +278,13 @@ def _year_column(frame: pd.DataFrame, col: str, numbers: np.ndarray, year_max: i
     whole = np.isfinite(values) & (values == np.round(values))
     probs = []
     rows = np.flatnonzero(given & ~whole)
-    probs.append(problems_frame(numbers[rows], col, frame[col].to_numpy()[rows], "Not a year.",
-                                "Write a 4-digit year such as 2019, or leave it blank."))
+    probs.append(problems_frame(numbers[rows], col, frame[col].to_numpy()[rows],
+                                "validate.problem.not_a_year", "validate.fix.write_year"))
     out_of_range = whole & ((values < YEAR_MIN) | (values > year_max))
     rows = np.flatnonzero(out_of_range)
     probs.append(problems_frame(numbers[rows], col, [f"{v:.0f}" for v in values[rows]],
-                                f"Year outside {YEAR_MIN}–{year_max}.",
-                                "Check the year (4 digits, not in the future), or leave it blank."))
+                                "validate.problem.year_out_of_range", "validate.fix.check_year",
+                                fields={"min": YEAR_MIN, "max": year_max}))
     ok = whole & ~out_of_range
     ints = np.where(ok, values, 0).astype(np.int64)
     return pd.Series(pd.arrays.IntegerArray(ints, ~ok), index=frame.index), probs
@@ -297,13 +309,13 @@ def check_tenancy(frame: pd.DataFrame, numbers: np.ndarray, status: pd.Series,
                                                                                 na_value=0)
     rows = np.flatnonzero(both & (s_arr > u_arr))
     pairs = [f"{a} > {b}" for a, b in zip(s_arr[rows], u_arr[rows], strict=True)]
-    parts.append(problems_frame(numbers[rows], "since", pairs, "since is after until.",
-                                "Swap the two years, or correct the one that is wrong."))
+    parts.append(problems_frame(numbers[rows], "since", pairs, "validate.problem.since_after_until",
+                                "validate.fix.swap_years"))
     ended = until.notna().to_numpy(dtype=bool) & (u_arr < this_year)
     rows = np.flatnonzero(ended & (status == "current").to_numpy(dtype=bool))
     parts.append(problems_frame(numbers[rows], "status", ["current"] * len(rows),
-                                "The place has an until year in the past but status current.",
-                                "Set status to historic, or clear until.", "warning"))
+                                "validate.problem.until_past_current",
+                                "validate.fix.set_historic", "warning"))
     cols = {"building_id": text_column(frame, "building_id", memo=memo), "since": since,
             "until": until, "years_source": text_column(frame, "years_source", memo=memo)}
     found = [p for p in parts if len(p)]

@@ -79,17 +79,18 @@ def check_coordinates(frame: pd.DataFrame, numbers: np.ndarray) -> tuple[
     lat, lat_blank, lat_bad = parse_coordinate(frame["lat"])
     lon, lon_blank, lon_bad = parse_coordinate(frame["lon"])
     out = []
-    fix_num = "Write decimal degrees (e.g. 39.992446) or degrees-minutes-seconds (39°59'32.8\"N)."
-    for name, blank, bad, raw in (("lat", lat_blank, lat_bad, frame["lat"]),
-                                  ("lon", lon_blank, lon_bad, frame["lon"])):
+    for name, blank, bad, raw, empty, not_number in (
+            ("lat", lat_blank, lat_bad, frame["lat"], "validate.problem.lat_empty",
+             "validate.problem.lat_not_number"),
+            ("lon", lon_blank, lon_bad, frame["lon"], "validate.problem.lon_empty",
+             "validate.problem.lon_not_number")):
         rows = np.flatnonzero(blank)
-        label = "latitude" if name == "lat" else "longitude"
         shown = text_column(pd.DataFrame({"v": raw.iloc[rows]}), "v").to_numpy()
-        out.append(problems_frame(numbers[rows], name, shown, f"The {label} is empty.",
-                                  "Fill in the coordinate or remove the row."))
+        out.append(problems_frame(numbers[rows], name, shown, empty,
+                                  "validate.fix.fill_coordinate"))
         rows = np.flatnonzero(bad)
-        out.append(problems_frame(numbers[rows], name, raw.to_numpy()[rows],
-                                  f"The {label} is not a number.", fix_num))
+        out.append(problems_frame(numbers[rows], name, raw.to_numpy()[rows], not_number,
+                                  "validate.fix.coordinate_format"))
     known = ~(lat_blank | lat_bad | lon_blank | lon_bad)
     lat_ok = (lat >= -90) & (lat <= 90)
     lon_ok = (lon >= -180) & (lon <= 180)
@@ -97,16 +98,12 @@ def check_coordinates(frame: pd.DataFrame, numbers: np.ndarray) -> tuple[
     rows = np.flatnonzero(swapped)
     pairs = [f"{a}, {b}" for a, b in zip(lat[rows], lon[rows], strict=True)]
     out.append(problems_frame(
-        numbers[rows], "lat", pairs,
-        "Latitude and longitude look swapped (latitude must be within ±90°).",
-        "Swap the lat and lon values (or the column headers)."))
+        numbers[rows], "lat", pairs, "validate.problem.swapped", "validate.fix.swap_lat_lon"))
     for name, ok, limit in (("lat", lat_ok, 90), ("lon", lon_ok, 180)):
         rows = np.flatnonzero(known & ~ok & ~swapped)
         vals = (lat if name == "lat" else lon)[rows]
-        out.append(problems_frame(
-            numbers[rows], name, vals, f"Out of range: must be between -{limit} and {limit} "
-            "degrees.", "Check the value; it may be in another unit or projection (e.g. "
-            "metres)."))
+        out.append(problems_frame(numbers[rows], name, vals, "validate.problem.out_of_range",
+                                  "validate.fix.check_unit", fields={"limit": limit}))
     return lat, lon, out
 
 
@@ -145,12 +142,8 @@ def far_check(lat: np.ndarray, lon: np.ndarray, valid: np.ndarray, centre: Centr
     if not len(rows):
         return no_problems()
     dswap = distances_m(lon[rows], lat[rows], centre.lat, centre.lon)
-    msgs = [
-        f"{km:,.0f} km from the centre"
-        + ("; swapped, it would be near it: latitude and longitude look swapped." if ds < far_m
-           else ": probably misplaced; it is outside every ring and not counted in them.")
-        for km, ds in zip(d[rows] / 1000, dswap, strict=True)
-    ]
+    keys = np.where(dswap < far_m, "validate.problem.far_swapped",
+                    "validate.problem.far_misplaced").tolist()
     vals = [f"{a:.6f}, {b:.6f}" for a, b in zip(lat[rows], lon[rows], strict=True)]
-    return problems_frame(numbers[rows], "lat", vals, msgs,
-                          "Check the coordinates and the datum.", "warning")
+    return problems_frame(numbers[rows], "lat", vals, keys, "validate.fix.check_datum",
+                          "warning", row_fields={"km": (d[rows] / 1000).tolist()})

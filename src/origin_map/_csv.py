@@ -24,7 +24,7 @@ import pandas as pd
 
 from . import limits
 from ._rawtable import FloatColumns, RawTable, column_names, drop_blank_rows, too_many_rows
-from ._sniff import detect_encoding, detect_format, display_name, fail, looks_binary
+from ._sniff import detect_encoding, detect_format, display_name, looks_binary, refuse
 from .errors import DataValidationError, InputLimitError, Problem
 
 __all__ = ["PARSE_FROM_FILE_BYTES", "FileOrigin", "read_csv_bytes", "read_csv_file"]
@@ -122,7 +122,7 @@ def _pandas_parse(source: Callable[[], Any], kw: dict[str, Any], floats: list[st
 
 
 def _csv_module_read(text: str, sep: str, lead: int, names: list[str], name: str) -> tuple[
-        pd.DataFrame, list[tuple[int, str, str]]]:
+        pd.DataFrame, list[tuple[int, str, str, dict[str, Any]]]]:
     """Read records one by one; a record with values beyond the header is an error row."""
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=sep, skipinitialspace=True)
     width, rows, errors = len(names), [], []
@@ -132,8 +132,8 @@ def _csv_module_read(text: str, sep: str, lead: int, names: list[str], name: str
         if i > limits.MAX_ROWS:
             raise too_many_rows(name)
         if len(rec) > width and any(v.strip() for v in rec[width:]):
-            errors.append((i, sep.join(rec), f"The row has {len(rec)} values but the header "
-                           f"has {width} columns (a separator inside an unquoted value?)."))
+            errors.append((i, sep.join(rec), "validate.problem.row_too_long",
+                           {"n": len(rec), "width": width}))
         rows.append((rec + [""] * width)[:width])
     return pd.DataFrame(rows, columns=names, dtype=str), errors
 
@@ -164,7 +164,7 @@ def _parse_csv(head: bytes, encoding: str, notes: list[Problem], name: str,
     lines = re.split(r"\r\n|\r|\n", sample)  # not splitlines(): \x85, \u2028 are not line ends
     lead = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
     if lead == len(lines):
-        raise fail(name, "The file is empty.", "Upload a table with a header row and data rows.")
+        raise refuse(name, "validate.problem.empty_file", "validate.fix.upload_table")
     body = "\n".join(lines[lead:])
     sep = _sniff_delimiter(body)
     header = next(csv.reader(io.StringIO(body), delimiter=sep), [])
@@ -174,28 +174,28 @@ def _parse_csv(head: bytes, encoding: str, notes: list[Problem], name: str,
     kw = dict(sep=sep, header=0, names=pos, index_col=False, skiprows=lead, engine="c",
               skip_blank_lines=False, skipinitialspace=True, keep_default_na=False,
               encoding=encoding, nrows=limits.MAX_ROWS + 1)
-    errors: list[tuple[int, str, str]] = []
+    errors: list[tuple[int, str, str, dict[str, Any]]] = []
     try:
         frame = parse(kw, floats)
         if frame is None:
             frame, errors = _csv_module_read(text(), sep, lead, pos, name)
     except _UnclosedQuote as exc:
-        raise fail(name, f"A quote (\") opened in line {exc.line} is never closed, so the rest "
-                   "of the file would be one value.", "Close the quote, or write a quote inside "
-                   "a value twice (\"\").") from exc
+        raise refuse(name, "validate.problem.unclosed_quote", "validate.fix.close_quote",
+                     line=exc.line) from exc
     except InputLimitError:
         raise
     except ValueError as exc:
-        raise fail(name, f"The CSV could not be parsed: {exc}",
-                   "Check that every row has the same number of separators.") from exc
+        raise refuse(name, "validate.problem.csv_unparsable", "validate.fix.same_separators",
+                     detail=str(exc)) from exc
     except csv.Error as exc:
-        raise fail(name, f"The CSV could not be parsed: {exc}.",
-                   "Save it again as CSV UTF-8 from a spreadsheet.") from exc
+        raise refuse(name, "validate.problem.csv_unparsable", "validate.fix.resave_spreadsheet",
+                     detail=f"{exc}.") from exc
     if len(frame) > limits.MAX_ROWS:
         raise too_many_rows(name)
     frame.columns = pd.Index(columns)
     if sep != ",":
-        notes.append(Problem(None, None, f"Separator detected: {sep!r}.", severity="info"))
+        notes.append(Problem.of(None, None, "validate.problem.separator", severity="info",
+                                sep=repr(sep)))
     frame, rows = drop_blank_rows(frame, notes)
     return RawTable(frame, "csv", name, notes, rows=rows, row_errors=errors)
 

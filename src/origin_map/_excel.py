@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import limits
 from ._rawtable import RawTable, column_names, drop_blank_rows, too_many_rows
-from ._sniff import fail
+from ._sniff import refuse
 from .errors import Problem
 
 __all__ = ["read_excel_bytes"]
@@ -37,8 +37,8 @@ def _sheet_rows(sheet: Any, name: str) -> Iterator[tuple[Any, ...]]:
     try:
         yield from sheet.iter_rows(values_only=True)
     except Exception as exc:  # broken or hostile XML inside the workbook
-        raise fail(name, f"Not a readable Excel workbook ({type(exc).__name__}).",
-                   "Open it in Excel and save it again as .xlsx or as CSV UTF-8.") from exc
+        raise refuse(name, "validate.problem.excel_unreadable", "validate.fix.resave_excel",
+                     detail=type(exc).__name__) from exc
 
 
 def read_excel_bytes(data: bytes, name: str, sheet: str | int | None = None) -> RawTable:
@@ -52,8 +52,8 @@ def read_excel_bytes(data: bytes, name: str, sheet: str | int | None = None) -> 
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
     except Exception as exc:  # openpyxl raises many types for corrupt files
-        raise fail(name, f"Not a readable Excel workbook ({type(exc).__name__}).",
-                   "Open it in Excel and save it again as .xlsx or as CSV UTF-8.") from exc
+        raise refuse(name, "validate.problem.excel_unreadable", "validate.fix.resave_excel",
+                     detail=type(exc).__name__) from exc
     sheets = list(book.sheetnames)
     if sheet is None:
         chosen = sheets[0]
@@ -63,13 +63,13 @@ def read_excel_bytes(data: bytes, name: str, sheet: str | int | None = None) -> 
         chosen = sheets[sheet]
     else:
         book.close()
-        raise fail(name, f"Sheet {sheet!r} not found; the workbook has {sheets}.",
-                   "Choose one of those sheets by name, or by number counting from 0.", "sheet")
+        raise refuse(name, "validate.problem.sheet_not_found", "validate.fix.choose_sheet",
+                     "sheet", sheet=repr(sheet), sheets=str(sheets))
     notes = []
     if len(sheets) > 1 and sheet is None:
-        notes.append(Problem(None, "sheet", f"The workbook has {len(sheets)} sheets; the first, "
-                             f"{chosen!r}, was read.", "Choose another sheet if needed.",
-                             "warning"))
+        notes.append(Problem.of(None, "sheet", "validate.problem.many_sheets",
+                                "validate.fix.other_sheet", severity="warning", n=len(sheets),
+                                sheet=repr(chosen)))
     header: list[str] = []
     rows: list[list[str]] = []
     try:
@@ -80,14 +80,14 @@ def read_excel_bytes(data: bytes, name: str, sheet: str | int | None = None) -> 
             if not header:  # empty rows above the header are skipped
                 header = cells
             elif len(rows) >= limits.MAX_ROWS:
-                raise too_many_rows(name, f"sheet {chosen!r} has")
+                raise too_many_rows(name, sheet=chosen)
             else:
                 rows.append(cells)
     finally:
         book.close()
     if not header:
-        raise fail(name, f"Sheet {chosen!r} is empty.", "Choose the sheet with the places.",
-                   "sheet")
+        raise refuse(name, "validate.problem.sheet_empty", "validate.fix.sheet_with_places",
+                     "sheet", sheet=repr(chosen))
     width = max([len(header), *map(len, rows)])
     columns = column_names(header + [""] * (width - len(header)), notes, name)
     frame = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], columns=columns, dtype=str)

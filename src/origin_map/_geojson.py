@@ -14,7 +14,8 @@ from typing import Any
 
 from . import limits
 from ._rawtable import RawTable, frame_from_geo, too_many_rows
-from ._sniff import detect_encoding, fail
+from ._sniff import detect_encoding, refuse
+from .errors import ref
 
 __all__ = ["JSON_CHECK_BYTES", "read_geojson_bytes"]
 
@@ -35,10 +36,8 @@ def _crs_member(doc: dict[str, Any], name: str) -> None:
     try:
         CRS.from_user_input(str(crs_name))
     except CRSError as exc:
-        raise fail(name, f"The GeoJSON 'crs' member {json.dumps(member)[:120]} names no "
-                   "coordinate system Origin Map knows.", "Remove the crs member if the "
-                   "coordinates are WGS-84 longitude/latitude, or export with EPSG:4326.",
-                   "crs") from exc
+        raise refuse(name, "validate.problem.crs_unknown", "validate.fix.crs_member", "crs",
+                     member=json.dumps(member)[:120]) from exc
 
 
 def read_geojson_bytes(data: bytes, name: str) -> RawTable:
@@ -52,33 +51,33 @@ def read_geojson_bytes(data: bytes, name: str) -> RawTable:
         try:
             doc = json.loads(data.decode("utf-8-sig"))
         except json.JSONDecodeError as exc:
-            raise fail(name, f"Not valid JSON: {exc.msg} at line {exc.lineno}, column "
-                       f"{exc.colno}.", "Fix the JSON syntax there (a missing comma or "
-                       "bracket?).") from exc
+            raise refuse(name, "validate.problem.json_invalid", "validate.fix.json_syntax",
+                         detail=exc.msg, line=exc.lineno, col=exc.colno) from exc
         except RecursionError:  # not chained: its traceback is a thousand frames deep
-            raise fail(name, "The JSON is nested too deeply to be a GeoJSON file.",
-                       "Export the layer as GeoJSON.") from None
+            raise refuse(name, "validate.problem.json_too_deep",
+                         "validate.fix.export_geojson") from None
         if not isinstance(doc, dict) or doc.get("type") not in ("FeatureCollection", "Feature"):
-            kind = (f"a {type(doc).__name__}" if not isinstance(doc, dict) else
-                    f"an object of type {doc['type']!r}" if "type" in doc else
-                    "an object without a 'type' member")
-            raise fail(name, f"The JSON is not a GeoJSON Feature or FeatureCollection (it is "
-                       f"{kind[:80]}).", "Export the layer as GeoJSON, or the table as CSV.")
+            kind = (ref("validate.what.json_value", type=type(doc).__name__[:78])
+                    if not isinstance(doc, dict) else
+                    ref("validate.what.json_object_type", type=repr(doc["type"])[:62])
+                    if "type" in doc else ref("validate.what.json_object_untyped"))
+            raise refuse(name, "validate.problem.not_geojson", "validate.fix.export_geojson_or_csv",
+                         kind=kind)
         features = doc.get("features") if doc.get("type") == "FeatureCollection" else [doc]
         if not isinstance(features, list) or not features:
-            raise fail(name, "The GeoJSON has no features.", "Add point features.")
+            raise refuse(name, "validate.problem.no_features", "validate.fix.add_points")
         _crs_member(doc, name)
     elif not re.search(rb'"type"\s*:\s*"Feature(Collection)?"', data[:1_000_000]):
-        raise fail(name, "The JSON is not a GeoJSON FeatureCollection.",
-                   "Export the layer as GeoJSON, or the table as CSV.")
+        raise refuse(name, "validate.problem.not_feature_collection",
+                     "validate.fix.export_geojson_or_csv")
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             gdf = gpd.read_file(io.BytesIO(data), driver="GeoJSON",
                                 max_features=limits.MAX_ROWS + 1)
     except Exception as exc:  # pyogrio/GDAL errors have many types
-        raise fail(name, f"The GeoJSON could not be read: {exc}",
-                   "Check that every feature has a valid geometry.") from exc
+        raise refuse(name, "validate.problem.geojson_unreadable", "validate.fix.valid_geometry",
+                     detail=str(exc)) from exc
     if len(gdf) > limits.MAX_ROWS:
         raise too_many_rows(name)
     return frame_from_geo(gdf, name, notes, "geojson")

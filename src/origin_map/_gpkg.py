@@ -10,7 +10,7 @@ import warnings
 
 from . import limits
 from ._rawtable import RawTable, frame_from_geo, too_many_rows
-from ._sniff import fail
+from ._sniff import refuse
 from .errors import Problem
 
 __all__ = ["read_gpkg_bytes"]
@@ -26,27 +26,27 @@ def read_gpkg_bytes(data: bytes, name: str, layer: str | None = None) -> RawTabl
             warnings.simplefilter("ignore", RuntimeWarning)
             layers = [str(row[0]) for row in pyogrio.list_layers(io.BytesIO(data))]
     except Exception as exc:
-        raise fail(name, f"Not a readable GeoPackage ({exc}).",
-                   "Export the layer again as GeoPackage or GeoJSON.") from exc
+        raise refuse(name, "validate.problem.gpkg_unreadable", "validate.fix.export_gpkg_again",
+                     detail=str(exc)) from exc
     if not layers:
-        raise fail(name, "The GeoPackage has no layers.", "Export a point layer.")
+        raise refuse(name, "validate.problem.no_layers", "validate.fix.export_point_layer")
     notes = []
     chosen = layer or layers[0]
     if chosen not in layers:
-        raise fail(name, f"Layer {chosen!r} not found; the GeoPackage has {layers}.",
-                   "Choose one of those layers.", "layer")
+        raise refuse(name, "validate.problem.layer_not_found", "validate.fix.choose_layer",
+                     "layer", layer=repr(chosen), layers=str(layers))
     if layer is None and len(layers) > 1:
-        notes.append(Problem(None, "layer", f"The GeoPackage has {len(layers)} layers "
-                             f"({', '.join(layers)}); the first, {chosen!r}, was read.",
-                             "Choose another layer if needed.", "warning"))
+        notes.append(Problem.of(None, "layer", "validate.problem.many_layers",
+                                "validate.fix.other_layer", severity="warning", n=len(layers),
+                                layers=", ".join(layers), layer=repr(chosen)))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)
             gdf = gpd.read_file(io.BytesIO(data), layer=chosen, driver="GPKG",
                                 max_features=limits.MAX_ROWS + 1)
     except Exception as exc:
-        raise fail(name, f"Layer {chosen!r} could not be read ({exc}).",
-                   "Export the layer again as GeoPackage or GeoJSON.", "layer") from exc
+        raise refuse(name, "validate.problem.layer_unreadable", "validate.fix.export_gpkg_again",
+                     "layer", layer=repr(chosen), detail=str(exc)) from exc
     if len(gdf) > limits.MAX_ROWS:
-        raise too_many_rows(name, f"layer {chosen!r} has")
+        raise too_many_rows(name, layer=chosen)
     return frame_from_geo(gdf, name, notes, "gpkg")

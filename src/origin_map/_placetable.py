@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ._checks import (
-    PROBLEM_COLUMNS,
+    ALL_PROBLEM_COLUMNS,
     check_ids,
     check_tenancy,
     check_vocab,
@@ -27,7 +27,7 @@ from ._checks import (
 )
 from ._columns import COLUMN_ALIASES, canonical_columns
 from ._coords import check_coordinates, far_check, parse_coordinate
-from .errors import DataValidationError, Problem
+from .errors import DataValidationError, Problem, ref
 
 if TYPE_CHECKING:
     from ._rawtable import RawTable
@@ -63,17 +63,18 @@ def usable_frame(raw: RawTable) -> tuple[pd.DataFrame, np.ndarray]:
     missing = [c for c in ("lat", "lon") if c not in frame.columns]
     if missing:
         cols = [str(c) for c in raw.frame.columns]
-        found = ", ".join(cols[:20]) + (f" and {len(cols) - 20} more" if len(cols) > 20 else "")
-        raise DataValidationError([Problem(
-            None, "/".join(missing),
-            f"No {' or '.join('latitude' if c == 'lat' else 'longitude' for c in missing)} "
-            f"column found (columns present: {found or 'none'}).",
-            "Name the coordinate columns lat and lon (also accepted: latitude/longitude, "
-            "lng, 纬度/经度); if the header is not the first row, delete the rows above it.")],
+        found: Any = ", ".join(cols[:20]) or ref("validate.what.no_columns")
+        if len(cols) > 20:
+            found = ref("validate.what.columns_and_more", cols=found, n=len(cols) - 20)
+        what = ("validate.what.lat_or_lon" if len(missing) == 2 else
+                "validate.what.latitude" if missing == ["lat"] else "validate.what.longitude")
+        raise DataValidationError([Problem.of(
+            None, "/".join(missing), "validate.problem.no_coordinate_column",
+            "validate.fix.name_coordinate_columns", missing=ref(what), found=found)],
             source=raw.name)
     if frame.empty:
-        raise DataValidationError([Problem(None, None, "The file has a header but no data rows.",
-                                           "Add at least one place.")], source=raw.name)
+        raise DataValidationError([Problem.of(None, None, "validate.problem.header_only",
+                                              "validate.fix.add_place")], source=raw.name)
     return frame, raw.numbers()
 
 
@@ -148,7 +149,7 @@ def problems_of(parts: list[pd.DataFrame], raw: RawTable) -> pd.DataFrame:
     """Return the problems as one table; a record that could not be split keeps only that."""
     problems = pd.concat([p for p in parts if len(p)] or [no_problems()], ignore_index=True)
     if raw.row_errors:  # a record that could not be split: its fields' problems are noise
-        split = problems["row"].isin([r for r, _, _ in raw.row_errors])
+        split = problems["row"].isin([r for r, *_ in raw.row_errors])
         problems = problems.loc[~(split & (problems["field"] != ""))]
     return problems
 
@@ -201,6 +202,9 @@ def rejected_rows(raw: RawTable, valid: np.ndarray, numbers: np.ndarray) -> pd.D
 
 
 def sorted_problems(problems: pd.DataFrame) -> pd.DataFrame:
-    """Return the problems by row (whole-file problems first), columns as documented."""
+    """Return the problems by row (whole-file problems first), columns as documented.
+
+    The public columns come first; the keys of their texts follow (``ALL_PROBLEM_COLUMNS``).
+    """
     problems = problems.sort_values("row", kind="stable", na_position="first")
-    return problems.reset_index(drop=True).loc[:, list(PROBLEM_COLUMNS)]
+    return problems.reset_index(drop=True).loc[:, list(ALL_PROBLEM_COLUMNS)]

@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
 from . import limits
-from .errors import InputLimitError, Problem
+from .errors import InputLimitError, Problem, ref
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -37,8 +37,9 @@ class RawTable:
     ``frame`` has one row per record; coordinates from geometries are in columns ``lon``/``lat``
     (EPSG:4326 after any CRS transformation) when the format carries geometry. ``rows`` gives
     each frame row's record number (1 = the first record below the header; empty rows that were
-    skipped keep their numbers); ``row_errors`` lists (row number, value, message) of records
-    that could not be split into the header's columns.
+    skipped keep their numbers); ``row_errors`` lists (row number, value, text key, fields) of
+    records that could not be split into the header's columns (see :class:`~origin_map.errors.
+    Problem` for keys and fields).
     """
 
     frame: pd.DataFrame
@@ -47,7 +48,7 @@ class RawTable:
     notes: list[Problem] = field(default_factory=list)
     from_geometry: bool = False
     rows: np.ndarray | None = None
-    row_errors: list[tuple[int, str, str]] = field(default_factory=list)
+    row_errors: list[tuple[int, str, str, dict[str, Any]]] = field(default_factory=list)
 
     def numbers(self) -> np.ndarray:
         """Return the record number of each row of :attr:`frame`."""
@@ -56,26 +57,33 @@ class RawTable:
         return self.rows
 
 
-def too_many_rows(label: str, what: str = "the file has") -> InputLimitError:
-    """Return the error for input with more than :data:`origin_map.limits.MAX_ROWS` rows."""
-    return InputLimitError(f"{label}: {what} more than {limits.MAX_ROWS:,} rows, over the row "
-                           "limit. Split it, or filter it to the area of interest, first.")
+def too_many_rows(label: str, *, sheet: str | None = None, layer: str | None = None
+                  ) -> InputLimitError:
+    """Return the error for input with more than :data:`origin_map.limits.MAX_ROWS` rows.
+
+    ``sheet`` or ``layer`` names the part of the file that was read.
+    """
+    what = (ref("validate.what.sheet_has", sheet=repr(sheet)) if sheet is not None else
+            ref("validate.what.layer_has", layer=repr(layer)) if layer is not None else
+            ref("validate.what.file_has"))
+    return InputLimitError.of("validate.limit.too_many_rows", name=label, what=what,
+                              max_rows=limits.MAX_ROWS)
 
 
 def column_names(header: Sequence[str], notes: list[Problem], label: str) -> list[str]:
     """Strip header names, name empty ones and keep duplicates under a new name (nothing lost)."""
     if len(header) > limits.MAX_COLUMNS:
-        raise InputLimitError(f"{label}: the header has {len(header):,} columns, over the "
-                              f"limit of {limits.MAX_COLUMNS:,}. Keep the columns you need.")
+        raise InputLimitError.of("validate.limit.too_many_columns", name=label, n=len(header),
+                                 limit=limits.MAX_COLUMNS)
     names: list[str] = []
     seen: set[str] = set()
     for i, raw in enumerate(header):
         col = str(raw).strip() or f"column {i + 1}"
         if col.lower() in seen:
             new = f"{col} (column {i + 1})"
-            notes.append(Problem(None, col, f"Column '{col}' appears more than once; the first "
-                                 f"one is used, this one is kept as '{new}'.",
-                                 "Remove or rename the duplicate column.", "warning"))
+            notes.append(Problem.of(None, col, "validate.problem.duplicate_column",
+                                    "validate.fix.duplicate_column", severity="warning",
+                                    col=col, new=new))
             col = new
         seen.add(col.lower())
         names.append(col)
@@ -103,8 +111,8 @@ def drop_blank_rows(frame: pd.DataFrame, notes: list[Problem]) -> tuple[pd.DataF
     inner = np.flatnonzero(blank[: last + 1]) + 1
     if len(inner):
         shown = ", ".join(map(str, inner[:10])) + (" ..." if len(inner) > 10 else "")
-        notes.append(Problem(None, None, f"{len(inner)} empty row(s) ignored (rows {shown}).",
-                             severity="info"))
+        notes.append(Problem.of(None, None, "validate.problem.empty_rows", severity="info",
+                                n=len(inner), rows=shown))
     return frame.loc[~blank].reset_index(drop=True), numbers[~blank]
 
 
@@ -122,18 +130,16 @@ def frame_from_geo(gdf: gpd.GeoDataFrame | pd.DataFrame, name: str, notes: list[
         return RawTable(as_text(pd.DataFrame(gdf)), fmt, name, notes)  # a table without shapes
     crs = gdf.crs
     if crs is not None and not crs.equals("EPSG:4326", ignore_axis_order=True):
-        notes.append(Problem(None, "crs", f"Coordinates were in {crs.to_string()} and were "
-                             "transformed to WGS-84 (EPSG:4326).", severity="warning"))
+        notes.append(Problem.of(None, "crs", "validate.problem.crs_transformed",
+                                severity="warning", crs=crs.to_string()))
         gdf = gdf.to_crs("EPSG:4326")
     geom = gdf.geometry
     types = geom.geom_type.dropna()
     others = types[types != "Point"]
     if len(others):
         kinds = ", ".join(f"{n} {t}" for t, n in others.value_counts().items())
-        notes.append(Problem(None, "geometry", f"Not every feature is a point ({kinds}): each "
-                             "such shape is represented by a point on or inside it (its "
-                             "representative point).", "Give point features to choose the "
-                             "point yourself.", "warning"))
+        notes.append(Problem.of(None, "geometry", "validate.problem.not_points",
+                                "validate.fix.point_features", severity="warning", kinds=kinds))
         geom = geom.representative_point()
     props = as_text(pd.DataFrame(gdf.drop(columns=gdf.geometry.name)))
     props = props.rename(columns={c: f"{c} (property)" for c in props.columns
@@ -142,7 +148,8 @@ def frame_from_geo(gdf: gpd.GeoDataFrame | pd.DataFrame, name: str, notes: list[
     frame = pd.concat([pd.DataFrame({"lat": shapely.get_y(values), "lon": shapely.get_x(values)}),
                        props.reset_index(drop=True)], axis=1)
     missing = np.flatnonzero(shapely.is_missing(values) | shapely.is_empty(values))
-    errors = [(int(i) + 1, "", "The feature has no geometry (no coordinates).") for i in missing]
+    errors: list[tuple[int, str, str, dict[str, Any]]] = [
+        (int(i) + 1, "", "validate.problem.no_geometry", {}) for i in missing]
     return RawTable(frame, fmt, name, notes, from_geometry=True, row_errors=errors)
 
 

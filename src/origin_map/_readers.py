@@ -20,7 +20,7 @@ from ._excel import read_excel_bytes
 from ._geojson import read_geojson_bytes
 from ._gpkg import read_gpkg_bytes
 from ._rawtable import FloatColumns, RawTable, Source
-from ._sniff import FORMATS, detect_format, display_name, fail
+from ._sniff import FORMATS, detect_format, display_name, refuse
 from .errors import InputLimitError
 from .limits import MAX_BYTES_DEFAULT, MAX_COLUMNS, MAX_ROWS, MAX_UPLOAD_MB
 
@@ -39,9 +39,11 @@ __all__ = [
 
 
 def _too_big(label: str, size: float | None, max_bytes: int) -> InputLimitError:
-    what = f"the file is {size / 2**20:,.1f} MB" if size else "the input is larger"
-    return InputLimitError(f"{label}: {what}, over the limit of {max_bytes / 2**20:,.0f} MB. "
-                           "Split the file, or filter it to the area of interest, first.")
+    if size:
+        return InputLimitError.of("validate.limit.file_too_big", name=label, mb=size / 2**20,
+                                  limit_mb=max_bytes / 2**20)
+    return InputLimitError.of("validate.limit.input_too_big", name=label,
+                              limit_mb=max_bytes / 2**20)
 
 
 def read_bytes(source: Source, *, max_bytes: int = MAX_BYTES_DEFAULT) -> tuple[bytes, str]:
@@ -50,13 +52,14 @@ def read_bytes(source: Source, *, max_bytes: int = MAX_BYTES_DEFAULT) -> tuple[b
         path = Path(source)
         label = display_name(path.name)
         if path.is_dir():
-            raise fail(label, f"{path} is a folder, not a file.",
-                       "Give the path of a places file (CSV, XLSX, GeoJSON or GeoPackage).")
+            raise refuse(label, "validate.problem.folder", "validate.fix.places_file_formats",
+                         path=str(path))
         if not path.exists():
-            raise fail(label, f"File not found: {path}", "Check the path.")
+            raise refuse(label, "validate.problem.not_found", "validate.fix.check_path",
+                         path=str(path))
         if not path.is_file():
-            raise fail(label, f"{path} is not a regular file (a device or a pipe?).",
-                       "Give the path of a places file.")
+            raise refuse(label, "validate.problem.not_regular", "validate.fix.places_file",
+                         path=str(path))
         try:
             size = path.stat().st_size
             if size > max_bytes:
@@ -64,8 +67,8 @@ def read_bytes(source: Source, *, max_bytes: int = MAX_BYTES_DEFAULT) -> tuple[b
             with path.open("rb") as fh:
                 data = fh.read(max_bytes + 1)
         except OSError as exc:
-            raise fail(label, f"Cannot read {path}: {exc.strerror or exc}.",
-                       "Check that the file exists and that you may read it.") from exc
+            raise refuse(label, "validate.problem.cannot_read", "validate.fix.check_readable",
+                         path=str(path), detail=str(exc.strerror or exc)) from exc
     elif isinstance(source, (bytes, bytearray, memoryview)):
         data, label = bytes(source), "upload"
     else:
@@ -98,9 +101,10 @@ def read_raw(
     data, default_name = read_bytes(source, max_bytes=max_bytes)
     name = display_name(name) if name else default_name
     if not data[:4096].strip() and not data.strip():
-        raise fail(name, "The file is empty.", "Upload a table with a header row and data rows.")
+        raise refuse(name, "validate.problem.empty_file", "validate.fix.upload_table")
     if fmt is not None and fmt not in FORMATS:
-        raise fail(name, f"Unknown format {fmt!r}.", f"Use one of {', '.join(FORMATS)}.")
+        raise refuse(name, "validate.problem.unknown_format", "validate.fix.use_format",
+                     fmt=repr(fmt), formats=", ".join(FORMATS))
     kind, notes = (fmt, []) if fmt else detect_format(data, name)
     if kind == "csv":
         raw = read_csv_bytes(data, name, float_columns)

@@ -11,50 +11,56 @@ import io
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
-from .errors import DataValidationError, InputLimitError, Problem
+from .errors import DataValidationError, InputLimitError, Problem, ref
 
 __all__ = ["FORMATS", "MAX_UNPACKED_BYTES", "content_kind", "detect_encoding", "detect_format",
-           "display_name", "fail", "looks_binary"]
+           "display_name", "fail", "looks_binary", "refuse"]
 
 FORMATS = ("csv", "excel", "geojson", "gpkg")
 """The formats of places files, as :func:`detect_format` names them."""
 MAX_UNPACKED_BYTES = 2 * 1024**3
 """Largest total unpacked size of an .xlsx (a ZIP archive) that is opened."""
 
-_OTHER_FIX = "Upload the places as CSV, Excel .xlsx, GeoJSON or GeoPackage."
-_FOREIGN: tuple[tuple[bytes, str, str], ...] = (
-    (b"\x89PNG\r\n\x1a\n", "a PNG image", _OTHER_FIX),
-    (b"\xff\xd8\xff", "a JPEG image", _OTHER_FIX),
-    (b"GIF87a", "a GIF image", _OTHER_FIX),
-    (b"GIF89a", "a GIF image", _OTHER_FIX),
-    (b"%PDF-", "a PDF document", "Export the table from its source as CSV or .xlsx."),
-    (b"\x1f\x8b", "a gzip-compressed file", "Decompress it and upload the file inside."),
-    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive", "Unpack it and upload the file inside."),
-    (b"Rar!\x1a\x07", "a RAR archive", "Unpack it and upload the file inside."),
-    (b"\xfd7zXZ\x00", "an xz-compressed file", "Decompress it and upload the file inside."),
-    (b"\x28\xb5\x2f\xfd", "a Zstandard-compressed file", "Decompress it and upload the file."),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Excel 97-2003 (.xls) workbook or another "
-     "old Office file", "Open it in Excel and save it as .xlsx or as CSV UTF-8."),
-    (b"\x7fELF", "a Linux program", _OTHER_FIX),
-    (b"MZ\x90\x00", "a Windows program", _OTHER_FIX),
-    (b"\x00\x00\x27\x0a", "an ESRI shapefile (.shp)", "Export the layer as GeoPackage or "
-     "GeoJSON (a .shp alone has no attributes)."),
+_OTHER_FIX = "validate.fix.upload_other"
+_UNPACK = "validate.fix.unpack_inside"
+_FOREIGN: tuple[tuple[bytes, str, str], ...] = (  # magic bytes, what it is, the fix (keys)
+    (b"\x89PNG\r\n\x1a\n", "validate.what.png_image", _OTHER_FIX),
+    (b"\xff\xd8\xff", "validate.what.jpeg_image", _OTHER_FIX),
+    (b"GIF87a", "validate.what.gif_image", _OTHER_FIX),
+    (b"GIF89a", "validate.what.gif_image", _OTHER_FIX),
+    (b"%PDF-", "validate.what.pdf_document", "validate.fix.export_from_source"),
+    (b"\x1f\x8b", "validate.what.gzip_file", "validate.fix.decompress_inside"),
+    (b"7z\xbc\xaf\x27\x1c", "validate.what.sevenzip_archive", _UNPACK),
+    (b"Rar!\x1a\x07", "validate.what.rar_archive", _UNPACK),
+    (b"\xfd7zXZ\x00", "validate.what.xz_file", "validate.fix.decompress_inside"),
+    (b"\x28\xb5\x2f\xfd", "validate.what.zstd_file", "validate.fix.decompress"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "validate.what.old_office", "validate.fix.resave_old"),
+    (b"\x7fELF", "validate.what.linux_program", _OTHER_FIX),
+    (b"MZ\x90\x00", "validate.what.windows_program", _OTHER_FIX),
+    (b"\x00\x00\x27\x0a", "validate.what.shapefile", "validate.fix.export_shapefile"),
 )
-_ZIP_KINDS = (
-    ("xl/workbook.bin", "an Excel binary workbook (.xlsb)", "Save it as .xlsx or CSV UTF-8."),
-    ("word/document.xml", "a Word document", _OTHER_FIX),
-    ("ppt/presentation.xml", "a PowerPoint presentation", _OTHER_FIX),
-    ("content.xml", "an OpenDocument file (.ods/.odt)", "Save it as .xlsx or CSV UTF-8."),
-    ("doc.kml", "a KMZ (Google Earth) file", "Export the layer as GeoJSON or GeoPackage."),
+_ZIP_KINDS = (  # a member only that kind of archive has, what it is, the fix (keys)
+    ("xl/workbook.bin", "validate.what.xlsb_workbook", "validate.fix.save_xlsx_or_csv"),
+    ("word/document.xml", "validate.what.word_document", _OTHER_FIX),
+    ("ppt/presentation.xml", "validate.what.powerpoint", _OTHER_FIX),
+    ("content.xml", "validate.what.opendocument", "validate.fix.save_xlsx_or_csv"),
+    ("doc.kml", "validate.what.kmz_file", "validate.fix.export_geo_layer"),
 )
 _TEXT_BYTES = bytes(b for b in range(256) if b >= 0x20 or b in b"\t\n\r\f\x1a")
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def fail(name: str, message: str, fix: str = "", fld: str | None = None) -> DataValidationError:
-    """Return the error for a problem with the whole file."""
+    """Return the error for a problem with the whole file (texts in English only)."""
     return DataValidationError([Problem(None, fld, message, fix)], source=name)
+
+
+def refuse(name: str, key: str, fix_key: str = "", fld: str | None = None, /,
+           **fields: Any) -> DataValidationError:
+    """Return the error for a problem with the whole file, from catalogue keys and fields."""
+    return DataValidationError([Problem.of(None, fld, key, fix_key, **fields)], source=name)
 
 
 def display_name(name: object) -> str:
@@ -69,22 +75,20 @@ def _zip_kind(data: bytes, name: str) -> str:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
-        raise fail(name, "The file starts like a ZIP archive (or .xlsx) but is damaged.",
-                   "Download or export it again.") from exc
+        raise refuse(name, "validate.problem.zip_damaged", "validate.fix.download_again") from exc
     names = {i.filename for i in infos}
     if "xl/workbook.xml" in names:
         unpacked = sum(i.file_size for i in infos)
         if unpacked > MAX_UNPACKED_BYTES:
-            raise InputLimitError(f"{name}: the workbook unpacks to {unpacked / 2**20:,.0f} MB, "
-                                  f"over the limit of {MAX_UNPACKED_BYTES / 2**20:,.0f} MB. "
-                                  "Save the sheet as CSV, or split it.")
+            raise InputLimitError.of("validate.limit.unpacked_too_big", name=name,
+                                     mb=unpacked / 2**20, limit_mb=MAX_UNPACKED_BYTES / 2**20)
         return "excel"
     for member, what, fix in _ZIP_KINDS:
         if member in names:
-            raise fail(name, f"This is {what}, not a table Origin Map reads.", fix)
+            raise refuse(name, "validate.problem.other_kind", fix, what=ref(what))
     listed = ", ".join(sorted(names)[:5]) + (" ..." if len(names) > 5 else "")
-    raise fail(name, f"This is a ZIP archive (containing {listed or 'nothing'}), not a table.",
-               "Unpack it and upload the CSV, .xlsx, GeoJSON or GeoPackage inside.")
+    raise refuse(name, "validate.problem.zip_archive", "validate.fix.unpack_table",
+                 listed=listed or ref("validate.what.nothing"))
 
 
 def content_kind(data: bytes, name: str) -> str:
@@ -92,24 +96,20 @@ def content_kind(data: bytes, name: str) -> str:
     head = data[:64]
     for magic, what, fix in _FOREIGN:
         if head.startswith(magic):
-            raise fail(name, f"This is {what}, not a table Origin Map reads.", fix)
+            raise refuse(name, "validate.problem.other_kind", fix, what=ref(what))
     if head.startswith(b"PAR1") and data.endswith(b"PAR1"):
-        raise fail(name, "This is a Parquet file; only `origin-map stats --data` reads Parquet "
-                   "(places already validated).", _OTHER_FIX)
+        raise refuse(name, "validate.problem.parquet", _OTHER_FIX)
     if head.startswith(b"SQLite format 3\x00"):
         if data[68:72] not in (b"GPKG", b"GP10", b"GP11"):
-            raise fail(name, "This is an SQLite database but not a GeoPackage.",
-                       "Export the layer as GeoPackage or GeoJSON.")
+            raise refuse(name, "validate.problem.sqlite_not_gpkg", "validate.fix.export_gpkg")
         return "gpkg"
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _zip_kind(data, name)
     text = data[:4096].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if text.startswith((b"<!doctype html", b"<html")):
-        raise fail(name, "This is a web page (HTML), not a table: perhaps a login or error "
-                   "page was saved instead of the file.", "Download the file again.")
+        raise refuse(name, "validate.problem.html_page", "validate.fix.download_file_again")
     if text.startswith((b"<?xml", b"<kml", b"<gpx")):
-        raise fail(name, "This is an XML document (KML, GPX, ...), not a table.",
-                   "Export the layer as GeoJSON or GeoPackage, or the table as CSV.")
+        raise refuse(name, "validate.problem.xml_document", "validate.fix.export_geo_or_csv")
     return "json" if text[:1] in (b"{", b"[") else "text"
 
 
@@ -159,14 +159,12 @@ def detect_encoding(data: bytes, name: str) -> tuple[bytes, str, list[Problem]]:
         try:
             data = data.decode("utf-16").encode("utf-8")
         except UnicodeDecodeError as exc:
-            raise fail(name, "The file starts like UTF-16 text but is not valid UTF-16.",
-                       "Save it again as CSV UTF-8.") from exc
-        return data, "utf-8", [Problem(None, None, "Text encoding detected: UTF-16.",
-                                       severity="info")]
+            raise refuse(name, "validate.problem.utf16_invalid",
+                         "validate.fix.save_csv_utf8") from exc
+        return data, "utf-8", [Problem.of(None, None, "validate.problem.encoding_utf16",
+                                          severity="info")]
     if looks_binary(data):
-        raise fail(name, "This is a binary file (it contains control bytes such as NUL), not "
-                   "a text table.", "Export the table as CSV UTF-8, or upload the .xlsx/.gpkg "
-                   "itself.")
+        raise refuse(name, "validate.problem.binary", "validate.fix.export_csv_or_upload")
     if data.startswith(codecs.BOM_UTF8):
         bad = _first_invalid(data, "utf-8-sig")
         if bad is None:
@@ -177,25 +175,22 @@ def detect_encoding(data: bytes, name: str) -> tuple[bytes, str, list[Problem]]:
     if bad_gb is None:
         n, common = _gb2312_share(data)
         if n >= 8 and common < 0.7 * n:
-            raise fail(name, f"The file is not UTF-8, and read as GBK/GB18030 only {common} of "
-                       f"its first {n} non-ASCII characters would be common Chinese: it is "
-                       "probably in another encoding (Big5, Latin-1/Windows-1252, Shift-JIS...).",
-                       "Save it again as 'CSV UTF-8' (Excel: Save As > CSV UTF-8).")
-        return data, "gb18030", [Problem(None, None, "Text encoding detected: GB18030 "
-                                         "(GBK).", severity="info")]
+            raise refuse(name, "validate.problem.other_encoding", "validate.fix.resave_utf8",
+                         common=common, n=n)
+        return data, "gb18030", [Problem.of(None, None, "validate.problem.encoding_gb18030",
+                                            severity="info")]
     line = data.count(b"\n", 0, bad) + 1
     line_gb = data.count(b"\n", 0, bad_gb) + 1
-    raise fail(name, f"The file is neither UTF-8 nor GBK/GB18030 text (as UTF-8 it has an "
-               f"invalid byte in line {line}, as GB18030 in line {line_gb}).",
-               "Save it again as 'CSV UTF-8' (Excel: Save As > CSV UTF-8).")
+    raise refuse(name, "validate.problem.bad_encoding", "validate.fix.resave_utf8", line=line,
+                 line_gb=line_gb)
 
 
 _SUFFIXES = {
     ".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "excel", ".xlsm": "excel",
     ".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg",
 }
-_FORMAT_LABEL = {"csv": "CSV text", "excel": "an Excel workbook", "geojson": "GeoJSON",
-                 "gpkg": "a GeoPackage"}
+_FORMAT_LABEL = {"csv": "validate.what.csv_text", "excel": "validate.what.excel_workbook",
+                 "geojson": "validate.what.geojson_data", "gpkg": "validate.what.geopackage"}
 
 
 def detect_format(data: bytes, name: str) -> tuple[str, list[Problem]]:
@@ -213,7 +208,7 @@ def detect_format(data: bytes, name: str) -> tuple[str, list[Problem]]:
         kind = "geojson" if brace or suffix != "csv" else "csv"
     notes = []
     if suffix and suffix != kind:
-        notes.append(Problem(None, None, f"The file is named '{Path(name).suffix}' but its "
-                             f"content is {_FORMAT_LABEL[kind]}; it was read as such.",
-                             "Rename the file to match its content.", "warning"))
+        notes.append(Problem.of(None, None, "validate.problem.named_otherwise",
+                                "validate.fix.rename_file", severity="warning",
+                                suffix=Path(name).suffix, kind=ref(_FORMAT_LABEL[kind])))
     return kind, notes

@@ -10,6 +10,7 @@ when any row is invalid. Only coordinates are required; every other column has a
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +33,7 @@ from ._placetable import (
 )
 from ._readers import MAX_BYTES_DEFAULT, Source, read_raw
 from .datums import convert, normalise_datum
-from .errors import DataValidationError, Problem, SettingsError
+from .errors import DataValidationError, Problem, SettingsError, fields_json, ref
 from .geometry import Centre
 
 if TYPE_CHECKING:
@@ -79,7 +80,9 @@ class LoadResult:
     problems
         Every problem found, one row each: ``row`` (1-based record number, the first record
         below the header is 1; empty for whole-file problems), ``field``, ``value``, ``problem``,
-        ``fix``, ``severity`` (``error`` rows were left out; ``warning``/``info`` were kept).
+        ``fix``, ``severity`` (``error`` rows were left out; ``warning``/``info`` were kept),
+        then the keys of the texts, ``problem_key``, ``fix_key``, ``text_fields``: pass the
+        table to :func:`origin_map.errors.problems_in` for ``problem``/``fix`` in Chinese.
     rejected
         The rows left out, as read, with their record number in column ``row`` (a user column
         called ``row`` is kept as ``row (column)``); see :meth:`rejected_report`.
@@ -112,7 +115,8 @@ class LoadResult:
 
         One row per rejected record: ``row``, ``why_left_out`` (every error of that row,
         ``field: problem`` joined by ``; ``), then the record's columns as read. Pass it to
-        :func:`origin_map.export.to_csv_bytes` for a safe download.
+        :func:`origin_map.export.to_csv_bytes` for a safe download. The reasons are in English,
+        in the app too: the file is the one the CLI writes, shared as it is.
         """
         errs = self.problems[(self.problems["severity"] == "error") & self.problems["row"].notna()]
         why = (errs["field"].fillna("").astype(str) + ": " + errs["problem"].astype(str)).groupby(
@@ -213,13 +217,22 @@ def load_places(source: Source, **kwargs: Any) -> gpd.GeoDataFrame | pd.DataFram
     result = read_places(source, **kwargs)
     if result.n_errors:
         errs = result.problems[result.problems["severity"] == "error"]
-        raise DataValidationError(
-            [Problem(None if pd.isna(r.row) else int(r.row), r.field or None,
-                     f"{r.problem} (value: {r.value!r})" if r.value else str(r.problem), r.fix)
-             for r in errs.head(LISTED_PROBLEMS).itertuples()],
-            source=result.name, total=len(errs), table=result.problems,
-        )
+        raise DataValidationError([_listed(r) for r in errs.head(LISTED_PROBLEMS).itertuples()],
+                                  source=result.name, total=len(errs), table=result.problems)
     return result.places
+
+
+def _listed(r: Any) -> Problem:
+    """Return a row of a problems table as a :class:`Problem`, its value in the message."""
+    row = None if pd.isna(r.row) else int(r.row)
+    if not r.value:
+        return Problem(row, r.field or None, str(r.problem), r.fix, "error", r.problem_key,
+                       r.fix_key, r.text_fields)
+    fields = json.loads(r.text_fields) if r.text_fields else {}
+    fields.update(problem=ref(r.problem_key, **fields) if r.problem_key else str(r.problem),
+                  value=repr(r.value))
+    return Problem(row, r.field or None, f"{r.problem} (value: {r.value!r})", r.fix, "error",
+                   "validate.problem.with_value", r.fix_key, fields_json(fields))
 
 
 def geodata_dir() -> Path:

@@ -48,7 +48,9 @@ def test_hostile_upload_is_text_everywhere(page, app_url, tmp_path):
     path = tmp_path / "<b onmouseover=alert(1)>hostile.csv"
     path.write_bytes(hostile_csv())
     page.goto(f"{app_url}/data", wait_until="domcontentloaded")
+    page.get_by_text("Use your own data").wait_for(timeout=60_000)  # the page has run
     page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(path))
+    page.get_by_text("is picked but not loaded yet").first.wait_for(timeout=60_000)
     page.get_by_role("button", name="Validate and load").click()
     page.get_by_text("6 places loaded").wait_for(timeout=60_000)
     # go to the map inside the same browser session (the upload belongs to this session)

@@ -55,8 +55,10 @@ def test_upload_through_the_proxy_shows_its_places_on_the_map(browser, cluster, 
     try:
         page = context.new_page()
         page.goto(f"{cluster.url}/data", wait_until="domcontentloaded")
+        page.get_by_text("Use your own data").wait_for(timeout=60_000)  # the page has run
         page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(
             str(csv))
+        page.get_by_text("is picked but not loaded yet").first.wait_for(timeout=60_000)
         page.get_by_role("button", name="Validate and load").click()
         page.get_by_text("3 places loaded").wait_for(timeout=60_000)
         page.get_by_role("link", name="Map").click()

@@ -210,7 +210,7 @@ def load_pending_upload(*, centre: Centre, datum: str, unknown_values: str,
         outcome["problems"] = pd.DataFrame([p.as_dict() for p in exc.problems])
         outcome["error"] = True
     except OriginMapError as exc:
-        outcome["message"] = str(exc)
+        outcome["message"] = exc  # shown in the reader's language where it has a text
         outcome["error"] = True
     else:
         accept = len(result.places) > 0 and (result.n_errors == 0 or keep_valid_rows)
@@ -231,7 +231,8 @@ def show_upload_result(lang: str) -> LoadResult | None:
     if outcome.get("error"):
         st.error(text("data.not_loaded", lang, name=name))
         if "message" in outcome:
-            st.text(outcome["message"])
+            exc = outcome["message"]
+            st.text(exc.text(lang) if hasattr(exc, "text") else str(exc))
         if "problems" in outcome:
             problems_table(outcome["problems"], lang)
         return None

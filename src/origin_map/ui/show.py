@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from origin_map import vocab
+from origin_map.errors import TEXT_COLUMNS, problems_in
 from origin_map.i18n import names, text
 
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$:"})
@@ -45,8 +46,21 @@ def table(frame: pd.DataFrame, lang: str, *, column_config: dict[str, Any] | Non
 
 
 def problems_table(problems: pd.DataFrame, lang: str) -> None:
-    """Show a problems table (row, field, value, problem, fix, severity) in ``lang``."""
-    table(problems, lang)
+    """Show a problems table (row, field, value, problem, fix, severity) in ``lang``.
+
+    The texts are made again in ``lang`` from their keys (:func:`~origin_map.errors.problems_in`)
+    and the keys are not shown. The rows-left-out download (``LoadResult.rejected_report``)
+    stays in English: it is the file the CLI writes, shared as it is.
+    """
+    shown = problems_in(problems, lang)
+    shown = shown.loc[:, [c for c in shown.columns if c not in TEXT_COLUMNS]]
+    if "problem" not in shown.columns:  # a table of Problem.as_dict() rows
+        shown = shown.rename(columns={"message": "problem"})
+    if "severity" in shown.columns:
+        shown = shown.assign(severity=[
+            text(f"validate.severity.{s}", lang) if s in ("error", "warning", "info") else s
+            for s in shown["severity"]])
+    table(shown, lang)
 
 
 def empty_selection(lang: str) -> None:
