@@ -11,7 +11,7 @@ from origin_map.datasets import load_centres, shipped_places
 from origin_map.export import to_csv_bytes
 from origin_map.geometry import ring_radii
 from origin_map.stats import PlaceFilter, density_table
-from tests.e2e.conftest import ARTIFACTS, ROOT
+from tests.e2e.conftest import ARTIFACTS, ROOT, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -89,6 +89,7 @@ def test_density_csv_download_equals_library(page, app_url, tmp_path):
               wait_until="domcontentloaded")
     button = page.locator("[data-testid='stDownloadButton'] button").first
     button.wait_for(timeout=60_000)
+    settle(page)
     with page.expect_download(timeout=60_000) as info:
         button.click()
     path = tmp_path / "density.csv"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.e2e.conftest import settle
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 HOSTILE_NAMES = [
@@ -80,10 +82,10 @@ def test_hostile_upload_is_text_everywhere(page, app_url, tmp_path):
                                  first = l.getLayers().slice(-1)[0]; });  // not under the star
         map.setView(first.getLatLng(), 19, {animate: false});
         const p = map.latLngToContainerPoint(first.getLatLng()); return [p.x, p.y]; }""")
-    page.wait_for_timeout(500)
+    settle(page)
     box = el.bounding_box()
     page.mouse.click(box["x"] + pt[0], box["y"] + pt[1])
-    page.get_by_text("Source:", exact=False).first.wait_for(timeout=30_000)
+    page.get_by_text("Source:", exact=False).first.wait_for(timeout=60_000)
     details = page.locator("[data-testid='stMain']").inner_text()
     assert '=HYPERLINK("http://example.invalid","click")' in details, details[-800:]
     assert page.dialogs == [] and not page.errors, (page.dialogs, page.errors)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.e2e.conftest import settle
+
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 TUSPARK = (39.99272, 116.325214)
@@ -31,20 +33,12 @@ def _map_frame(page):
     return frame
 
 
-def _settle(page) -> None:
-    """Wait until the app has finished running (the first view is set by its last run)."""
-    page.wait_for_timeout(500)
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
-                           timeout=60_000)
-    page.wait_for_timeout(1500)
-
-
 def test_changing_a_filter_keeps_the_users_view(page, app_url):
     page.goto(app_url + "/map")
     frame = _map_frame(page)
     frame.wait_for_function("() => document.querySelectorAll('.om-legend').length === 1"
                             " && window.__GLOBAL_DATA__.last_zoom !== null")  # first view set
-    _settle(page)
+    settle(page)
     frame.evaluate(f"() => {{ window.originMap.setView([{TUSPARK[0]}, {TUSPARK[1]}], 18, "
                    "{animate: false}); }")
     frame.evaluate("() => { window.omMarker = 'kept'; }")  # gone if the map reloads
@@ -67,7 +61,7 @@ def test_changing_a_filter_keeps_the_users_view(page, app_url):
 def test_drawing_a_rectangle_switches_the_figures_to_it(page, app_url):
     page.goto(app_url + "/map")
     frame = _map_frame(page)
-    _settle(page)
+    settle(page)
     before = page.get_by_text("places shown").first.inner_text()
     frame.locator(".leaflet-draw-draw-rectangle").click()
     box = page.wait_for_selector("iframe[title='streamlit_folium.st_folium']").bounding_box()
