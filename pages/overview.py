@@ -1,8 +1,7 @@
 import pandas as pd
 import streamlit as st
 
-from origin_map import coverage, ui, vocab
-from origin_map.compare import load_hubs
+from origin_map import ui, vocab
 from origin_map.i18n import text
 
 s = ui.sidebar()
@@ -44,8 +43,7 @@ with right:
     ui.table(pd.DataFrame({"kind": [vocab.kind_label(k, lang) for k in f["by_kind"]],
                            "places": list(f["by_kind"].values())}), lang)
 
-table = coverage.coverage_table(ds.places, load_hubs(), ui.centres(), s.centre.id,
-                                place_filter=s.place_filter, lang=lang)
+table = ui.cached_coverage(ds.token, ds.places, s.centre.id, s.place_filter, lang)
 if table is not None:
     st.subheader(text("overview.published_title", lang))
     ui.table(table, lang, column_config={"coverage": st.column_config.ProgressColumn(

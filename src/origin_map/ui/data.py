@@ -126,6 +126,17 @@ def cached_area_headline(token: str, _places: Any, area_key: str, _area: Any,
                          outlines=outlines() if by_outline else None)
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def cached_coverage(token: str, _places: Any, centre_id: str, place_filter: PlaceFilter,
+                    lang: str) -> pd.DataFrame | None:
+    """Return :func:`origin_map.coverage.coverage_table` for the hub of ``centre_id`` (cached)."""
+    from origin_map.compare import load_hubs
+    from origin_map.coverage import coverage_table
+
+    return coverage_table(_places, load_hubs(), centres(), centre_id,
+                          place_filter=place_filter, lang=lang)
+
+
 _WARM: list[bool] = []
 
 
