@@ -44,9 +44,9 @@ ds = ui.dataset()
 if not ds.shipped:
     st.button(text("data.reset", lang), key="om_reset", on_click=ui.reset_dataset)
 st.subheader(text("data.places_title", lang))
-placed = ui.places_with_distances(ds.token, ds.places, s.centre, s.rings)
-shown = s.place_filter.apply(placed).drop(columns="geometry")
-st.caption(text("data.caption", lang, shown=len(shown), total=len(placed),
+shown = ui.filtered_places(ds.token, ds.places, s.centre, s.rings, s.place_filter)
+shown = shown.drop(columns="geometry")
+st.caption(text("data.caption", lang, shown=len(shown), total=len(ds.places),
                 name=ui.md_escape(ds.name)))
 if shown.empty:
     ui.empty_selection(lang)

@@ -9,6 +9,7 @@ says when it did.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Final
 
@@ -18,7 +19,7 @@ from shapely.geometry.base import BaseGeometry
 from .areas import Area, area_from_geojson_dict, to_local
 from .errors import OriginMapError
 
-__all__ = ["MAX_VERTICES", "area_from_text", "area_to_text"]
+__all__ = ["MAX_VERTICES", "area_from_text", "area_of_link", "area_to_text"]
 
 MAX_VERTICES: Final[int] = 400
 _NAME_OK = re.compile(r"[^\w\s.\-()（）·]", re.UNICODE)
@@ -81,3 +82,13 @@ def area_from_text(text: str, *, data_centre: tuple[float, float] | None = None)
     geom = polygons[0] if len(polygons) == 1 else MultiPolygon(polygons)
     feature = {"type": "Feature", "geometry": mapping(geom), "properties": {}}
     return area_from_geojson_dict(feature, name=match.group(1) or None, data_centre=data_centre)
+
+
+@functools.lru_cache(maxsize=64)
+def area_of_link(text: str) -> Area:
+    """Return :func:`area_from_text` of a link's text, decoded once per text (cached).
+
+    A page resolves its view on every rerun; the area (projected and checked in metres) is
+    decoded the first time only. The :class:`~origin_map.areas.Area` is frozen: safe to share.
+    """
+    return area_from_text(text)

@@ -28,12 +28,24 @@ def sector_scale(sectors: list[str], lang: str) -> alt.Scale:
                             else "#999999" for s in sectors])
 
 
+def _present(sectors: pd.Series) -> list[str]:
+    """Return the sectors among ``sectors`` in vocabulary order (others after, sorted)."""
+    seen = set(sectors)
+    return [s for s in vocab.SECTOR_IDS if s in seen] + sorted(seen - set(vocab.SECTOR_IDS))
+
+
+def _sector_colour(sectors: list[str], lang: str) -> alt.Color:
+    """Colour by the ``label`` column, in the map's sector colours, every sector in the legend."""
+    return alt.Color("label:N", scale=sector_scale(sectors, lang),
+                     legend=alt.Legend(title=i18n.text("chart.sector", lang), symbolLimit=0,
+                                       labelLimit=260))
+
+
 def sector_chart(table: pd.DataFrame, lang: str) -> alt.Chart:
     """Stacked bars: places per sector in each ring (from a density table)."""
     t = lambda key: i18n.text(key, lang)  # noqa: E731
     per = table[(table["sector"] != "all") & (table["count"] > 0)].copy()
-    sectors = [s for s in vocab.SECTOR_IDS if s in set(per["sector"])]
-    sectors += sorted(set(per["sector"]) - set(sectors))
+    sectors = _present(per["sector"])
     per["ring"] = [_ring_label(i, o) for i, o in zip(per["ring_inner_m"], per["ring_outer_m"],
                                                       strict=True)]
     per["label"] = per["sector"].map(lambda s: vocab.sector_label(s, lang))
@@ -43,9 +55,7 @@ def sector_chart(table: pd.DataFrame, lang: str) -> alt.Chart:
     return alt.Chart(per).mark_bar().encode(
         x=alt.X("ring:N", sort=order, title=t("chart.ring_m")),
         y=alt.Y("count:Q", title=t("chart.places")),
-        color=alt.Color("label:N", scale=sector_scale(sectors, lang),
-                        legend=alt.Legend(title=t("chart.sector"), symbolLimit=0,
-                                          labelLimit=260)),
+        color=_sector_colour(sectors, lang),
         tooltip=[alt.Tooltip("label:N", title=t("chart.sector")),
                  alt.Tooltip("ring:N", title=t("chart.ring_m")),
                  alt.Tooltip("count:Q", title=t("chart.places"))],
@@ -118,15 +128,13 @@ def composition_chart(composition: pd.DataFrame, lang: str) -> alt.Chart:
     """Share of each sector among each hub's places (stacked to 100 %), in the map colours."""
     t = lambda key: i18n.text(key, lang)  # noqa: E731
     data = composition[composition["count"] > 0].copy()
-    sectors = [s for s in vocab.SECTOR_IDS if s in set(data["sector"])]
+    sectors = _present(data["sector"])
     data["label"] = data["sector"].map(lambda s: vocab.sector_label(s, lang))
     return alt.Chart(data).mark_bar().encode(
         y=alt.Y("hub:N", title=None, axis=alt.Axis(labelLimit=320)),
         x=alt.X("share:Q", stack="normalize", title=t("chart.share"),
                 axis=alt.Axis(format="%")),
-        color=alt.Color("label:N", scale=sector_scale(sectors, lang),
-                        legend=alt.Legend(title=t("chart.sector"), symbolLimit=0,
-                                          labelLimit=260)),
+        color=_sector_colour(sectors, lang),
         tooltip=[alt.Tooltip("hub:N", title=t("chart.hub")),
                  alt.Tooltip("label:N", title=t("chart.sector")),
                  alt.Tooltip("count:Q", title=t("chart.places"))],

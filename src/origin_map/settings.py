@@ -210,10 +210,10 @@ def _parse_area(s: Setting, raw: Any) -> str:
     text = str(raw if raw is not None else "").strip()
     if not text:
         return ""
-    from .area_links import area_from_text
+    from .area_links import area_of_link
 
     try:
-        area_from_text(text)
+        area_of_link(text)
     except OriginMapError as exc:
         raise SettingValueError("settings.error.bad_area", reason=str(exc)[:200]) from None
     return text

@@ -74,9 +74,9 @@ def resolve(values: Mapping[str, Any], centres: list[Centre]) -> View:
                       year=v["year"])
     area = None
     if v["area"]:
-        from .area_links import area_from_text
+        from .area_links import area_of_link
 
-        area = area_from_text(v["area"])
+        area = area_of_link(v["area"])
     return View(centre=centre, rings=Rings.parse(v["radius"], v["rings"]), place_filter=flt,
                 lang=v["lang"], basemap=v["base"], heatmap=bool(v["heat"]), h3=bool(v["h3"]),
                 h3_resolution=int(v["h3res"]), by_outline=bool(v["outline"]),
