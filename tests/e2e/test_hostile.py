@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import settle
+from tests.e2e.conftest import pick_file, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -51,8 +51,7 @@ def test_hostile_upload_is_text_everywhere(page, app_url, tmp_path):
     path.write_bytes(hostile_csv())
     page.goto(f"{app_url}/data", wait_until="domcontentloaded")
     page.get_by_text("Use your own data").wait_for(timeout=60_000)  # the page has run
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(path))
-    page.get_by_text("is picked but not loaded yet").first.wait_for(timeout=60_000)
+    pick_file(page, path)
     page.get_by_role("button", name="Validate and load").click()
     page.get_by_text("6 places loaded").wait_for(timeout=60_000)
     # go to the map inside the same browser session (the upload belongs to this session)
