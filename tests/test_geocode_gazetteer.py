@@ -41,12 +41,16 @@ BUILDINGS = pd.DataFrame([
     _b("yousheng", "优盛大厦", "", "", "成府路", "28", "", "", 490, 100),
     _b("dongyuan", "东源大厦", "", "", "成府路", "35", "", "", 230, 100),
     _b("hq7", "华清嘉园7号楼", "", "华清嘉园G座", "成府路", "35", "华清嘉园", "7", 140, 185),
+    _b("east-a", "甲楼", "", "", "学院路", "20", "", "", 900, 80),  # one number, 500 m apart
+    _b("east-b", "乙楼", "", "", "学院路", "20", "", "", 1400, 80),
 ], columns=COLS).astype(str)
 CENTRES = pd.DataFrame([["tuspark", "清华科技园", "TusPark", *point_at(DONGSHENG, 230, 272)]],
                        columns=["id", "name_zh", "name_en", "lat", "lon"]).astype(str)
 PLACES = pd.DataFrame([
     ["blcu", "北京语言大学", "BLCU", "university", "北京市海淀区学院路15号", "poi",
      *point_at(DONGSHENG, 1100, 80)],
+    ["tsinghua", "清华大学", "Tsinghua University", "university", "北京市海淀区双清路30号", "poi",
+     *point_at(DONGSHENG, 1000, 330)],
     ["startup", "某某科技", "Someco", "firm", "北京市海淀区学院路99号", "estimated",
      *point_at(DONGSHENG, 900, 80)],
 ], columns=["id", "name_zh", "name_en", "kind", "address", "position_quality", "lat", "lon"]
@@ -100,7 +104,7 @@ def test_street_number_level_is_the_mean_of_agreeing_buildings(gaz: Gazetteer) -
     assert distance_m((m.lat, m.lon), mean) < 0.5
 
 
-def test_compound_level_needs_a_known_point(gaz: Gazetteer) -> None:
+def test_compound_level_needs_a_known_point(gaz: Gazetteer) -> None:  # (or an outline)
     m = gaz.match("北京市海淀区中关村东路1号院9号楼搜狐网络大厦")  # building 9 is unknown
     assert m.level == "compound" and "[tuspark]" in m.matched
     m = gaz.match("北京市海淀区华清嘉园13号楼805")  # compound known, but no point of its own
@@ -121,7 +125,7 @@ def test_campus_point_is_compound_with_low_score(gaz: Gazetteer) -> None:
     ("北京市海淀区西小口路66号中关村东升科技园", "西小口路"),
     ("北京市海淀区中关村东路55号", "No. 55"),  # known road, unknown number
     ("北京市海淀区学院路99号", "No. 99"),  # only an estimated place there: no evidence
-    ("北京市海淀区成府路35号", " m apart"),  # the known buildings there disagree
+    ("北京市海淀区学院路20号", " m apart"),  # the known buildings there are too far apart
     ("中关村东路18号东升大厦", "中关村东路8号"),  # the name contradicts the number
     ("新东升大厦", "No known"),  # a longer, unknown name
     ("", "empty"),
@@ -151,3 +155,56 @@ def test_from_geodata_reads_a_folder_and_skips_missing_files(tmp_path) -> None:
     assert gaz.match("中关村东路8号").level == "street_number"
     m = gaz.match("中关村东路1号院9号楼")  # no TusPark point now: the buildings at No. 1
     assert (m.level, m.matched) == ("street_number", "中关村东路1号 (启迪科技大厦D座, 科技大厦B座)")
+
+
+def test_a_street_number_spread_over_two_buildings_is_placed_between_them(gaz: Gazetteer
+                                                                          ) -> None:
+    m = gaz.match("北京市海淀区成府路35号")  # 华清嘉园 block 7 and 东源大厦, 259 m apart
+    assert (m.level, m.score) == ("street_number", 0.55)
+    assert distance_m(_at("hq7"), _at("dongyuan")) > 150  # farther apart than one place
+    for fid in ("hq7", "dongyuan"):
+        assert distance_m((m.lat, m.lon), _at(fid)) < 135  # each within half the spread
+
+
+def test_the_road_number_compound_comes_before_a_campus_named_as_a_landmark(gaz: Gazetteer
+                                                                            ) -> None:
+    m = gaz.match("北京市海淀区中关村东路1号（清华大学东南角）")
+    assert m.level == "compound" and "[tuspark]" in m.matched, m
+    assert "[tsinghua]" in gaz.match("北京市海淀区清华大学").matched  # the campus on its own
+
+
+def test_a_name_contradicting_a_known_number_places_the_number_only(gaz: Gazetteer) -> None:
+    m = gaz.match("北京市海淀区成府路28号东源大厦")  # 东源大厦 is No. 35; No. 28 is known
+    assert (m.level, m.score) == ("street_number", 0.45)
+    mean = ((_at("mall")[0] + _at("yousheng")[0]) / 2, (_at("mall")[1] + _at("yousheng")[1]) / 2)
+    assert distance_m((m.lat, m.lon), mean) < 0.5
+    assert "东源大厦" in m.reason_text() and "成府路35号" in m.reason_text()
+
+
+def _square(lat: float, lon: float, half_m: float) -> object:
+    from shapely.geometry import Polygon
+
+    corners = [point_at(Centre("c", "", "", lat, lon), half_m * math.sqrt(2), az)
+               for az in (45, 135, 225, 315)]
+    return Polygon([(x, y) for y, x in corners])
+
+
+def test_an_outline_gives_its_compound_a_point() -> None:
+    import geopandas as gpd
+
+    hq_lat, hq_lon = point_at(DONGSHENG, 140, 185)  # block 7 of 华清嘉园
+    centre = point_at(DONGSHENG, 200, 150)  # an outline 240 m wide around block 7
+    outlines = gpd.GeoDataFrame(
+        {"place_id": ["huaqing", "campus"], "name_zh": ["华清嘉园", "某大学"],
+         "name_en": ["Huaqing Jiayuan", "Some University"]},
+        geometry=[_square(*centre, 120), _square(*point_at(DONGSHENG, 3000, 0), 900)],
+        crs="EPSG:4326")
+    assert _square(*centre, 120).contains(__import__("shapely").Point(hq_lon, hq_lat))
+    before = Gazetteer.from_frames(BUILDINGS, CENTRES, PLACES)
+    assert before.match("北京市海淀区华清嘉园13号楼805").level == "none"
+    gaz = Gazetteer.from_frames(BUILDINGS, CENTRES, PLACES, outlines=outlines)
+    m = gaz.match("北京市海淀区华清嘉园13号楼805")
+    assert m.level == "compound" and "[outline:huaqing]" in m.matched
+    assert distance_m((m.lat, m.lon), centre) < 1  # block 7 is inside: the outline's centroid
+    assert gaz.match("北京市海淀区华清嘉园7号楼").level == "building"  # a known block stays
+    assert gaz.match("某大学").level == "none"  # 3.2 km² is a campus: its centre says little

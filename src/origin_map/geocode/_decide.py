@@ -12,10 +12,11 @@ level. Anything else is ``none`` with the reason.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from ._features import AGREE_M, Compound, Feature, centroid, spread_m
+from ._english import english_key
+from ._features import AGREE_M, NUMBER_REACH_M, Compound, Feature, centroid, reach_m, spread_m
 from ._result import Match
 from .normalise import ParsedAddress, normalise_address, parse_address
 
@@ -104,19 +105,30 @@ def _add_hits(gaz: Gazetteer, ev: _Evidence, alias: str,
 
 
 def _scan_english(gaz: Gazetteer, p: ParsedAddress) -> _Evidence:
-    padded = f" {' '.join(re.findall(r'[a-z0-9]+', p.text))} "
+    padded = f" {english_key(p.text)} "
     ev = _Evidence(road=gaz.road_of(p.road, english=True), rest=p.text)
     for key in sorted(gaz.english, key=len, reverse=True):
         if f" {key} " in padded:
             _add_hits(gaz, ev, key, gaz.english[key])
             padded = padded.replace(f" {key} ", " | ")
-    if not ev.hits and not ev.compounds:  # "Tsinghua Tongfang Technology Plaza"
+    if not ev.hits:  # "Tsinghua Tongfang Technology Plaza", "Qidi Science Building, TusPark"
         words = set(padded.split())
+        named = {c.name for c in ev.compounds}
         for key, entries in gaz.english.items():
-            own = {w for w in key.split() if w.isalpha() and len(w) > 2} - _GENERIC_WORDS
-            if len(own & words) >= 2 and 2 * len(own & words) >= len(own):
+            own = _own_words(key)
+            n = len(own & words)
+            if n >= 2 and 2 * n >= len(own):
                 _add_hits(gaz, ev, key, entries)
+            elif n == 1 and gaz.english_word_is_one_place(next(iter(own & words))) and (
+                    set(key.split()) - {"of", "the", "and"} <= words
+                    or any(f.compound and f.compound in named for f, _ in entries)):
+                _add_hits(gaz, ev, key, entries)  # one telling word, confirmed
     return ev
+
+
+def _own_words(key: str) -> set[str]:
+    """Return the words of an English name that tell it apart (not "building", "tsinghua"…)."""
+    return {w for w in key.split() if w.isalpha() and len(w) > 2} - _GENERIC_WORDS
 
 
 def _conflict(f: Feature, p: ParsedAddress, road: str) -> str:
@@ -173,11 +185,24 @@ def _fuzzy(gaz: Gazetteer, p: ParsedAddress, ev: _Evidence) -> Match | None:
     return None
 
 
+def _street_number(road: str, num: str, at_number: list[Feature]) -> Match:
+    """Place a street number at the mean of its known buildings, if they are close enough."""
+    spread = spread_m(at_number)
+    if reach_m(at_number) > NUMBER_REACH_M:
+        return Match.none("ambiguous_number", road=road, number=num, spread=spread)
+    lat, lon = centroid(at_number)
+    names = ", ".join(dict.fromkeys(f.name for f in at_number))
+    return Match(lat, lon, "street_number", 0.7 if spread <= AGREE_M else 0.55,
+                 f"gazetteer:{at_number[0].source}", f"{road}{num}号 ({names})")
+
+
 def _structured(gaz: Gazetteer, p: ParsedAddress, ev: _Evidence) -> Match | None:
     """Compound building number, compound point, or street number."""
     road, num = ev.road, p.number
     at_number = gaz.by_number.get((road, num), []) if road and num else []
-    comps = list({c.name: c for c in ev.compounds + gaz.compounds_at(road, num)}.values())
+    # the compound that the road and number name comes before one named in the text:
+    # "中关村东路1号（清华大学东南角）" is TusPark, described by its place on the campus corner
+    comps = list({c.name: c for c in gaz.compounds_at(road, num) + ev.compounds}.values())
     if p.building_no or p.tower:
         feats = [f for c in comps for key in (p.building_no, p.tower) if key
                  for f in gaz.by_building_no.get((c.name, key), [])]
@@ -189,6 +214,12 @@ def _structured(gaz: Gazetteer, p: ParsedAddress, ev: _Evidence) -> Match | None
             if found:
                 return found
     with_point = [c for c in comps if c.point is not None]
+    if at_number and with_point and with_point[0] not in ev.compounds and any(
+            f.compound != with_point[0].name for f in at_number):
+        # the number is not the compound's alone (成府路35号: 华清嘉园 and 东源大厦): its buildings
+        by_number = _street_number(road, num, at_number)
+        if by_number.level != "none":
+            return by_number
     if with_point:
         c = with_point[0]
         pt = c.point
@@ -199,13 +230,7 @@ def _structured(gaz: Gazetteer, p: ParsedAddress, ev: _Evidence) -> Match | None
         return Match(pt.lat, pt.lon, "compound", 0.35 if campus else 0.6,
                      f"gazetteer:{pt.source}", f"{c.name} [{pt.fid}]", reasons)
     if at_number:
-        spread = spread_m(at_number)
-        if spread > AGREE_M:
-            return Match.none("ambiguous_number", road=road, number=num, spread=spread)
-        lat, lon = centroid(at_number)
-        names = ", ".join(dict.fromkeys(f.name for f in at_number))
-        return Match(lat, lon, "street_number", 0.7, f"gazetteer:{at_number[0].source}",
-                     f"{road}{num}号 ({names})")
+        return _street_number(road, num, at_number)
     if comps:
         return Match.none("compound_no_position", compound=comps[0].name,
                           building=p.building_no or "?")
@@ -242,9 +267,15 @@ def decide(gaz: Gazetteer, address: object, name: object = None) -> Match:
         found = by_name or found
     if found is None and ev.hits:
         _, f, _ = ev.hits[0]
-        return Match.none("name_conflict", name=f.name, given=_conflict(f, p, ev.road),
-                          known=f"{f.road}{f.numbers[0] if f.numbers else ''}号"
-                          if f.road else f.compound)
+        conflict: tuple[str, dict[str, object]] = ("name_conflict", {
+            "name": f.name, "given": _conflict(f, p, ev.road),
+            "known": f"{f.road}{f.numbers[0] if f.numbers else ''}号" if f.road else f.compound})
+        at_number = gaz.by_number.get((ev.road, p.number), []) if ev.road and p.number else []
+        if at_number:  # the number the address gives is known: placed there, never finer
+            by_number = _street_number(ev.road, p.number, at_number)
+            if by_number.level != "none":
+                return replace(by_number, score=0.45, reasons=(conflict,))
+        return Match(source="gazetteer", reasons=(conflict,))
     if found is not None:
         return found
     if ev.road and p.number:

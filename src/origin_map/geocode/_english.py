@@ -13,13 +13,20 @@ import re
 from ._admin import ENGLISH_ELSEWHERE
 from ._parsed import ParsedAddress
 
-__all__ = ["parse_english", "pinyin_key"]
+__all__ = ["SYNONYMS", "english_key", "parse_english", "pinyin_key"]
 
 _WORD_MAP = {
     "east": "dong", "west": "xi", "south": "nan", "north": "bei", "middle": "zhong",
     "central": "zhong", "road": "lu", "rd": "lu", "street": "jie", "st": "jie",
     "avenue": "dajie", "ave": "dajie", "lane": "hutong", "ring": "huan",
+    "e": "dong", "w": "xi", "s": "nan", "n": "bei",  # "Zhongguancun E. Rd."
 }
+SYNONYMS = (
+    (re.compile(r"\btsinghua (?:university )?(?:science|sci tech|sci-tech)"
+                r"(?: (?:and|&) technology)? park\b|\btus park\b"), "tuspark"),
+)
+"""Names written several ways in English, each turned into the one the gazetteer knows
+(TusPark abbreviates "Tsinghua University Science Park")."""
 _ORDINAL = {"1": "yi", "2": "er", "3": "san", "4": "si", "5": "wu", "6": "liu"}
 _ROAD_END = re.compile(r"\b(road|rd|street|st|avenue|ave|lane|lu|jie|dajie|dadao|hutong|"
                        r"donglu|xilu|nanlu|beilu|zhonglu|dongjie|xijie|nanjie|beijie|"
@@ -32,6 +39,17 @@ _TOWER = re.compile(r"\b(?:tower|block|building|bldg|zuo)\.?\s+([a-h])\b"
 _FLOOR = re.compile(r"\b\d+\s*/\s*f\b|\b\d+(?:st|nd|rd|th)?\s*(?:floor|fl)\b|\bfloor\s*\d+|"
                     r"\b(?:room|rm|suite|unit)\.?\s*[a-z]?\d+\b")
 _DISTRICT = re.compile(r"\b([a-z]+)\s+(?:district|qu)\b")
+
+
+def english_key(text: str) -> str:
+    """Return English words as the gazetteer compares them (see :data:`SYNONYMS`).
+
+    Lower-case letters and digits separated by single spaces, synonyms replaced.
+    """
+    out = " ".join(re.findall(r"[a-z0-9]+", text.lower()))
+    for rx, name in SYNONYMS:
+        out = rx.sub(name, out)
+    return out
 
 
 def pinyin_key(words: str) -> str:

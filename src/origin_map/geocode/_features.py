@@ -10,11 +10,17 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-__all__ = ["AGREE_M", "Compound", "Feature", "centroid", "distance_m", "spread_m"]
+__all__ = ["AGREE_M", "NUMBER_REACH_M", "Compound", "Feature", "centroid", "distance_m",
+           "reach_m", "spread_m"]
 
 AGREE_M = 150.0
-"""Known points closer than this to each other count as one place (a street number, a compound
-or a building name shared by several rows)."""
+"""Known points closer than this to each other count as one place (a compound or a building
+name shared by several rows)."""
+
+NUMBER_REACH_M = 200.0
+"""A street number is placed at the mean of its known buildings when every one of them lies
+within this distance of the mean (成府路35号: 华清嘉园 block 7 and 东源大厦, 247 m apart, are each
+124 m from their mean); farther apart, the number is ambiguous and not placed."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,12 @@ def spread_m(features: Iterable[Feature]) -> float:
     """Return the largest distance between two of ``features`` (0 for one)."""
     pts = [(f.lat, f.lon) for f in features]
     return max((distance_m(a, b) for i, a in enumerate(pts) for b in pts[i + 1:]), default=0.0)
+
+
+def reach_m(features: list[Feature]) -> float:
+    """Return the largest distance from the mean of ``features`` to one of them."""
+    mean = centroid(features)
+    return max(distance_m(mean, (f.lat, f.lon)) for f in features)
 
 
 def centroid(features: list[Feature]) -> tuple[float, float]:

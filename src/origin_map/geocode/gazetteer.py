@@ -1,8 +1,9 @@
 """The offline gazetteer: buildings, compounds and places of the area, with their positions.
 
-Built from ``geodata/buildings.csv`` (schema in ``geodata/README.md``), ``centres.csv`` and the
+Built from ``geodata/buildings.csv`` (schema in ``geodata/README.md``), ``centres.csv``, the
 places of ``places.csv`` whose position is ``surveyed`` or ``poi`` (an estimated position is
-no evidence for an address). :meth:`Gazetteer.match` (in :mod:`._decide`) turns an address into
+no evidence for an address) and the outlines of ``areas.geojson`` (a compound's point).
+:meth:`Gazetteer.match` (in :mod:`._decide`) turns an address into
 a position with a level (building, compound, street_number) or says why it cannot.
 """
 
@@ -12,13 +13,18 @@ import math
 import re
 from collections import defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from ._admin import LOCAL_AREAS
+from ._english import english_key
 from ._features import AGREE_M, Compound, Feature, centroid, distance_m, spread_m
 from ._result import Match
 from .normalise import normalise_address, parse_address
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 __all__ = ["AGREE_M", "Compound", "Feature", "Gazetteer", "distance_m"]
 
@@ -84,6 +90,7 @@ class Gazetteer:
         self.fuzzy_choices: list[str] = []
         self.by_first: dict[str, list[tuple[str, str]]] = defaultdict(list)
         self.explain_re: re.Pattern[str] = re.compile("(?!)")
+        self._word_places: dict[str, bool] = {}
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -101,13 +108,24 @@ class Gazetteer:
             path = base / f"{name}.csv"
             frames[name] = (pd.read_csv(path, dtype=str, keep_default_na=False,
                                         encoding="utf-8-sig") if path.is_file() else None)
-        return cls.from_frames(**frames)
+        outlines = None
+        if (base / "areas.geojson").is_file():
+            import geopandas as gpd
+
+            outlines = gpd.read_file(base / "areas.geojson")
+        return cls.from_frames(**frames, outlines=outlines)
 
     @classmethod
     def from_frames(cls, buildings: pd.DataFrame | None = None,
                     centres: pd.DataFrame | None = None,
-                    places: pd.DataFrame | None = None) -> Gazetteer:
-        """Build the gazetteer from tables with the columns of the shipped CSV files."""
+                    places: pd.DataFrame | None = None,
+                    outlines: gpd.GeoDataFrame | None = None) -> Gazetteer:
+        """Build the gazetteer from tables with the columns of the shipped CSV files.
+
+        ``outlines`` (the columns of ``areas.geojson``: ``name_zh``, ``name_en``, polygon
+        geometry in WGS-84) gives a point to a named compound that has none: the centroid of the
+        outline together with the compound's known buildings (an outline may leave some out).
+        """
         gaz = cls()
         seen: set[str] = set()
         for _, row in (buildings if buildings is not None else pd.DataFrame()).iterrows():
@@ -118,8 +136,34 @@ class Gazetteer:
                 gaz._add_named(row, seen, "places.csv", kind)
         for _, row in (centres if centres is not None else pd.DataFrame()).iterrows():
             gaz._add_named(row, seen, "centres.csv", "building")
+        gaz._add_outlines(outlines)
         gaz._finish()
         return gaz
+
+    def _add_outlines(self, outlines: gpd.GeoDataFrame | None) -> None:
+        from shapely import MultiPoint, unary_union
+
+        from origin_map.areas import to_local
+
+        for _, row in (outlines if outlines is not None else pd.DataFrame()).iterrows():
+            geom = row.get("geometry")
+            names = split_names(row.get("name_zh"), row.get("name_en"))
+            comp = next((self.compounds[n] for n in names if n in self.compounds), None)
+            if geom is None or geom.is_empty or not names or (comp and comp.point):
+                continue
+            lat0, lon0 = geom.representative_point().y, geom.representative_point().x
+            local = to_local(geom, lat0, lon0)
+            pts = [to_local(MultiPoint([(f.lon, f.lat)]), lat0, lon0)
+                   for f in (comp.buildings if comp else [])]
+            hull = unary_union([local, *pts]).convex_hull
+            if hull.area > 2_000_000:  # a campus, not a compound: its centre says little
+                continue
+            comp = comp or self.compounds.setdefault(names[0], Compound(names[0]))
+            c = to_local(hull.centroid, lat0, lon0, inverse=True)
+            fid = str(row.get("place_id") or names[0])
+            comp.point = Feature(f"outline:{fid}", comp.name, "compound", round(c.y, 7),
+                                 round(c.x, 7), "areas.geojson (centroid of the outline and "
+                                 "the compound's buildings)")
 
     def _point(self, row: pd.Series) -> tuple[float, float] | None:
         try:
@@ -187,7 +231,7 @@ class Gazetteer:
                 if len(base) >= 3:
                     self.aliases[base].append((feat, tower))
             elif len(base) >= 6 and re.search(r"[a-z]{3}", base):
-                key = " ".join(re.findall(r"[a-z0-9]+", base))
+                key = english_key(base)
                 self.english[key].append((feat, tower))
 
     def _known_road(self, road: str) -> str:
@@ -221,6 +265,20 @@ class Gazetteer:
             self.by_first[alias[0]].append((alias, kind))
         words = sorted({*self.roads, *LOCAL_AREAS}, key=len, reverse=True)
         self.explain_re = re.compile("|".join(map(re.escape, words)) or "(?!)")
+
+    def english_word_is_one_place(self, word: str) -> bool:
+        """Whether every English name holding ``word`` names one place (within AGREE_M).
+
+        Such a word ("qidi", "innovation") may identify a building on its own when the rest of
+        the address confirms it; "tsinghua" names buildings kilometres apart and may not.
+        """
+        if len(word) < 4:
+            return False
+        if word not in self._word_places:
+            feats = [f for key, entries in self.english.items() if word in key.split()
+                     for f, _ in entries]
+            self._word_places[word] = bool(feats) and spread_m(feats) <= AGREE_M
+        return self._word_places[word]
 
     def road_of(self, written: str, *, english: bool = False) -> str:
         """Return the gazetteer road meant by a road as written (pinyin key if ``english``)."""
