@@ -46,7 +46,7 @@ _COUNTRY_ZH = re.compile(r"^(?:中华人民共和国|中国)")
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _LABEL = re.compile(r"^[^:]{0,8}(?:地址|办公|总部|注册地|住所)[^:]{0,4}:")
 
-_ROAD = re.compile(r"(?P<road>[\u3400-\u9fff]{1,12}?(?:大街|大道|胡同|路|街|巷))"
+_ROAD = re.compile(r"(?P<road>[\u3400-\u9fff]{1,12}?(?:大街|大道|胡同|路|街|巷|条))"
                    r"(?P<pre>[甲乙丙丁])?(?P<num>\d{1,4}(?:-\d{1,4})?)号(?P<yuan>院)?")
 _BUILDING_NO = re.compile(r"(?<![\d.a-z])(?P<bno>\d{1,3})(?:号楼|栋楼?|幢|号座|号?办公楼)"
                           r"|院(?P<bno2>\d{1,3})号(?!楼|院|\d)")
