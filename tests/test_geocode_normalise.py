@@ -35,6 +35,7 @@ def test_normalise(raw: object, norm: str) -> None:
 @pytest.mark.parametrize(("text", "road", "number", "bno", "tower"), [
     ("北京市海淀区中关村东路1号院8号楼D座23层2301", "中关村东路", "1", "8", "d"),
     ("北京市海淀区中关村北二条1号", "中关村北二条", "1", "", ""),  # 条: a Beijing street
+    ("清华科技园科技大厦（两幢楼之一）", "", "", "", ""),  # "one of two buildings": a comment
     ("中关村东路1号院8栋", "中关村东路", "1", "8", ""),
     ("北京市海淀区学院路丁11号", "学院路", "11", "", ""),
     ("北京海淀区东升大厦4楼", "", "", "", ""),  # 4楼 is a floor, not a building

@@ -48,7 +48,7 @@ _LABEL = re.compile(r"^[^:]{0,8}(?:地址|办公|总部|注册地|住所)[^:]{0,
 
 _ROAD = re.compile(r"(?P<road>[\u3400-\u9fff]{1,12}?(?:大街|大道|胡同|路|街|巷|条))"
                    r"(?P<pre>[甲乙丙丁])?(?P<num>\d{1,4}(?:-\d{1,4})?)号(?P<yuan>院)?")
-_BUILDING_NO = re.compile(r"(?<![\d.a-z])(?P<bno>\d{1,3})(?:号楼|栋楼?|幢|号座|号?办公楼)"
+_BUILDING_NO = re.compile(r"(?<![\d.a-z])(?P<bno>\d{1,3})(?:号楼|栋楼?|幢|号座|号?办公楼)(?!楼?之)"
                           r"|院(?P<bno2>\d{1,3})号(?!楼|院|\d)")
 _TOWER = re.compile(r"(?<![a-z])(?P<tower>[a-h]{1,2}|[东西南北中])(?:座|栋|塔楼)")
 _PAREN = re.compile(r"\(([^()]*)\)")
