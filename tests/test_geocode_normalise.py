@@ -79,4 +79,7 @@ def test_local(text: str) -> None:
 def test_only_the_first_of_several_addresses_is_parsed() -> None:
     p = parse_address("北京市海淀区中关村东路8号东升大厦4层（注册地址）；办公：成府路28号")
     assert (p.road, p.number) == ("中关村东路", "8")
+    p = parse_address("海淀区中关村东路1号院6号楼科建大厦六层（另：清华大学FIT楼1-308）")
+    assert (p.road, p.number, p.building_no) == ("中关村东路", "1", "6")
+    assert "fit" not in p.text
     assert parse_address("注册地址：北京市海淀区成府路28号").city == "北京"

@@ -52,6 +52,8 @@ _BUILDING_NO = re.compile(r"(?<![\d.a-z])(?P<bno>\d{1,3})(?:号楼|栋楼?|幢|�
                           r"|院(?P<bno2>\d{1,3})号(?!楼|院|\d)")
 _TOWER = re.compile(r"(?<![a-z])(?P<tower>[a-h]{1,2}|[东西南北中])(?:座|栋|塔楼)")
 _PAREN = re.compile(r"\(([^()]*)\)")
+_ANOTHER = re.compile(r"\s*(?:另|also\b|or\b)")
+"""A bracketed second address: （另：清华大学FIT楼1-308）, (also: …)."""
 _PROVINCE = re.compile(r"^(?P<name>[\u3400-\u9fff]{2,3}?)(?:省|壮族自治区|回族自治区|维吾尔自治区"
                        r"|自治区|特别行政区)")
 _CITY = re.compile(r"^(?P<name>[\u3400-\u9fff]{2,3}?)(?<![超城门])市")
@@ -105,10 +107,13 @@ def normalise_address(text: object) -> str:
 
 
 def _first_alternative(s: str) -> str:
-    """Keep the first of several addresses (``A；另：B``) and drop bracketed other cities."""
+    """Keep the first of several addresses and drop bracketed other cities.
+
+    ``A；另：B`` and ``A（另：B）`` keep ``A``.
+    """
     s = _LABEL.sub("", s.split(";")[0])
     return _PAREN.sub(lambda m: "" if _admin_prefix(m.group(1).split(":")[-1])[2]
-                      else m.group(0), s)
+                      or _ANOTHER.match(m.group(1)) else m.group(0), s)
 
 
 def _admin_prefix(s: str) -> tuple[str, str, str, int]:
