@@ -329,3 +329,18 @@ def test_geocode_flow_review_and_load():
     at.switch_page("pages/overview.py").run()
     assert at.metric[0].value == "1"  # the Shanghai address was not placed, so not loaded
     assert "firms.csv (geocoded)" in texts(at.sidebar.caption)
+
+
+def test_geocode_review_headers_are_in_the_chosen_language():
+    at = app({"lang": "zh"})
+    at.switch_page("pages/data.py").run()
+    at.file_uploader(key="om_upload").set_value(("firms.csv", FIRMS_WITH_ADDRESSES, "text/csv"))
+    at.run()
+    at.button(key="om_geo_run").click().run()
+    editor = (at.get("arrow_data_editor") or at.get("data_editor"))[0]
+    columns = json.loads(editor.proto.columns)
+    labels = {c: columns[c].get("label") for c in columns if not c.startswith("_")}
+    for col in ("geocode_level", "geocode_score", "geocode_source", "geocode_match",
+                "geocode_reason", "accept", "lat", "lon"):
+        assert labels[col] and any("\u4e00" <= ch <= "\u9fff" for ch in labels[col]), (col, labels)
+    assert labels["名称"] is None and labels["地址"] is None  # the file's own columns as named

@@ -25,7 +25,7 @@ from origin_map.geocode.table import find_column
 from origin_map.i18n import text
 
 from .data import Dataset, drop_pending_upload, pending_upload, set_dataset
-from .show import md_escape
+from .show import column_labels, md_escape
 
 _K = "om_geo_"
 PROVIDER_IDS = ("gazetteer", *PROVIDERS)
@@ -114,9 +114,7 @@ def _review(name: str, lang: str) -> None:
     edited = st.data_editor(
         review[shown], key=_K + "editor", hide_index=True, width="stretch",
         disabled=[c for c in shown if c not in ("accept", "lat", "lon")],
-        column_config={"accept": st.column_config.CheckboxColumn(text("geo.accept", lang)),
-                       "lat": st.column_config.NumberColumn(format="%.6f"),
-                       "lon": st.column_config.NumberColumn(format="%.6f")})
+        column_config=review_columns(shown, lang))
     places = to_places_frame(edited, edited["accept"].to_numpy(dtype=bool))
     c1, c2, c3 = st.columns(3)
     if c1.button(text("geo.load", lang, n=len(places)), key=_K + "load",
@@ -127,6 +125,19 @@ def _review(name: str, lang: str) -> None:
     c3.download_button(text("geo.download_unplaced", lang),
                        to_csv_bytes(unplaced_rows(edited).drop(columns="accept")),
                        "unplaced.csv", "text/csv", key=_K + "dl_unplaced")
+
+
+def review_columns(columns: list[str], lang: str) -> dict[str, Any]:
+    """Return the review table's column settings, headers in ``lang``.
+
+    The geocoder's columns get their catalogue headers; the file's own columns keep their names.
+    """
+    labels = column_labels(columns, lang)
+    config: dict[str, Any] = {c: st.column_config.Column(label) for c, label in labels.items()}
+    config["accept"] = st.column_config.CheckboxColumn(text("geo.accept", lang))
+    for c in ("lat", "lon"):
+        config[c] = st.column_config.NumberColumn(labels.get(c), format="%.6f")
+    return config
 
 
 def _load(places: pd.DataFrame, name: str, lang: str) -> None:
