@@ -344,3 +344,12 @@ def test_geocode_review_headers_are_in_the_chosen_language():
                 "geocode_reason", "accept", "lat", "lon"):
         assert labels[col] and any("\u4e00" <= ch <= "\u9fff" for ch in labels[col]), (col, labels)
     assert labels["名称"] is None and labels["地址"] is None  # the file's own columns as named
+    import pyarrow as pa
+
+    shown = pa.ipc.open_stream(editor.proto.arrow_data.data).read_all().to_pandas()
+    assert list(shown.columns[:3]) == ["accept", "名称", "地址"]
+    assert shown["geocode_level"].tolist() == ["楼宇", "未定位"]  # levels in the reader's language
+    at.button(key="om_geo_load").click().run()
+    assert not at.exception
+    loaded = at.session_state["om_dataset"]  # the codes, not the shown labels, reach the data
+    assert loaded.places["position_note"].iloc[0].startswith("geocoded (building, ")

@@ -29,8 +29,10 @@ from .show import column_labels, md_escape
 
 _K = "om_geo_"
 PROVIDER_IDS = ("gazetteer", *PROVIDERS)
-_REVIEW = ("accept", "lat", "lon", "geocode_level", "geocode_score", "geocode_match",
-           "geocode_reason")
+_REVIEW = ("geocode_level", "geocode_score", "geocode_match", "geocode_reason", "lat", "lon",
+           "geocode_source")
+"""The geocoder's columns, after the file's own (``accept`` comes first): what a reviewer reads
+first — level, score, what matched, why — then the editable position."""
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -109,12 +111,17 @@ def _review(name: str, lang: str) -> None:
     review, summary = st.session_state[_K + "result"]
     for line in summary:
         st.caption(md_escape(line))
-    shown = [c for c in review.columns if c not in _REVIEW] + [c for c in _REVIEW
-                                                              if c in review.columns]
+    own = [c for c in review.columns if c not in _REVIEW and c != "accept"]
+    shown = ["accept", *own, *(c for c in _REVIEW if c in review.columns)]
+    view = review[shown].copy()
+    if "geocode_level" in view:  # shown in the reader's language, kept as codes in files
+        view["geocode_level"] = [text(f"geocode.level.{v}", lang) for v in view["geocode_level"]]
     edited = st.data_editor(
-        review[shown], key=_K + "editor", hide_index=True, width="stretch",
+        view, key=_K + "editor", hide_index=True, width="stretch",
         disabled=[c for c in shown if c not in ("accept", "lat", "lon")],
         column_config=review_columns(shown, lang))
+    if "geocode_level" in edited:  # the rows are fixed (num_rows="fixed"): same order
+        edited["geocode_level"] = review["geocode_level"].to_numpy()
     places = to_places_frame(edited, edited["accept"].to_numpy(dtype=bool))
     c1, c2, c3 = st.columns(3)
     if c1.button(text("geo.load", lang, n=len(places)), key=_K + "load",
