@@ -208,3 +208,36 @@ def test_an_outline_gives_its_compound_a_point() -> None:
     assert distance_m((m.lat, m.lon), centre) < 1  # block 7 is inside: the outline's centroid
     assert gaz.match("北京市海淀区华清嘉园7号楼").level == "building"  # a known block stays
     assert gaz.match("某大学").level == "none"  # 3.2 km² is a campus: its centre says little
+
+
+@pytest.mark.parametrize(("address", "fid", "score"), [
+    ("北京市海淀区东胜大厦", "origin", 0.75),  # 胜 for 升: the same pinyin, dong sheng
+    ("北京市海淀区成府路28号五道口够物中心", "mall", None),  # 够 for 购 (gou): fuzzy or sound
+    ("海淀区东圆大厦", "dongyuan", 0.75),  # 圆 for 源 (yuan)
+])
+def test_a_name_written_with_characters_of_the_same_sound(gaz: Gazetteer, address: str,
+                                                          fid: str, score: float | None) -> None:
+    m = gaz.match(address)
+    assert m.level == "building" and f"[{fid}]" in m.matched, m
+    assert score is None or m.score == score
+
+
+@pytest.mark.parametrize("address", [
+    "东胜大厦",  # no sign that it is in this area
+    "北京市海淀区新东胜大厦",  # after an unknown character: another name
+    "北京市海淀区东胜",  # too short to say
+    "北京市海淀区中关村东路18号东圆大厦",  # the number contradicts 东源大厦 (No. 35)
+])
+def test_same_sound_needs_the_area_and_a_whole_name(gaz: Gazetteer, address: str) -> None:
+    m = gaz.match(address)
+    assert m.level != "building" or "同音" not in m.matched, m
+
+
+def test_a_misspelt_name_still_picks_the_tower_asked_for() -> None:
+    b = pd.DataFrame([
+        _b("t-b", "启迪科技大厦B座", "", "", "中关村东路", "1", "清华科技园", "", 230, 275),
+        _b("t-c", "启迪科技大厦C座", "", "", "中关村东路", "1", "清华科技园", "", 260, 265),
+    ], columns=COLS).astype(str)
+    gaz = Gazetteer.from_frames(b, CENTRES)
+    m = gaz.match("北京市海淀区启迪科技大夏C座")  # 夏 for 厦, tower C
+    assert m.level == "building" and "[t-c]" in m.matched and "[t-b]" not in m.matched, m

@@ -175,13 +175,51 @@ def _fuzzy(gaz: Gazetteer, p: ParsedAddress, ev: _Evidence) -> Match | None:
                                            score_cutoff=FUZZY_MIN, limit=5):
         if len(alias) > len(ev.rest):
             continue  # the text must hold the (misspelt) name, not a piece of it
+        ok = []
         for feat, tower in gaz.aliases[alias]:
             if feat.kind != "building" or _conflict(feat, p, ev.road):
                 continue
             at_number = bool(ev.road and p.number and feat.road == ev.road)
             if at_number or feat.compound in named or (ratio >= 90 and len(alias) >= 5):
-                score = 0.55 + 0.35 * (ratio - FUZZY_MIN) / (100 - FUZZY_MIN)
-                return _building([feat], score, f"~{alias} ({ratio:.0f}%)", p, [tower])
+                ok.append((feat, tower))
+        if ok:  # every building of the name, so that the tower asked for picks among them
+            score = 0.55 + 0.35 * (ratio - FUZZY_MIN) / (100 - FUZZY_MIN)
+            return _building([f for f, _ in ok], score, f"~{alias} ({ratio:.0f}%)", p,
+                             [tw for _, tw in ok])
+    return None
+
+
+def _homophone(gaz: Gazetteer, p: ParsedAddress, ev: _Evidence) -> Match | None:
+    """Find a known name written with other characters of the same pinyin (威胜大厦 = 威盛大厦).
+
+    Pinyin input makes such slips common. The address must say it is here (北京, 海淀区, or a
+    known road and number); the name must have four characters or more, stand on its own in the
+    text (not after an unknown character: 新威胜大厦 is another name) and agree with the road and
+    number.
+    """
+    if p.english or len(ev.rest) < 4 or not (p.city or p.district or (ev.road and p.number)):
+        return None  # only where the address says it is here (北京/海淀区, or a known road)
+    sounds = gaz.pinyin_of(ev.rest)
+    for i, syl in enumerate(sounds):
+        if i and _is_cjk(ev.rest[i - 1]):
+            continue
+        for key, alias, kind in gaz.by_first_sound.get(syl, ()):
+            if tuple(sounds[i:i + len(key)]) != key or ev.rest[i:i + len(key)] == alias:
+                continue
+            if kind == "compound":
+                c = gaz.compounds[alias]
+                if c.point is not None:
+                    return Match(c.point.lat, c.point.lon, "compound", 0.5,
+                                 f"gazetteer:{c.point.source}",
+                                 f"{c.name} [{c.point.fid}] ← {ev.rest[i:i + len(key)]} (同音)")
+                continue
+            ok = [(f, tw) for f, tw in gaz.aliases[alias]
+                  if f.kind == "building" and not _conflict(f, p, ev.road)]
+            if ok:
+                at_number = bool(ev.road and p.number and ok[0][0].road == ev.road)
+                return _building([f for f, _ in ok], 0.85 if at_number else 0.75,
+                                 f"{ev.rest[i:i + len(key)]} = {alias} (同音)", p,
+                                 [tw for _, tw in ok])
     return None
 
 
@@ -261,7 +299,7 @@ def decide(gaz: Gazetteer, address: object, name: object = None) -> Match:
     if not ev.hits:
         found = _structured(gaz, p, ev)
         if found is None or found.level != "building":
-            found = _fuzzy(gaz, p, ev) or found
+            found = _fuzzy(gaz, p, ev) or _homophone(gaz, p, ev) or found
     if (found is None or found.level != "building") and name:
         by_name = _by_name(gaz, name, p, ev)
         found = by_name or found

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -69,6 +70,14 @@ def _cell(row: pd.Series, col: str) -> str:
     return "" if pd.isna(v) else str(v).strip()
 
 
+@lru_cache(maxsize=8192)
+def _sound(ch: str) -> str:
+    """Return the toneless pinyin of one character, read on its own (厦 → sha)."""
+    from pypinyin import lazy_pinyin
+
+    return lazy_pinyin(ch)[0] if _CJK.match(ch) else ch
+
+
 class Gazetteer:
     """Known buildings, compounds and places, indexed for :meth:`match`.
 
@@ -91,6 +100,7 @@ class Gazetteer:
         self.by_first: dict[str, list[tuple[str, str]]] = defaultdict(list)
         self.explain_re: re.Pattern[str] = re.compile("(?!)")
         self._word_places: dict[str, bool] = {}
+        self.by_first_sound: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -263,8 +273,18 @@ class Gazetteer:
         self.by_first = defaultdict(list)
         for alias, kind in self.scan:
             self.by_first[alias[0]].append((alias, kind))
+        self.by_first_sound = defaultdict(list)
+        for alias, kind in self.scan:  # names of 4+ Chinese characters, by their pinyin
+            if len(alias) >= 4 and all("\u3400" <= ch <= "\u9fff" for ch in alias):
+                sounds = tuple(self.pinyin_of(alias))
+                self.by_first_sound[sounds[0]].append((sounds, alias, kind))
         words = sorted({*self.roads, *LOCAL_AREAS}, key=len, reverse=True)
         self.explain_re = re.compile("|".join(map(re.escape, words)) or "(?!)")
+
+    @staticmethod
+    def pinyin_of(text: str) -> list[str]:
+        """Return the toneless pinyin of each character of ``text`` (itself if not Chinese)."""
+        return [_sound(ch) for ch in text]
 
     def english_word_is_one_place(self, word: str) -> bool:
         """Whether every English name holding ``word`` names one place (within AGREE_M).
