@@ -214,6 +214,7 @@ def test_an_outline_gives_its_compound_a_point() -> None:
     ("北京市海淀区东胜大厦", "origin", 0.75),  # 胜 for 升: the same pinyin, dong sheng
     ("北京市海淀区成府路28号五道口够物中心", "mall", None),  # 够 for 购 (gou): fuzzy or sound
     ("海淀区东圆大厦", "dongyuan", 0.75),  # 圆 for 源 (yuan)
+    ("北京市海淀区华清家园7号楼305", "hq7", 0.75),  # 家 for 嘉 (jia), then its block 7
 ])
 def test_a_name_written_with_characters_of_the_same_sound(gaz: Gazetteer, address: str,
                                                           fid: str, score: float | None) -> None:

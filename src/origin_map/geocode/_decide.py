@@ -208,6 +208,11 @@ def _homophone(gaz: Gazetteer, p: ParsedAddress, ev: _Evidence) -> Match | None:
                 continue
             if kind == "compound":
                 c = gaz.compounds[alias]
+                inside = [f for k in (p.building_no, p.tower) if k
+                          for f in gaz.by_building_no.get((c.name, k), [])]
+                if inside:  # 华清家园7号楼: block 7 of 华清嘉园
+                    return _building(inside, 0.75, f"{ev.rest[i:i + len(key)]} = {alias} (同音)",
+                                     p, [""] * len(inside))
                 if c.point is not None:
                     return Match(c.point.lat, c.point.lon, "compound", 0.5,
                                  f"gazetteer:{c.point.source}",
