@@ -27,6 +27,11 @@ def english_words(text: str) -> list[str]:
     return re.findall(r"[A-Za-z]{3,}", text)
 
 
+def _config(df) -> dict:
+    """The column settings (headers) of a dataframe element."""
+    return json.loads(df.proto.columns or "{}")
+
+
 def ui_texts(at) -> list[str]:
     """The interface's own texts on a page (not the data shown in tables)."""
     out: list[str] = []
@@ -42,12 +47,24 @@ def ui_texts(at) -> list[str]:
     out += [m.label for m in at.metric]
     out += [b.proto.label for b in at.get("download_button")]
     for df in at.dataframe:
-        config = json.loads(df.proto.column_config or "{}") if hasattr(df.proto,
-                                                                       "column_config") else {}
-        out += [c.get("label", "") for c in config.values() if isinstance(c, dict)]
+        out += [c.get("label", "") for c in _config(df).values() if isinstance(c, dict)]
     for chart in at.get("vega_lite_chart"):
         spec = json.loads(chart.proto.spec)
         out += re.findall(r'"title": "([^"]*)"', json.dumps(spec, ensure_ascii=False))
+    return out
+
+
+def raw_headers(at) -> list[str]:
+    """Table headers shown as the data's own Latin column names (no catalogue label)."""
+    out: list[str] = []
+    for df in at.dataframe:
+        config = _config(df)
+        assert config, "no column settings: the headers are the data's column names"
+        for col in df.value.columns:
+            c = config.get(str(col)) or {}
+            if not c.get("label") and not c.get("hidden") and re.fullmatch(r"[A-Za-z_0-9]+",
+                                                                           str(col)):
+                out.append(str(col))
     return out
 
 
@@ -59,6 +76,7 @@ def test_every_page_in_chinese_has_no_english_interface_text(page):
     found = {t: english_words(t) for t in ui_texts(at)}
     bad = {t[:80]: w for t, w in found.items() if w}
     assert not bad, bad
+    assert not [h for h in raw_headers(at) if h not in ("lat", "lon")], raw_headers(at)
 
 
 def test_the_english_check_catches_english():
