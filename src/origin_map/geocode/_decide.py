@@ -233,7 +233,7 @@ def _street_number(road: str, num: str, at_number: list[Feature]) -> Match:
     spread = spread_m(at_number)
     if reach_m(at_number) > NUMBER_REACH_M:
         return Match.none("ambiguous_number", road=road, number=num, spread=spread)
-    lat, lon = centroid(at_number)
+    lat, lon = (round(v, 7) for v in centroid(at_number))
     names = ", ".join(dict.fromkeys(f.name for f in at_number))
     return Match(lat, lon, "street_number", 0.7 if spread <= AGREE_M else 0.55,
                  f"gazetteer:{at_number[0].source}", f"{road}{num}号 ({names})")
