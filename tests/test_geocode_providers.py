@@ -6,6 +6,7 @@ No test touches the internet: every provider is pointed at the server with ``url
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -283,3 +284,28 @@ def test_cli_online_provider_keeps_the_key_secret(server, tmp_path, monkeypatch,
     monkeypatch.delenv("ORIGIN_MAP_AMAP_KEY")
     assert main(["geocode", str(src), "--provider", "amap", "--url", server.url]) == 1
     assert "needs a key" in capsys.readouterr().err and len(server.requests) == 1
+
+
+def test_an_unreachable_server_stops_the_run_after_a_few_rows(tmp_path) -> None:
+    from origin_map.geocode._run import UNREACHABLE_ROWS
+
+    with socket.socket() as s:  # a port that nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    provider = make_provider("nominatim", url=f"http://127.0.0.1:{port}", min_interval_s=0,
+                             backoff_s=0.01, timeout_s=2, max_retries=1)
+    frame = pd.DataFrame({"address": [f"北京市海淀区成府路{i}号" for i in range(1, 11)]})
+    out = geocode_table(frame, provider=provider, cache_path=tmp_path / "c.sqlite", lang="zh")
+    assert provider.requests == UNREACHABLE_ROWS * 2  # each of the first rows tried twice
+    assert (out.frame["geocode_level"] == "none").all() and out.summary.failed == 10
+    reasons = out.frame["geocode_reason"]
+    assert "Nominatim" in reasons[0] and "本行未发送" not in reasons[UNREACHABLE_ROWS - 1]
+    assert reasons[UNREACHABLE_ROWS:].str.contains("本行未发送").all()  # not sent, said in 中文
+
+
+def test_one_server_error_between_answers_does_not_stop_the_run(server, tmp_path) -> None:
+    frame = pd.DataFrame({"address": list("abcdef")})
+    server.script = [(500, "{}", 0), (200, _amap(GCJ), 0)] * 3
+    out = geocode_table(frame, provider=_fast(AMapProvider, server, max_retries=0),
+                        cache_path=tmp_path / "c.sqlite")
+    assert list(out.frame["geocode_level"]) == ["none", "building"] * 3  # every row asked

@@ -47,7 +47,7 @@ def _call(provider: Provider, fn: Any, *args: Any, **kwargs: Any) -> Any:
                             retry_after_s=e.retry_after) from None
     except (exc.GeocoderTimedOut, exc.GeocoderUnavailable) as e:
         raise ProviderError(f"service unavailable or too slow ({type(e).__name__})",
-                            retry=True) from None
+                            retry=True, unreachable=True) from None
     except (exc.GeocoderAuthenticationFailure, exc.GeocoderInsufficientPrivileges,
             exc.GeocoderQuotaExceeded) as e:
         raise ProviderError(f"{type(e).__name__}: {e}", fatal=True) from None

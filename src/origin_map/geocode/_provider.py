@@ -24,12 +24,17 @@ USER_AGENT = f"origin-map/{__version__} (geocode; https://pypi.org/project/origi
 
 
 class ProviderError(Exception):
-    """A request failed. ``retry``: worth trying again; ``fatal``: no later row can succeed."""
+    """A request failed.
+
+    ``retry``: worth trying again; ``fatal``: no later row can succeed; ``unreachable``: the
+    server did not answer at all (no connection, or no answer in time).
+    """
 
     def __init__(self, message: str, *, retry: bool = False, fatal: bool = False,
-                 retry_after_s: float | None = None) -> None:
+                 retry_after_s: float | None = None, unreachable: bool = False) -> None:
         super().__init__(message)
         self.retry, self.fatal, self.retry_after_s = retry, fatal, retry_after_s
+        self.unreachable = unreachable
 
 
 class RateLimiter:
@@ -88,7 +93,8 @@ class Provider:
                 return self._request(address)
             except ProviderError as exc:
                 if not exc.retry or attempt == self.max_retries:
-                    raise ProviderError(self.redact(str(exc)), fatal=exc.fatal) from None
+                    raise ProviderError(self.redact(str(exc)), fatal=exc.fatal,
+                                        unreachable=exc.unreachable) from None
                 wait = self.backoff_s * 2**attempt
                 self.sleep(min(max(wait, exc.retry_after_s or 0.0), 60.0))
         raise AssertionError("unreachable")
@@ -104,9 +110,11 @@ class Provider:
             resp = requests.get(self.url + path, params=params, timeout=self.timeout_s,
                                 headers={"User-Agent": USER_AGENT})
         except requests.Timeout:
-            raise ProviderError(f"no answer within {self.timeout_s:g} s", retry=True) from None
+            raise ProviderError(f"no answer within {self.timeout_s:g} s", retry=True,
+                                unreachable=True) from None
         except requests.RequestException as exc:
-            raise ProviderError(f"connection failed ({type(exc).__name__})", retry=True) from None
+            raise ProviderError(f"connection failed ({type(exc).__name__})", retry=True,
+                                unreachable=True) from None
         if resp.status_code == 429 or resp.status_code >= 500:
             after = resp.headers.get("Retry-After", "")
             raise ProviderError(f"HTTP {resp.status_code}", retry=True,

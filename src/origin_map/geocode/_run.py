@@ -13,10 +13,15 @@ from ._result import LEVELS, Match, level_rank
 from .messages import message
 from .normalise import MAX_MATCH_CHARS, normalise_address
 
-__all__ = ["FAR_KM", "Run", "output_frame"]
+__all__ = ["FAR_KM", "UNREACHABLE_ROWS", "Run", "output_frame"]
 
 FAR_KM = 50.0
 """Results farther than this from the centre are flagged."""
+
+UNREACHABLE_ROWS = 3
+"""After this many rows in a row could not reach the server (every retry without an answer),
+the run asks no more: an unreachable server would otherwise cost each remaining row its
+retries and back-off (about 8 s a row)."""
 
 
 class Run:
@@ -35,6 +40,8 @@ class Run:
         self.below: set[int] = set()
         self.from_cache = self.failed = 0
         self.fatal: str | None = None
+        self.unreachable = 0  # rows in a row whose requests got no answer at all
+        self.gave_up: str | None = None  # set when that reached UNREACHABLE_ROWS
         self.row = -1
 
     def one(self, address: str, name: str) -> Match:
@@ -65,15 +72,23 @@ class Run:
         if cached is not None:
             self.from_cache += 1
             return cached
+        if self.gave_up is not None:
+            self.failed += 1
+            return Match.none("unreachable", source=self.online.name, provider=self.online.label,
+                              n=UNREACHABLE_ROWS, error=self.gave_up)
         if self.fatal is None:
             try:
                 found = self.online.lookup(address)
             except ProviderError as exc:
                 self.failed += 1
+                self.unreachable = self.unreachable + 1 if exc.unreachable else 0
                 if exc.fatal:
                     self.fatal = str(exc)  # no later row can succeed: ask no more
+                elif self.unreachable >= UNREACHABLE_ROWS:
+                    self.gave_up = str(exc)
                 return Match.none("provider_error", source=self.online.name,
                                   provider=self.online.label, error=str(exc))
+            self.unreachable = 0
             self.cache.put(self.online.cache_id, norm, found)
             return found
         self.failed += 1
