@@ -157,3 +157,12 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.get_closest_marker("browser") and not item.get_closest_marker("flaky"):
             item.add_marker(pytest.mark.flaky(reruns=1, reruns_delay=2))
+
+
+def load_places_file(page, base_url: str, path: Path | str, places: int) -> None:
+    """Open the Data page, upload ``path`` and load it; wait for "``places`` places loaded"."""
+    page.goto(f"{base_url}/data", wait_until="domcontentloaded")
+    page.get_by_text("Use your own data").wait_for(timeout=60_000)  # the page has run
+    pick_file(page, path)
+    page.get_by_role("button", name="Validate and load").click()
+    page.get_by_text(f"{places} places loaded").wait_for(timeout=60_000)

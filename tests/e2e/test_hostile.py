@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import pick_file, settle
+from tests.e2e.conftest import load_places_file, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -49,11 +49,7 @@ OPEN_ALL = """() => {
 def test_hostile_upload_is_text_everywhere(page, app_url, tmp_path):
     path = tmp_path / "<b onmouseover=alert(1)>hostile.csv"
     path.write_bytes(hostile_csv())
-    page.goto(f"{app_url}/data", wait_until="domcontentloaded")
-    page.get_by_text("Use your own data").wait_for(timeout=60_000)  # the page has run
-    pick_file(page, path)
-    page.get_by_role("button", name="Validate and load").click()
-    page.get_by_text("6 places loaded").wait_for(timeout=60_000)
+    load_places_file(page, app_url, path, len(HOSTILE_NAMES))
     # go to the map inside the same browser session (the upload belongs to this session)
     page.get_by_role("link", name="Map").click()
     el = page.wait_for_selector("iframe[title='streamlit_folium.st_folium']", state="attached",

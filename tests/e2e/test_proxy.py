@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, ROOT, pick_file
+from tests.e2e.conftest import ARTIFACTS, ROOT, load_places_file
 from tests.e2e.test_browser import COUNT_MARKERS
 
 sys.path.append(str(ROOT / "scripts"))
@@ -54,11 +54,7 @@ def test_upload_through_the_proxy_shows_its_places_on_the_map(browser, cluster, 
     other = _context(browser, cluster.url)
     try:
         page = context.new_page()
-        page.goto(f"{cluster.url}/data", wait_until="domcontentloaded")
-        page.get_by_text("Use your own data").wait_for(timeout=60_000)  # the page has run
-        pick_file(page, csv)
-        page.get_by_role("button", name="Validate and load").click()
-        page.get_by_text("3 places loaded").wait_for(timeout=60_000)
+        load_places_file(page, cluster.url, csv, 3)
         page.get_by_role("link", name="Map").click()
         page.get_by_text("3 places shown").wait_for(timeout=60_000)
         el = page.wait_for_selector("iframe[title='streamlit_folium.st_folium']",

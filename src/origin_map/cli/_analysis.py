@@ -78,9 +78,8 @@ def _add_compare_parser(sub: Any) -> None:
                       help="hubs table (default: geodata/hubs.csv)")
     from origin_map.settings import SETTINGS
 
-    radius, rings = SETTINGS["radius"].default, SETTINGS["rings"].default
-    cmp_.add_argument("--radius-m", type=float, default=radius, metavar="M",
-                      help=f"main radius in metres (default {radius:g}); always one of the rings")
+    rings = SETTINGS["rings"].default
+    _radius_option(cmp_, "main radius in metres (default {default:g}); always one of the rings")
     cmp_.add_argument("--rings", metavar="M,M,...", default=rings,
                       help=f"more ring radii in metres (default {rings}; '' for none)")
     cmp_.add_argument("--figures", type=Path, metavar="FILE.csv",
@@ -100,11 +99,7 @@ def _add_cluster_parser(sub: Any) -> None:
     _common(clu)
     clu.add_argument("--centre", "--center", metavar="ID|LAT,LON",
                      help="a centre id or 'LAT,LON' (WGS-84); default: dongsheng-building")
-    from origin_map.settings import SETTINGS
-
-    radius = SETTINGS["radius"].default
-    clu.add_argument("--radius-m", type=float, default=radius, metavar="M",
-                     help="radius of the disc window in metres (default 1000)")
+    _radius_option(clu, "radius of the disc window in metres (default {default:g})")
     clu.add_argument("--distances", metavar="M,M,...",
                      help="distances of L(d) - d (default 50,100,...,500 up to radius/2)")
     clu.add_argument("--n-sim", type=int, default=99, metavar="N",
@@ -120,6 +115,15 @@ def _add_cluster_parser(sub: Any) -> None:
     clu.add_argument("--curves", type=Path, metavar="FILE.csv",
                      help="also write the L(d) - d and density curves with envelopes")
     clu.set_defaults(run=_cmd_cluster)
+
+
+def _radius_option(parser: Any, help_text: str) -> None:
+    """Add ``--radius-m`` with the app's default radius (``{default}`` in ``help_text``)."""
+    from origin_map.settings import SETTINGS
+
+    default = SETTINGS["radius"].default
+    parser.add_argument("--radius-m", type=float, default=default, metavar="M",
+                        help=help_text.format(default=default))
 
 
 def _add_coverage_parser(sub: Any) -> None:

@@ -204,26 +204,25 @@ def _homophone(gaz: Gazetteer, p: ParsedAddress, ev: _Evidence) -> Match | None:
         if i and _is_cjk(ev.rest[i - 1]):
             continue
         for key, alias, kind in gaz.by_first_sound.get(syl, ()):
-            if tuple(sounds[i:i + len(key)]) != key or ev.rest[i:i + len(key)] == alias:
+            written = ev.rest[i:i + len(key)]
+            if tuple(sounds[i:i + len(key)]) != key or written == alias:
                 continue
+            how = f"{written} = {alias} (同音)"
             if kind == "compound":
                 c = gaz.compounds[alias]
                 inside = [f for k in (p.building_no, p.tower) if k
                           for f in gaz.by_building_no.get((c.name, k), [])]
                 if inside:  # 华清家园7号楼: block 7 of 华清嘉园
-                    return _building(inside, 0.75, f"{ev.rest[i:i + len(key)]} = {alias} (同音)",
-                                     p, [""] * len(inside))
+                    return _building(inside, 0.75, how, p, [""] * len(inside))
                 if c.point is not None:
                     return Match(c.point.lat, c.point.lon, "compound", 0.5,
-                                 f"gazetteer:{c.point.source}",
-                                 f"{c.name} [{c.point.fid}] ← {ev.rest[i:i + len(key)]} (同音)")
+                                 f"gazetteer:{c.point.source}", f"{c.name} [{c.point.fid}] ← {how}")
                 continue
             ok = [(f, tw) for f, tw in gaz.aliases[alias]
                   if f.kind == "building" and not _conflict(f, p, ev.road)]
             if ok:
                 at_number = bool(ev.road and p.number and ok[0][0].road == ev.road)
-                return _building([f for f, _ in ok], 0.85 if at_number else 0.75,
-                                 f"{ev.rest[i:i + len(key)]} = {alias} (同音)", p,
+                return _building([f for f, _ in ok], 0.85 if at_number else 0.75, how, p,
                                  [tw for _, tw in ok])
     return None
 

@@ -39,9 +39,8 @@ class Run:
         self.cut_rows: set[int] = set()
         self.below: set[int] = set()
         self.from_cache = self.failed = 0
-        self.fatal: str | None = None
+        self.stopped: Match | None = None  # the answer of every later row, once asking stops
         self.unreachable = 0  # rows in a row whose requests got no answer at all
-        self.gave_up: str | None = None  # set when that reached UNREACHABLE_ROWS
         self.row = -1
 
     def one(self, address: str, name: str) -> Match:
@@ -72,28 +71,26 @@ class Run:
         if cached is not None:
             self.from_cache += 1
             return cached
-        if self.gave_up is not None:
+        if self.stopped is not None:
             self.failed += 1
-            return Match.none("unreachable", source=self.online.name, provider=self.online.label,
-                              n=UNREACHABLE_ROWS, error=self.gave_up)
-        if self.fatal is None:
-            try:
-                found = self.online.lookup(address)
-            except ProviderError as exc:
-                self.failed += 1
-                self.unreachable = self.unreachable + 1 if exc.unreachable else 0
-                if exc.fatal:
-                    self.fatal = str(exc)  # no later row can succeed: ask no more
-                elif self.unreachable >= UNREACHABLE_ROWS:
-                    self.gave_up = str(exc)
-                return Match.none("provider_error", source=self.online.name,
-                                  provider=self.online.label, error=str(exc))
-            self.unreachable = 0
-            self.cache.put(self.online.cache_id, norm, found)
-            return found
-        self.failed += 1
-        return Match.none("provider_error", source=self.online.name,
-                          provider=self.online.label, error=self.fatal)
+            return self.stopped
+        try:
+            found = self.online.lookup(address)
+        except ProviderError as exc:
+            self.failed += 1
+            self.unreachable = self.unreachable + 1 if exc.unreachable else 0
+            failed = Match.none("provider_error", source=self.online.name,
+                                provider=self.online.label, error=str(exc))
+            if exc.fatal:  # no later row can succeed: ask no more
+                self.stopped = failed
+            elif self.unreachable >= UNREACHABLE_ROWS:
+                self.stopped = Match.none("unreachable", source=self.online.name,
+                                          provider=self.online.label, n=UNREACHABLE_ROWS,
+                                          error=str(exc))
+            return failed
+        self.unreachable = 0
+        self.cache.put(self.online.cache_id, norm, found)
+        return found
 
     def close(self) -> None:
         if self.cache is not None:

@@ -120,9 +120,9 @@ class Gazetteer:
                                         encoding="utf-8-sig") if path.is_file() else None)
         outlines = None
         if (base / "areas.geojson").is_file():
-            import geopandas as gpd
+            from origin_map._shapes import read_shapes
 
-            outlines = gpd.read_file(base / "areas.geojson")
+            outlines = read_shapes(base / "areas.geojson")[0]
         return cls.from_frames(**frames, outlines=outlines)
 
     @classmethod
