@@ -166,3 +166,30 @@ def load_places_file(page, base_url: str, path: Path | str, places: int) -> None
     pick_file(page, path)
     page.get_by_role("button", name="Validate and load").click()
     page.get_by_text(f"{places} places loaded").wait_for(timeout=60_000)
+
+
+MAP_IFRAME = "iframe[title='streamlit_folium.st_folium']"
+MAP_READY = "() => window.originMap !== undefined"
+
+
+def map_frame(page, ready: str = MAP_READY, timeout_s: float = 60.0):
+    """Return the map's frame once the JavaScript function ``ready`` is true in it.
+
+    The map iframe is looked up afresh on every try: Streamlit may replace the component's
+    iframe while the page settles (a new page, a rerun), and a frame taken before that is
+    detached and never becomes ready.
+    """
+    deadline = time.monotonic() + timeout_s
+    last = None
+    while time.monotonic() < deadline:
+        el = page.query_selector(MAP_IFRAME)
+        frame = el.content_frame() if el else None
+        if frame is not None and not frame.is_detached():
+            try:
+                last = frame.evaluate(f"({ready})()")
+                if last:
+                    return frame
+            except Exception as exc:  # navigated or detached while evaluating: look again
+                last = repr(exc)
+        page.wait_for_timeout(250)
+    raise AssertionError(f"the map was not ready within {timeout_s:g} s ({ready} -> {last!r})")

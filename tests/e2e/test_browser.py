@@ -11,7 +11,7 @@ from origin_map.datasets import load_centres, shipped_places
 from origin_map.export import to_csv_bytes
 from origin_map.geometry import ring_radii
 from origin_map.stats import PlaceFilter, density_table
-from tests.e2e.conftest import ARTIFACTS, ROOT, settle
+from tests.e2e.conftest import ARTIFACTS, ROOT, map_frame, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -27,12 +27,8 @@ COUNT_MARKERS = """() => {
 
 def open_map(page, url: str):
     page.goto(url, wait_until="domcontentloaded")
-    el = page.wait_for_selector("iframe[title='streamlit_folium.st_folium']", state="attached",
-                                timeout=60_000)
-    frame = el.content_frame()
-    frame.wait_for_selector(".leaflet-container", timeout=60_000)
+    frame = map_frame(page, f"() => ({COUNT_MARKERS})() > 0")
     frame.wait_for_selector(".marker-cluster, .leaflet-interactive", timeout=60_000)
-    frame.wait_for_function(f"({COUNT_MARKERS})() > 0", timeout=60_000)
     return frame
 
 

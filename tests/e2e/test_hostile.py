@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import load_places_file, settle
+from tests.e2e.conftest import load_places_file, map_frame, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -52,10 +52,8 @@ def test_hostile_upload_is_text_everywhere(page, app_url, tmp_path):
     load_places_file(page, app_url, path, len(HOSTILE_NAMES))
     # go to the map inside the same browser session (the upload belongs to this session)
     page.get_by_role("link", name="Map").click()
-    el = page.wait_for_selector("iframe[title='streamlit_folium.st_folium']", state="attached",
-                                timeout=60_000)
-    frame = el.content_frame()
-    frame.wait_for_function("() => window.originMap !== undefined", timeout=60_000)
+    frame = map_frame(page)
+    el = frame.frame_element()
     shown = frame.evaluate(OPEN_ALL)
     page.wait_for_timeout(500)
     assert len(shown["tooltips"]) == len(HOSTILE_NAMES)

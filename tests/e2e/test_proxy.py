@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, ROOT, load_places_file
+from tests.e2e.conftest import ARTIFACTS, ROOT, load_places_file, map_frame
 from tests.e2e.test_browser import COUNT_MARKERS
 
 sys.path.append(str(ROOT / "scripts"))
@@ -57,10 +57,7 @@ def test_upload_through_the_proxy_shows_its_places_on_the_map(browser, cluster, 
         load_places_file(page, cluster.url, csv, 3)
         page.get_by_role("link", name="Map").click()
         page.get_by_text("3 places shown").wait_for(timeout=60_000)
-        el = page.wait_for_selector("iframe[title='streamlit_folium.st_folium']",
-                                    state="attached", timeout=60_000)
-        frame = el.content_frame()
-        frame.wait_for_function(f"({COUNT_MARKERS})() === 3", timeout=60_000)
+        map_frame(page, f"() => ({COUNT_MARKERS})() === 3")
         first = _worker_cookie(context)
 
         # a second browser, sent to the other worker by its cookie (which worker a browser

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.e2e.conftest import settle
+from tests.e2e.conftest import map_frame, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -26,11 +26,7 @@ def test_every_page_path_works_as_a_link_in_a_fresh_session(page, app_url, path,
 
 
 def _map_frame(page):
-    el = page.wait_for_selector("iframe[title='streamlit_folium.st_folium']", state="attached",
-                                timeout=60_000)
-    frame = el.content_frame()
-    frame.wait_for_function("() => window.originMap !== undefined", timeout=60_000)
-    return frame
+    return map_frame(page)
 
 
 def test_changing_a_filter_keeps_the_users_view(page, app_url):
