@@ -195,7 +195,8 @@ def test_map_page_sends_the_base_map_once_and_layers_apart():
     assert "L.circleMarker" not in args["script"]
     for link in args["js_links"] + args["css_links"]:
         assert link.startswith("/app/static/vendor/"), link
-    assert args["returned_objects"] == ["last_object_clicked", "last_active_drawing"]
+    assert args["returned_objects"] == ["last_object_clicked", "last_active_drawing",
+                                        "all_drawings"]
     before = args["key"]
     at.multiselect(key="om_sectors").set_value(["large_models"]).run()
     after = map_args(at)

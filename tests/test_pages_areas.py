@@ -26,7 +26,8 @@ def drawn(monkeypatch, feature=DRAWN) -> None:
     from origin_map.ui import maps
 
     monkeypatch.setattr(maps.sf, "_component_func",
-                        lambda **k: {"last_active_drawing": feature, "last_object_clicked": None})
+                        lambda **k: {"last_active_drawing": feature, "all_drawings": [feature],
+                                  "last_object_clicked": None})
 
 
 def test_a_drawing_switches_every_page_to_the_area(monkeypatch, capsysbinary, tmp_path):

@@ -73,3 +73,26 @@ def test_drawing_a_rectangle_switches_the_figures_to_it(page, app_url):
     page.goto(app_url + "/overview?" + page.url.split("?", 1)[1])
     page.get_by_text("Inside the area").first.wait_for(timeout=60_000)
     assert not page.errors, page.errors
+
+
+WUDAOKOU_STATION = (39.991478, 116.331702)  # a place with no other within 149 m
+
+
+def test_clicking_a_place_shows_it_and_is_not_an_area(page, app_url):
+    page.goto(app_url + "/map")
+    frame = _map_frame(page)
+    settle(page)
+    frame.evaluate(f"() => {{ window.originMap.setView([{WUDAOKOU_STATION[0]}, "
+                   f"{WUDAOKOU_STATION[1]}], 18, {{animate: false}}); }}")
+    frame.wait_for_timeout(800)  # clusters re-drawn at the new zoom
+    lat, lon = WUDAOKOU_STATION
+    point = frame.evaluate(f"() => {{ const p = window.originMap.latLngToContainerPoint("
+                           f"[{lat}, {lon}]); return [p.x, p.y]; }}")
+    box = page.wait_for_selector("iframe[title='streamlit_folium.st_folium']").bounding_box()
+    page.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    page.get_by_text("Wudaokou Station").first.wait_for(timeout=60_000)
+    settle(page)
+    body = page.locator("body").inner_text()
+    assert "must be a Polygon" not in body and "inside the area" not in body
+    assert "area=" not in page.url
+    assert not page.errors, page.errors

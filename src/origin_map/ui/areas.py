@@ -67,10 +67,26 @@ def area_status(view: View) -> None:
     sb.button(text("area_ui.back", lang), key="om_area_back", on_click=clear_area)
 
 
+def drawn_shape(out: dict[str, Any] | None) -> dict[str, Any] | None:
+    """Return the shape just drawn with the draw tools, or None (a click on a place is not one).
+
+    streamlit-folium reports a clicked place in ``last_active_drawing`` too; only a feature that
+    is also among ``all_drawings`` (the draw tools' layer) came from drawing.
+    """
+    last = (out or {}).get("last_active_drawing")
+    if not isinstance(last, dict):
+        return None
+    geometry = last.get("geometry")
+    drawn = (out or {}).get("all_drawings") or []
+    if not any(isinstance(f, dict) and f.get("geometry") == geometry for f in drawn):
+        return None
+    return last
+
+
 def take_drawing(out: dict[str, Any] | None, view: View) -> None:
     """Use a shape just drawn on the map as the area (once); say why if it is refused."""
-    drawing = (out or {}).get("last_active_drawing")
-    if not drawing:
+    drawing = drawn_shape(out)
+    if drawing is None:
         return
     digest = hashlib.sha1(json.dumps(drawing, sort_keys=True).encode()).hexdigest()
     if st.session_state.get(_SEEN) == digest:

@@ -132,7 +132,8 @@ def _registered() -> None:
 
 def show_map(parts: BaseParts, layers: tuple[str, str], *, centre: Centre, rings: Rings,
              basemap: str, key: str,
-             returned: tuple[str, ...] = ("last_object_clicked", "last_active_drawing")
+             returned: tuple[str, ...] = ("last_object_clicked", "last_active_drawing",
+                                          "all_drawings")
              ) -> dict[str, Any] | None:
     """Draw the map component; return what it reports (e.g. the last clicked object).
 

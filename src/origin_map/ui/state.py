@@ -18,6 +18,7 @@ import streamlit as st
 from origin_map import i18n, vocab
 from origin_map.settings import (
     CURRENT_YEAR,
+    FIRST_YEAR,
     SETTINGS,
     Message,
     Setting,
@@ -36,7 +37,6 @@ _K = "om_"
 _GOOD = "om_good"  # {name: last good value}
 _RAW = "om_raw"  # {name: text typed into a text-like field, good or not}
 _MSG = "om_msg"  # {name: Message}: why the typed value or the link's value was not used
-FIRST_SLIDER_YEAR = 1990
 
 PAGES = (  # (script, title key, icon, url path): the navigation, written once
     ("pages/overview.py", "page.overview", "🏠", "overview"),
@@ -161,7 +161,8 @@ def _draw_integer(c: Any, label: str, s: Setting, lang: str, kw: dict[str, Any])
 
 
 def _draw_year(c: Any, label: str, s: Setting, lang: str, kw: dict[str, Any]) -> Any:
-    return c.slider(label, FIRST_SLIDER_YEAR, CURRENT_YEAR,
+    lo, hi = s.bounds or (FIRST_YEAR, CURRENT_YEAR)
+    return c.slider(label, int(lo), int(hi),
                     help=i18n.text("sidebar.year_help", lang, now=CURRENT_YEAR), **kw)
 
 
