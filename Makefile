@@ -19,7 +19,7 @@ $(VENV)/.stamp-test: $(VENV)/.stamp-app pyproject.toml
 	$(PIP) install -e ".[test]"
 	touch $@
 
-# The app: `origin-map app` warms its caches, then runs `streamlit run app.py` (origin_map.ui.launch).
+# The app: `origin-map app` warms its caches, then runs `streamlit run app.py` (origin_map.app.launch).
 run: $(VENV)/.stamp-app
 	$(VENV)/bin/origin-map app --port $(PORT)
 

@@ -32,7 +32,7 @@ def warm_rerun(repeat: int) -> dict[str, Any]:
     """Time warm reruns of the Map page (this process must be a fresh one)."""
     from streamlit.testing.v1 import AppTest
 
-    from origin_map.vocab import SECTOR_IDS
+    from origin_map.places.vocab import SECTOR_IDS
 
     at = AppTest.from_file(str(APP), default_timeout=120).run()
     t0 = time.perf_counter()

@@ -3,7 +3,8 @@
     .venv/bin/python benchmarks/areas_bench.py                 # 1e5 and 1e6, 5 runs each
     .venv/bin/python benchmarks/areas_bench.py --sizes 1e4 --repeat 3 --sample 5000
 
-* **ours**: ``origin_map.areas.places_in_area``: points well inside or outside are decided in
+* **ours**: ``origin_map.measure.areas.places_in_area``: points well inside or outside are decided
+in
   degrees against the area shrunk/grown by a safe margin (prepared polygons, vectorised); only
   the points in that band are projected to the area's AEQD and tested exactly (boundary
   included). Same answer as projecting every point (tests/test_areas.py checks it).
@@ -32,7 +33,7 @@ from shapely import Point, box
 from shapely.geometry import mapping
 from synth import DONGSHENG, synthetic_places
 
-from origin_map import areas
+from origin_map.measure import areas
 
 C = DONGSHENG
 

@@ -26,9 +26,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from origin_map import _pointstats as ps
-from origin_map.cluster import cluster_table
-from origin_map.geometry import Centre, project_local
+from origin_map.geo.geometry import Centre, project_local
+from origin_map.measure import pointstats as ps
+from origin_map.measure.cluster import cluster_table
 
 CENTRE = Centre("dongsheng-building", "东升大厦", "Dongsheng Building", 39.992446, 116.327708)
 R_M = 1000.0

@@ -27,8 +27,8 @@ def _worker_peak_mb() -> float:
 
 def run_dask(n: int, repeat: int, tmp: Path, n_workers: int) -> list[dict[str, Any]]:
     """Measure the dask engine (and the memory engine, for equality) on ``n`` places."""
-    from origin_map import engines
-    from origin_map.export import to_csv_bytes
+    from origin_map.io.export import to_csv_bytes
+    from origin_map.measure import engines
 
     folder = tmp / f"geoparquet_{n}"
     t0 = time.perf_counter()

@@ -21,8 +21,8 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from origin_map.geo.geometry import distances_m
 from origin_map.geocode import Gazetteer, geocode_table
-from origin_map.geometry import distances_m
 
 EVAL = Path(__file__).resolve().parents[1] / "tests" / "data" / "geocode_eval.csv"
 

@@ -28,30 +28,31 @@ from pathlib import Path
 SEED = 20240501
 
 CASES = {
-    "imports only": "import pandas, geopandas, origin_map.datasets\ndef run(path):\n    pass\n",
+    "imports only": ("import pandas, geopandas, origin_map.places.datasets\n"
+                     "def run(path):\n    pass\n"),
     "pd.read_csv": (
-        "import pandas as pd, geopandas, origin_map.datasets\n"
+        "import pandas as pd, geopandas, origin_map.places.datasets\n"
         "def run(path):\n"
         "    f = pd.read_csv(path)\n"
         "    f['lat'] = pd.to_numeric(f['lat']); f['lon'] = pd.to_numeric(f['lon'])\n"
         "    assert len(f) > 0\n"
     ),
     "pd.read_csv + points": (
-        "import pandas as pd, geopandas as gpd, origin_map.datasets\n"
+        "import pandas as pd, geopandas as gpd, origin_map.places.datasets\n"
         "def run(path):\n"
         "    f = pd.read_csv(path)\n"
         "    g = gpd.GeoDataFrame(f, geometry=gpd.points_from_xy(f['lon'], f['lat']), crs=4326)\n"
         "    assert len(g) > 0\n"
     ),
     "read_raw (parse)": (
-        "import pandas, geopandas\nfrom origin_map._readers import read_raw\n"
-        "from origin_map.datasets import _coordinate_positions\n"
+        "import pandas, geopandas\nfrom origin_map.io.readers import read_raw\n"
+        "from origin_map.places.datasets import _coordinate_positions\n"
         "def run(path):\n"
         "    raw = read_raw(path, float_columns=_coordinate_positions)\n"
         "    assert str(raw.frame['lat'].dtype) == 'float64'\n"
     ),
     "read_places": (
-        "import pandas, geopandas\nfrom origin_map.datasets import read_places\n"
+        "import pandas, geopandas\nfrom origin_map.places.datasets import read_places\n"
         "def run(path):\n"
         "    r = read_places(path)\n"
         "    assert r.n_errors == 0 and len(r.places) > 0, r.problems.head()\n"
@@ -71,7 +72,7 @@ def make_csv(path: Path, rows: int, seed: int = SEED) -> None:
     import numpy as np
     import pandas as pd
 
-    from origin_map import vocab
+    from origin_map.places import vocab
 
     rng = np.random.default_rng(seed)
     idx = np.arange(1, rows + 1)

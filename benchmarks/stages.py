@@ -79,8 +79,8 @@ def naive_map_html(places: pd.DataFrame) -> str:
 
 
 def our_map_html(shown: pd.DataFrame) -> str:
-    """The map the app sends: :func:`origin_map.mapping.build_map`, rendered to HTML."""
-    from origin_map.mapping import build_map
+    """The map the app sends: :func:`origin_map.render.mapping.build_map`, rendered to HTML."""
+    from origin_map.render.mapping import build_map
 
     return build_map(shown, C, RADII_M).get_root().render()
 
@@ -91,10 +91,10 @@ def run_size(n: int, repeat: int, tmp: Path, naive_map_max: int) -> list[dict[st
     import geopandas as gpd
     import h3  # noqa: F401
 
-    import origin_map.mapping  # noqa: F401
-    from origin_map.datasets import read_places
-    from origin_map.geometry import assign_rings, distances_m
-    from origin_map.stats import PlaceFilter, density_table, h3_table, with_distances
+    import origin_map.render.mapping  # noqa: F401
+    from origin_map.geo.geometry import assign_rings, distances_m
+    from origin_map.measure.stats import PlaceFilter, density_table, h3_table, with_distances
+    from origin_map.places.datasets import read_places
 
     rows = []
     csv = write_load_csv(synthetic_places(n), tmp / f"load_{n}.csv")

@@ -13,9 +13,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from origin_map import vocab
-from origin_map.datums import wgs84_to_gcj02
-from origin_map.geometry import Centre
+from origin_map.geo.datums import wgs84_to_gcj02
+from origin_map.geo.geometry import Centre
+from origin_map.places import vocab
 
 SEED = 20240605
 DONGSHENG = Centre("dongsheng-building", "东升大厦", "Dongsheng Building", 39.992446, 116.327708)

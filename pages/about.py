@@ -1,15 +1,16 @@
 import pandas as pd
 import streamlit as st
 
-from origin_map import ui, vocab
+from origin_map import app
 from origin_map.i18n import text
+from origin_map.places import vocab
 
-s = ui.sidebar()
+s = app.sidebar()
 lang = s.lang
 st.title(text("about.title", lang))
 st.markdown(text("about.body", lang))
 st.subheader(text("about.sectors", lang))
-ui.table(pd.DataFrame({
+app.table(pd.DataFrame({
     "sector": [x.id for x in vocab.SECTORS],
     "label": [vocab.sector_label(x.id, lang) for x in vocab.SECTORS],
     "colour": [x.colour for x in vocab.SECTORS],

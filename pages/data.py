@@ -1,20 +1,21 @@
 import streamlit as st
 
-from origin_map import ui, vocab
-from origin_map.export import places_to_geojson_bytes, to_csv_bytes
+from origin_map import app
 from origin_map.i18n import text
+from origin_map.io.export import places_to_geojson_bytes, to_csv_bytes
+from origin_map.places import vocab
 
-s = ui.sidebar()
+s = app.sidebar()
 lang = s.lang
 st.title(text("data.title", lang))
 
 st.subheader(text("data.upload_title", lang))
 st.markdown(text("data.upload_help", lang))
-st.file_uploader(text("data.file", lang), key="om_upload", on_change=ui.keep_pending_upload,
+st.file_uploader(text("data.file", lang), key="om_upload", on_change=app.keep_pending_upload,
                  type=["csv", "txt", "tsv", "xlsx", "geojson", "json", "gpkg"])
-pending = ui.pending_upload()
-if ui.needs_geocoding(lang):
-    ui.geocode_section(s.centre, lang)
+pending = app.pending_upload()
+if app.needs_geocoding(lang):
+    app.geocode_section(s.centre, lang)
 else:
     datum = st.selectbox(text("data.datum", lang), list(vocab.DATUMS), key="om_up_datum",
                          format_func=lambda d: vocab.datum_label(d, lang))
@@ -24,33 +25,33 @@ else:
     part = st.text_input(text("data.part", lang), key="om_up_sheet", max_chars=100)
     partial = st.checkbox(text("data.partial", lang), key="om_up_part")
     if pending is not None:
-        st.warning(text("data.pending", lang, name=ui.md_escape(pending[0])))
+        st.warning(text("data.pending", lang, name=app.md_escape(pending[0])))
     c1, c2 = st.columns(2)
     c1.button(text("data.load", lang), key="om_up_load", disabled=pending is None,
-              type="primary", on_click=ui.load_pending_upload, kwargs={
+              type="primary", on_click=app.load_pending_upload, kwargs={
                   "centre": s.centre, "datum": datum, "unknown_values": unknown,
                   "keep_valid_rows": partial, "part": part})
     c2.button(text("data.drop", lang), key="om_up_drop", disabled=pending is None,
-              on_click=ui.drop_pending_upload)
-    result = ui.show_upload_result(lang)
+              on_click=app.drop_pending_upload)
+    result = app.show_upload_result(lang)
     if result is not None and len(result.rejected):
         st.download_button(text("data.rejected_download", lang),
                            to_csv_bytes(result.rejected_report()), "rows-left-out.csv",
                            "text/csv", key="om_dl_rejected")
 
-ui.boundary_upload(s)
+app.boundary_upload(s)
 
-ds = ui.dataset()
+ds = app.dataset()
 if not ds.shipped:
-    st.button(text("data.reset", lang), key="om_reset", on_click=ui.reset_dataset)
+    st.button(text("data.reset", lang), key="om_reset", on_click=app.reset_dataset)
 st.subheader(text("data.places_title", lang))
-shown = ui.filtered_places(ds.token, ds.places, s.centre, s.rings, s.place_filter)
+shown = app.filtered_places(ds.token, ds.places, s.centre, s.rings, s.place_filter)
 shown = shown.drop(columns="geometry")
 st.caption(text("data.caption", lang, shown=len(shown), total=len(ds.places),
-                name=ui.md_escape(ds.name)))
+                name=app.md_escape(ds.name)))
 if shown.empty:
-    ui.empty_selection(lang)
-ui.table(shown, lang, column_config={
+    app.empty_selection(lang)
+app.table(shown, lang, column_config={
     "distance_m": st.column_config.NumberColumn(text("column.distance_m", lang),
                                                 format="%.0f m"),
     "source": st.column_config.TextColumn(text("column.source", lang), width="large")})

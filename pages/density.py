@@ -1,25 +1,26 @@
 import streamlit as st
 
-from origin_map import charts, ui
-from origin_map.export import to_csv_bytes
+from origin_map import app
 from origin_map.i18n import text
+from origin_map.io.export import to_csv_bytes
+from origin_map.render import charts
 from origin_map.views import command_line
 
-s = ui.sidebar()
-ds = ui.dataset()
+s = app.sidebar()
+ds = app.dataset()
 lang = s.lang
 st.title(text("density.title", lang))
 if s.area is None:
-    table = ui.cached_density(ds.token, ds.places, s.centre, s.rings, s.place_filter,
+    table = app.cached_density(ds.token, ds.places, s.centre, s.rings, s.place_filter,
                               s.by_outline)
 else:
-    table = ui.cached_area_density(ds.token, ds.places, s.value("area"), s.area,
+    table = app.cached_area_density(ds.token, ds.places, s.value("area"), s.area,
                                    s.place_filter, s.by_outline)
-    st.info(text("density.area_note", lang, name=ui.md_escape(s.area.name)))
+    st.info(text("density.area_note", lang, name=app.md_escape(s.area.name)))
 if not table["count"].any():
-    ui.empty_selection(lang)
+    app.empty_selection(lang)
 st.caption(text("density.caption", lang))
-ui.table(table, lang)
+app.table(table, lang)
 st.download_button(text("density.download", lang), to_csv_bytes(table),
                    file_name=f"origin-map-density-{s.centre.id}.csv", mime="text/csv",
                    key="om_dl_density")
@@ -32,12 +33,12 @@ if table["count"].any() and s.area is None:
     c3.altair_chart(charts.cumulative_chart(table, lang), width="stretch")
 
 st.subheader(text("density.h3_title", lang, res=s.h3_resolution))
-h3t = ui.cached_h3(ds.token, ds.places, s.centre, s.h3_resolution, s.place_filter,
+h3t = app.cached_h3(ds.token, ds.places, s.centre, s.h3_resolution, s.place_filter,
                    s.rings.outer_m)
 st.caption(text("density.h3_caption", lang, radius=f"{s.rings.outer_m:g}"))
-ui.table(h3t, lang)
+app.table(h3t, lang)
 st.download_button(text("density.h3_download", lang), to_csv_bytes(h3t),
                    file_name=f"origin-map-h3-r{s.h3_resolution}-{s.centre.id}.csv",
                    mime="text/csv", key="om_dl_h3")
 
-ui.cluster_section(s, ds)
+app.cluster_section(s, ds)

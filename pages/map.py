@@ -1,15 +1,15 @@
 import streamlit as st
 
-from origin_map import ui
-from origin_map.areas import places_in_area
+from origin_map import app
 from origin_map.i18n import text
-from origin_map.mapping import AGGREGATE_LIMIT, MARKER_LIMIT, places_at_point
-from origin_map.stats import unknown_years
+from origin_map.measure.areas import places_in_area
+from origin_map.measure.stats import unknown_years
+from origin_map.render.mapping import AGGREGATE_LIMIT, MARKER_LIMIT, places_at_point
 
-s = ui.sidebar()
-ds = ui.dataset()
+s = app.sidebar()
+ds = app.dataset()
 lang = s.lang
-shown = ui.filtered_places(ds.token, ds.places, s.centre, s.rings, s.place_filter)
+shown = app.filtered_places(ds.token, ds.places, s.centre, s.rings, s.place_filter)
 inside = int((shown["distance_m"] <= s.radius_m).sum())
 if s.area is None:
     st.subheader(text("map.title", lang, shown=len(shown), inside=inside,
@@ -20,7 +20,7 @@ else:
                       km2=f"{s.area.area_km2:,.3f}", inside=inside, radius=f"{s.radius_m:,g}"))
 st.caption(text("map.draw_hint", lang))
 if shown.empty:
-    ui.empty_selection(lang)
+    app.empty_selection(lang)
 if len(shown) > AGGREGATE_LIMIT:
     st.info(text("map.aggregate", lang, n=f"{len(shown):,}", limit=f"{AGGREGATE_LIMIT:,}"))
 elif len(shown) > MARKER_LIMIT:
@@ -32,8 +32,8 @@ if s.basemap == "gaode":
     st.caption(text("map.gaode_note", lang))
 left, right = st.columns([3, 1])
 with left:
-    out = ui.map_for(s, ds, shown)
-ui.take_drawing(out, s)
+    out = app.map_for(s, ds, shown)
+app.take_drawing(out, s)
 with right:
     st.markdown(f"**{text('map.details', lang)}**")
     clicked = (out or {}).get("last_object_clicked")
@@ -42,4 +42,4 @@ with right:
         here = places_at_point(shown, clicked["lat"], clicked["lng"], s.basemap)
     if here.empty:
         st.caption(text("map.click_hint", lang))
-    ui.place_details(here, lang)
+    app.place_details(here, lang)

@@ -1,29 +1,30 @@
 import pandas as pd
 import streamlit as st
 
-from origin_map import ui, vocab
+from origin_map import app
 from origin_map.i18n import text
+from origin_map.places import vocab
 
-s = ui.sidebar()
-ds = ui.dataset()
+s = app.sidebar()
+ds = app.dataset()
 lang = s.lang
 st.title(text("overview.title", lang))
 st.markdown(text("overview.intro", lang))
-h = ui.cached_headline(ds.token, ds.places, s.centre, s.radius_m, s.place_filter, s.by_outline)
-other = ui.cached_headline(ds.token, ds.places, s.centre, s.radius_m, s.place_filter,
+h = app.cached_headline(ds.token, ds.places, s.centre, s.radius_m, s.place_filter, s.by_outline)
+other = app.cached_headline(ds.token, ds.places, s.centre, s.radius_m, s.place_filter,
                            not s.by_outline)
 figures = [(text("overview.within", lang, radius=f"{h['radius_m']:,}",
                  centre=s.centre.name(lang)), h)]
 if s.area is not None:
     figures.insert(0, (text("overview.inside_area", lang, name=s.area.name,
                             km2=f"{s.area.area_km2:,.3f}"),
-                       ui.cached_area_headline(ds.token, ds.places, s.value("area"), s.area,
+                       app.cached_area_headline(ds.token, ds.places, s.value("area"), s.area,
                                                s.place_filter, s.by_outline)))
 for column, (title, f) in zip(st.columns(len(figures)), figures, strict=True):
     with column:
         st.subheader(title)
         if f["inside"] == 0:
-            ui.empty_selection(lang)
+            app.empty_selection(lang)
         cols = st.columns(4 if len(figures) == 1 else 2)
         share = f["ai_share_of_firms"]
         cols[0].metric(text("overview.places", lang), f["inside"])
@@ -37,17 +38,17 @@ st.caption(text("overview.outline_note", lang, point=by_point["institutions"],
 f = figures[0][1]
 left, right = st.columns(2)
 with left:
-    ui.table(pd.DataFrame({"sector": [vocab.sector_label(k, lang) for k in f["by_sector"]],
+    app.table(pd.DataFrame({"sector": [vocab.sector_label(k, lang) for k in f["by_sector"]],
                            "places": list(f["by_sector"].values())}), lang)
 with right:
-    ui.table(pd.DataFrame({"kind": [vocab.kind_label(k, lang) for k in f["by_kind"]],
+    app.table(pd.DataFrame({"kind": [vocab.kind_label(k, lang) for k in f["by_kind"]],
                            "places": list(f["by_kind"].values())}), lang)
 
-table = ui.cached_coverage(ds.token, ds.places, s.centre.id, s.place_filter, lang)
+table = app.cached_coverage(ds.token, ds.places, s.centre.id, s.place_filter, lang)
 if table is not None:
     st.subheader(text("overview.published_title", lang))
-    ui.table(table, lang, column_config={"coverage": st.column_config.ProgressColumn(
+    app.table(table, lang, column_config={"coverage": st.column_config.ProgressColumn(
         text("column.coverage", lang), format="percent", min_value=0.0, max_value=1.0)})
     st.info(f"{table.attrs['note']} {text('overview.coverage_note', lang)}")
-ui.report_buttons(s, ds)
-st.caption(text("overview.data_caption", lang, name=ui.md_escape(ds.name)))
+app.report_buttons(s, ds)
+st.caption(text("overview.data_caption", lang, name=app.md_escape(ds.name)))

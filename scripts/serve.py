@@ -86,10 +86,10 @@ def start_streamlit(script: Path, port: int, *, log: Path | None = None,
                     env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     """Start ``streamlit run script`` on ``127.0.0.1:port`` in its own process group.
 
-    The app itself (``app.py``) is started through :mod:`origin_map.ui.launch`, which warms its
+    The app itself (``app.py``) is started through :mod:`origin_map.app.launch`, which warms its
     caches before the server listens; any other script with plain ``streamlit run``.
     """
-    run = ([sys.executable, "-m", "origin_map.ui.launch"] if script.resolve() == ROOT / "app.py"
+    run = ([sys.executable, "-m", "origin_map.app.launch"] if script.resolve() == ROOT / "app.py"
            else [sys.executable, "-m", "streamlit", "run", str(script)])
     cmd = [*run, "--server.headless", "true",
            "--server.address", "127.0.0.1", "--server.port", str(port),

@@ -11,7 +11,7 @@
 #
 # Only the dist files that the CDN URLs name (plus the images/fonts their CSS references) and each
 # package's licence are copied, into static/vendor/<package>/<path inside the package>.
-# The URL -> file mapping lives in src/origin_map/assets.py; keep the two in step.
+# The URL -> file mapping lives in src/origin_map/render/assets.py; keep the two in step.
 #
 # Usage: scripts/vendor_assets.sh            # (re)create static/vendor/
 #        PIP="python3 -m pip" scripts/vendor_assets.sh

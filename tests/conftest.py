@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from pyproj import Geod
 
-from origin_map.geometry import Centre
+from origin_map.geo.geometry import Centre
 
 GEOD = Geod(ellps="WGS84")
 DONGSHENG = Centre("dongsheng-building", "东升大厦", "Dongsheng Building", 39.992446, 116.327708)

@@ -11,10 +11,11 @@ import pytest
 from shapely import box
 from shapely.geometry import mapping
 
-from origin_map import area_layers, areas, assets
-from origin_map.areas import to_local
-from origin_map.datums import wgs84_to_gcj02
-from origin_map.geometry import distances_m
+from origin_map.geo.datums import wgs84_to_gcj02
+from origin_map.geo.geometry import distances_m
+from origin_map.measure import areas
+from origin_map.measure.areas import to_local
+from origin_map.render import area_layers, assets
 from tests.conftest import DONGSHENG, places_at
 
 C = DONGSHENG

@@ -11,10 +11,10 @@ import pytest
 from shapely import Point, box
 from shapely.geometry import mapping
 
-from origin_map import areas
-from origin_map.areas import AreaError, to_local
 from origin_map.errors import DataValidationError
-from origin_map.stats import DENSITY_COLUMNS, PlaceFilter, density_table
+from origin_map.measure import areas
+from origin_map.measure.areas import AreaError, to_local
+from origin_map.measure.stats import DENSITY_COLUMNS, PlaceFilter, density_table
 from tests.conftest import DONGSHENG
 
 C = DONGSHENG

@@ -11,7 +11,7 @@ import folium
 import pytest
 from folium import plugins
 
-from origin_map import assets
+from origin_map.render import assets
 
 BASE = assets.DEFAULT_BASE_URL
 CENTER = [31.2304, 121.4737]
@@ -231,7 +231,7 @@ def test_vendored_files_match_checksums() -> None:
 
 
 def test_map_with_draw_control_has_no_cdn_url() -> None:
-    from origin_map.area_layers import draw_control
+    from origin_map.render.area_layers import draw_control
 
     m = folium.Map(location=CENTER, zoom_start=13, tiles=None, maxZoom=19)
     draw_control().add_to(m)

@@ -22,13 +22,14 @@ import pandas as pd
 import pytest
 from shapely import LineString, Point, Polygon
 
-from origin_map import _readers, limits
-from origin_map._readers import MAX_UPLOAD_MB
+from origin_map import limits
 from origin_map.cli import main
-from origin_map.datasets import LISTED_PROBLEMS, load_places, read_places
 from origin_map.errors import DataValidationError, InputLimitError
-from origin_map.export import FORMULA_PREFIXES, to_csv_bytes
-from origin_map.geometry import distances_m
+from origin_map.geo.geometry import distances_m
+from origin_map.io import readers
+from origin_map.io.export import FORMULA_PREFIXES, to_csv_bytes
+from origin_map.io.readers import MAX_UPLOAD_MB
+from origin_map.places.datasets import LISTED_PROBLEMS, load_places, read_places
 from tests.conftest import DONGSHENG
 from tests.data import make_catalogue
 
@@ -431,7 +432,7 @@ def test_pathological_csv_is_refused_quickly() -> None:
 def test_streamlit_upload_limit_equals_the_library_limit() -> None:
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["server"]["maxUploadSize"] == MAX_UPLOAD_MB
-    assert _readers.MAX_BYTES_DEFAULT == MAX_UPLOAD_MB * 1024 * 1024
+    assert readers.MAX_BYTES_DEFAULT == MAX_UPLOAD_MB * 1024 * 1024
 
 
 def test_many_bad_rows_are_capped_in_the_message_but_all_in_the_table() -> None:

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 
 from origin_map.cli import main
-from origin_map.export import to_csv_bytes
-from origin_map.geometry import Centre
-from origin_map.stats import density_table
+from origin_map.geo.geometry import Centre
+from origin_map.io.export import to_csv_bytes
+from origin_map.measure.stats import density_table
 from tests.conftest import DONGSHENG
 
 
@@ -175,8 +175,9 @@ def test_stats_does_not_import_geopandas(places_csv, tmp_path):
 
 
 def test_limits_are_importable_from_the_readers_too():
-    from origin_map import _readers, limits
+    from origin_map import limits
+    from origin_map.io import readers
 
     for name in ("MAX_UPLOAD_MB", "MAX_BYTES_DEFAULT", "MAX_ROWS", "MAX_COLUMNS"):
-        assert getattr(_readers, name) == getattr(limits, name)
+        assert getattr(readers, name) == getattr(limits, name)
     assert limits.MAX_BYTES_DEFAULT == limits.MAX_UPLOAD_MB * 1024 * 1024

@@ -10,11 +10,11 @@ import pytest
 from pyproj import Geod
 
 from origin_map.cli import main
-from origin_map.cluster import cluster_table
-from origin_map.compare import HUB_COLUMNS
-from origin_map.datasets import read_places
-from origin_map.export import to_csv_bytes
-from origin_map.geometry import Centre
+from origin_map.geo.geometry import Centre
+from origin_map.io.export import to_csv_bytes
+from origin_map.measure.cluster import cluster_table
+from origin_map.measure.compare import HUB_COLUMNS
+from origin_map.places.datasets import read_places
 from tests.conftest import DONGSHENG, places_at
 from tests.test_cluster import places_from_xy, thomas
 from tests.test_compare import LONGYAO, hub_line

@@ -10,10 +10,10 @@ import pytest
 from shapely import box
 from shapely.geometry import mapping
 
-from origin_map import areas
-from origin_map.areas import to_local
 from origin_map.cli import main
-from origin_map.export import to_csv_bytes
+from origin_map.io.export import to_csv_bytes
+from origin_map.measure import areas
+from origin_map.measure.areas import to_local
 from tests.conftest import DONGSHENG
 
 

@@ -10,8 +10,9 @@ import pytest
 import shapely
 from pyproj import Geod
 
-from origin_map import _pointstats as ps
-from origin_map.cluster import (
+from origin_map.errors import SettingsError
+from origin_map.measure import pointstats as ps
+from origin_map.measure.cluster import (
     TooFewPlacesError,
     clark_evans,
     cluster_curves,
@@ -22,8 +23,7 @@ from origin_map.cluster import (
     merge_colocated,
     ripley_l,
 )
-from origin_map.errors import SettingsError
-from origin_map.stats import PlaceFilter
+from origin_map.measure.stats import PlaceFilter
 from tests.conftest import DONGSHENG, places_at
 
 R = 1000.0

@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 from pyproj import Geod
 
-from origin_map import vocab
-from origin_map.compare import (
+from origin_map.errors import DataValidationError, SettingsError
+from origin_map.geo.geometry import Centre
+from origin_map.measure.compare import (
     FIGURE_COLUMNS,
     HUB_COLUMNS,
     compare_density,
@@ -18,10 +19,9 @@ from origin_map.compare import (
     load_hubs,
     sector_composition,
 )
-from origin_map.datasets import load_centres
-from origin_map.errors import DataValidationError, SettingsError
-from origin_map.geometry import Centre
-from origin_map.stats import DENSITY_COLUMNS, PlaceFilter, density_table
+from origin_map.measure.stats import DENSITY_COLUMNS, PlaceFilter, density_table
+from origin_map.places import vocab
+from origin_map.places.datasets import load_centres
 from tests.conftest import DONGSHENG, places_at
 
 GEOD = Geod(ellps="WGS84")
@@ -93,7 +93,7 @@ def test_shipped_hubs_file_loads_and_names_the_beijing_centre():
     assert bj["centre_id"] == "dongsheng-building"
     assert (bj["published_firms"], bj["published_ai_firms"]) == (439, 325)
     assert {"zhangjiang-ai-island", "xuhui-modelspeed", "nanshan-hi-tech-park"} <= set(hubs["id"])
-    from origin_map.datasets import load_centres
+    from origin_map.places.datasets import load_centres
 
     assert set(hubs["centre_id"]) <= {c.id for c in load_centres()}  # every hub has a centre
 

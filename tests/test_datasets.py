@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 from shapely import Point, Polygon
 
-from origin_map import datums
-from origin_map.datasets import COLUMNS, load_places, parse_dms, read_places, resolve_centre
 from origin_map.errors import DataValidationError, SettingsError
-from origin_map.geometry import Centre
+from origin_map.geo import datums
+from origin_map.geo.geometry import Centre
+from origin_map.places.datasets import COLUMNS, load_places, parse_dms, read_places, resolve_centre
 from tests.conftest import DONGSHENG
 
 GOOD = "id,name,sector,lat,lon\na,智谱,large_models,39.9927,116.3252\nb,Foo,chips,39.99,116.33\n"
@@ -266,7 +266,7 @@ def test_geometry_false_does_not_import_geopandas(tmp_path):
 
     path = tmp_path / "p.csv"
     path.write_text(GOOD, encoding="utf-8")
-    code = ("import sys; from origin_map.datasets import read_places; "
+    code = ("import sys; from origin_map.places.datasets import read_places; "
             f"r = read_places({str(path)!r}, geometry=False); "
             "assert len(r.places) == 2; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
@@ -277,19 +277,19 @@ def test_geometry_false_does_not_import_geopandas(tmp_path):
 
 
 def test_large_csv_parsed_from_the_file_equals_parsed_from_bytes(tmp_path, monkeypatch):
-    from origin_map import _csv
+    from origin_map.io import delimited
 
     calls = []
-    unchanged = _csv.FileOrigin.unchanged
-    monkeypatch.setattr(_csv.FileOrigin, "unchanged",
+    unchanged = delimited.FileOrigin.unchanged
+    monkeypatch.setattr(delimited.FileOrigin, "unchanged",
                         lambda self: calls.append(self.path) or unchanged(self))
     for fname in sorted(p.name for p in DATA.glob("*.csv")):
-        monkeypatch.setattr(_csv, "PARSE_FROM_FILE_BYTES", 10**12)
+        monkeypatch.setattr(delimited, "PARSE_FROM_FILE_BYTES", 10**12)
         try:
             from_bytes = read_places(DATA / fname, centre=DONGSHENG, geometry=False)
         except Exception as exc:  # the same error either way
             from_bytes = exc
-        monkeypatch.setattr(_csv, "PARSE_FROM_FILE_BYTES", 0)
+        monkeypatch.setattr(delimited, "PARSE_FROM_FILE_BYTES", 0)
         try:
             from_file = read_places(DATA / fname, centre=DONGSHENG, geometry=False)
         except Exception as exc:
@@ -301,11 +301,11 @@ def test_large_csv_parsed_from_the_file_equals_parsed_from_bytes(tmp_path, monke
 
 
 def test_file_changed_while_parsed_from_disk_is_read_again(tmp_path, monkeypatch):
-    from origin_map import _csv
+    from origin_map.io import delimited
 
     path = tmp_path / "places.csv.gz"  # a misleading suffix must not make pandas gunzip it
     path.write_text(GOOD, encoding="utf-8")
-    monkeypatch.setattr(_csv, "PARSE_FROM_FILE_BYTES", 0)
+    monkeypatch.setattr(delimited, "PARSE_FROM_FILE_BYTES", 0)
     assert read_places(path).places["id"].tolist() == ["a", "b"]
 
     real, seen = pd.read_csv, []
@@ -324,12 +324,13 @@ def test_file_changed_while_parsed_from_disk_is_read_again(tmp_path, monkeypatch
 
 
 def test_too_many_lines_are_not_parsed_from_the_file(tmp_path, monkeypatch):
-    from origin_map import _csv, limits
+    from origin_map import limits
     from origin_map.errors import InputLimitError
+    from origin_map.io import delimited
 
     path = tmp_path / "p.csv"
     path.write_text("id,lat,lon\n" + "a,39.9,116.3\r" * 5, encoding="utf-8")
-    monkeypatch.setattr(_csv, "PARSE_FROM_FILE_BYTES", 0)
+    monkeypatch.setattr(delimited, "PARSE_FROM_FILE_BYTES", 0)
     monkeypatch.setattr(limits, "MAX_ROWS", 3)
     with pytest.raises(InputLimitError, match="more than 3 rows"):
         read_places(path)
@@ -384,7 +385,7 @@ def test_far_warning_threshold_both_ways(km, flagged):
 
 
 def test_shipped_places_without_geometry_are_the_same_table():
-    from origin_map.datasets import shipped_places
+    from origin_map.places.datasets import shipped_places
 
     with_shapes, table = shipped_places(), shipped_places(geometry=False)
     assert type(table) is pd.DataFrame

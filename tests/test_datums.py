@@ -3,8 +3,8 @@ import prcoords
 import pytest
 from pyproj import Geod
 
-from origin_map import datums
 from origin_map.errors import SettingsError
+from origin_map.geo import datums
 
 GEOD = Geod(ellps="WGS84")
 RNG = np.random.default_rng(42)
@@ -77,8 +77,8 @@ def test_unknown_datum_message_names_choices():
 
 
 def test_one_datum_list_vocab_datums():
-    from origin_map import vocab
     from origin_map.cli import build_parser
+    from origin_map.places import vocab
 
     assert {datums.normalise_datum(d) for d in vocab.DATUMS} == set(vocab.DATUMS)
     assert set(datums._ALIASES.values()) == set(vocab.DATUMS)

@@ -6,17 +6,17 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from origin_map import vocab
 from origin_map.cli import main
 from origin_map.errors import SettingsError
-from origin_map.export import to_csv_bytes
-from origin_map.stats import PlaceFilter, density_table, h3_table
+from origin_map.io.export import to_csv_bytes
+from origin_map.measure.stats import PlaceFilter, density_table, h3_table
+from origin_map.places import vocab
 from tests.conftest import DONGSHENG
 
 pytest.importorskip("dask_geopandas")
 pytest.importorskip("distributed")
 
-from origin_map import engines
+from origin_map.measure import engines
 
 N = 100_000
 RADII = (250, 500, 1000, 2000, 5000)

@@ -4,7 +4,7 @@ import json
 import pandas as pd
 import pytest
 
-from origin_map.export import neutralise_formulas, places_to_geojson_bytes, to_csv_bytes
+from origin_map.io.export import neutralise_formulas, places_to_geojson_bytes, to_csv_bytes
 
 
 @pytest.mark.parametrize("text", ["=1+1", "+1+1", "-2+3", "@SUM(A1)", "\tx", "\rx", "-x",

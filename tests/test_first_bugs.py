@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 from shapely.geometry import box, mapping
 
-from origin_map.areas import to_local
+from origin_map.app.areas import drawn_shape
+from origin_map.measure.areas import to_local
 from origin_map.settings import SETTINGS
-from origin_map.ui.areas import drawn_shape
 from tests.conftest import DONGSHENG
 from tests.test_pages import PAGES, app, texts
 
@@ -74,7 +74,7 @@ def test_only_shapes_of_the_draw_tools_are_areas(out, expected):
 
 
 def test_clicking_a_place_shows_it_and_no_area_error(monkeypatch):
-    from origin_map.ui import maps
+    from origin_map.app import maps
 
     monkeypatch.setattr(maps.sf, "_component_func", lambda **k: {
         "last_object_clicked": {"lat": 39.992446, "lng": 116.327708},

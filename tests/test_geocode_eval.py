@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from origin_map.geo.geometry import distances_m
 from origin_map.geocode import shipped_gazetteer
-from origin_map.geometry import distances_m
 
 EVAL = Path(__file__).parent / "data" / "geocode_eval.csv"
 

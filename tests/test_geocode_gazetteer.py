@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from pyproj import Geod
 
+from origin_map.geo.geometry import Centre
 from origin_map.geocode import Gazetteer
 from origin_map.geocode.gazetteer import distance_m
-from origin_map.geometry import Centre
 
 DONGSHENG = Centre("dongsheng-building", "东升大厦", "Dongsheng Building", 39.992446, 116.327708)
 

@@ -16,8 +16,9 @@ import pandas as pd
 import pytest
 
 from origin_map.cli import main
-from origin_map.datums import wgs84_to_bd09, wgs84_to_gcj02
 from origin_map.errors import SettingsError
+from origin_map.geo.datums import wgs84_to_bd09, wgs84_to_gcj02
+from origin_map.geo.geometry import Centre
 from origin_map.geocode import geocode_table
 from origin_map.geocode.gazetteer import distance_m
 from origin_map.geocode.providers import (
@@ -27,7 +28,6 @@ from origin_map.geocode.providers import (
     TencentProvider,
     make_provider,
 )
-from origin_map.geometry import Centre
 
 DONGSHENG = Centre("dongsheng-building", "东升大厦", "Dongsheng Building", 39.992446, 116.327708)
 

@@ -6,9 +6,9 @@ import pandas as pd
 import pytest
 
 from origin_map.cli import main
-from origin_map.datasets import read_places
 from origin_map.errors import DataValidationError
 from origin_map.geocode import OUTPUT_COLUMNS, geocode_table, to_places_frame, unplaced_rows
+from origin_map.places.datasets import read_places
 
 FIRMS = pd.DataFrame({
     "企业名称": ["甲公司", "乙公司", "丙公司", "丁公司", "戊公司"],

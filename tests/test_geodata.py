@@ -11,10 +11,10 @@ import pytest
 from shapely import Point, is_valid, transform
 from shapely.geometry import shape
 
-from origin_map import vocab
-from origin_map.datasets import COLUMNS, geodata_dir, load_centres, shipped_places
-from origin_map.datums import convert
-from origin_map.geometry import distances_m, project_local
+from origin_map.geo.datums import convert
+from origin_map.geo.geometry import distances_m, project_local
+from origin_map.places import vocab
+from origin_map.places.datasets import COLUMNS, geodata_dir, load_centres, shipped_places
 
 FILE_COLUMNS = ["id", "name_zh", "name_en", "kind", "sector", "status", "address", "lat", "lon",
                 "source_datum", "source_lat", "source_lon", "position_quality", "position_note",

@@ -5,7 +5,7 @@ import pytest
 from pyproj import Geod
 
 from origin_map.errors import SettingsError
-from origin_map.geometry import (
+from origin_map.geo.geometry import (
     Centre,
     assign_rings,
     distances_m,

@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from origin_map import i18n, vocab
+from origin_map import i18n
+from origin_map.places import vocab
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = sorted([*(ROOT / "src" / "origin_map").rglob("*.py"), *(ROOT / "pages").glob("*.py"),
@@ -149,9 +150,9 @@ def test_the_scan_finds_keys() -> None:
 
 
 def _families() -> list[tuple[str, str]]:
-    from origin_map import coverage
-    from origin_map.basemaps import BASEMAPS
     from origin_map.geocode import LEVELS
+    from origin_map.measure import coverage
+    from origin_map.render.basemaps import BASEMAPS
 
     ids = {
         "sector": vocab.SECTOR_IDS, "kind": vocab.KINDS, "quality": vocab.POSITION_QUALITIES,

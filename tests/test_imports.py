@@ -110,18 +110,18 @@ def test_the_import_graph_has_no_cycle() -> None:
 
 def test_the_graph_sees_imports() -> None:
     graph = import_graph()
-    assert "origin_map._rawtable" in graph["origin_map._csv"]  # from ._rawtable import ...
-    assert "origin_map._excel" in graph["origin_map._readers"]
-    assert "origin_map.datasets" in graph["origin_map.cli._inputs"]  # inside a function
+    assert "origin_map.io.rawtable" in graph["origin_map.io.delimited"]
+    assert "origin_map.io.excel" in graph["origin_map.io.readers"]
+    assert "origin_map.places.datasets" in graph["origin_map.cli._inputs"]  # inside a function
     assert "origin_map.geocode.gazetteer" not in graph["origin_map.geocode._decide"]  # typing
-    assert "origin_map.vocab" in graph["origin_map.report"]  # from . import i18n, vocab
+    assert "origin_map.places.vocab" in graph["origin_map.render.report"]
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
 
 
 def test_the_readers_bottom_imports_no_reader() -> None:
-    readers = {"origin_map._readers", "origin_map._csv", "origin_map._excel",
-               "origin_map._geojson", "origin_map._gpkg"}
-    assert not import_graph()["origin_map._rawtable"] & readers
+    readers = {"origin_map.io.readers", "origin_map.io.delimited", "origin_map.io.excel",
+               "origin_map.io.geojson", "origin_map.io.gpkg"}
+    assert not import_graph()["origin_map.io.rawtable"] & readers
 
 
 @pytest.mark.parametrize("name", sorted(
@@ -129,3 +129,41 @@ def test_the_readers_bottom_imports_no_reader() -> None:
     if not m.name.endswith("__main__")))
 def test_every_module_imports(name: str) -> None:
     importlib.import_module(name)
+
+
+# The layers, lowest first: a module imports only modules of its own layer or below.
+LAYERS = [
+    {"origin_map", "origin_map.errors", "origin_map.i18n", "origin_map.limits",
+     "origin_map.texts", "origin_map.paths"},
+    {"origin_map.io"}, {"origin_map.geo"}, {"origin_map.places"}, {"origin_map.measure"},
+    {"origin_map.render"}, {"origin_map.settings", "origin_map.views"}, {"origin_map.geocode"},
+    {"origin_map.cli", "origin_map.app"},
+]
+
+
+def layer_of(module: str) -> int:
+    """Return the layer of a module: its own entry, else its package's (``origin_map.io.csv``)."""
+    for name in (module, ".".join(module.split(".")[:2])):
+        for rank, members in enumerate(LAYERS):
+            if name in members:
+                return rank
+    raise AssertionError(f"{module} is in no layer: add its package to LAYERS")
+
+
+def test_every_module_imports_only_its_layer_or_below() -> None:
+    upward = sorted(f"{a} -> {b}" for a, targets in import_graph().items() for b in targets
+                    if layer_of(b) > layer_of(a))
+    assert upward == []
+
+
+def test_the_app_and_the_cli_do_not_import_each_other() -> None:
+    graph = import_graph()
+    assert not any(b.startswith("origin_map.app") for a in graph if a.startswith(
+        "origin_map.cli") for b in graph[a])
+    assert not any(b.startswith("origin_map.cli") for a in graph if a.startswith(
+        "origin_map.app") for b in graph[a])
+
+
+def test_at_most_twelve_modules_at_the_top() -> None:
+    top = [p.name for p in PACKAGE.glob("*.py")]
+    assert len(top) <= 12, top

@@ -1,4 +1,4 @@
-"""The map component gets from origin_map.ui.maps exactly what st_folium would send it."""
+"""The map component gets from origin_map.app.maps exactly what st_folium would send it."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ SCRIPT = textwrap.dedent("""
     import streamlit as st
     from streamlit_folium import st_folium
 
-    from origin_map.mapping import base_map
-    from origin_map.ui.maps import render_base, show_map
-    from origin_map.geometry import Centre, Rings
+    from origin_map.render.mapping import base_map
+    from origin_map.app.maps import render_base, show_map
+    from origin_map.geo.geometry import Centre, Rings
 
     m = base_map(basemap="osm", lang="en", location=(39.99, 116.33), zoom=15, height_px=640)
     if st.query_params.get("via") == "st_folium":

@@ -8,10 +8,16 @@ import re
 import numpy as np
 import pytest
 
-from origin_map.datums import wgs84_to_gcj02
-from origin_map.geometry import distances_m
-from origin_map.mapping import MARKER_LIMIT, build_map, map_layers, places_at_point, safe_text
-from origin_map.stats import h3_table, with_distances
+from origin_map.geo.datums import wgs84_to_gcj02
+from origin_map.geo.geometry import distances_m
+from origin_map.measure.stats import h3_table, with_distances
+from origin_map.render.mapping import (
+    MARKER_LIMIT,
+    build_map,
+    map_layers,
+    places_at_point,
+    safe_text,
+)
 from tests.conftest import DONGSHENG, places_at
 
 HOSTILE = ["<script>alert(1)</script>", "<img src=x onerror=alert(2)>", "`${alert(3)}`",
@@ -159,7 +165,7 @@ def test_click_finds_every_place_in_one_building():
 @pytest.mark.slow
 def test_a_million_places_send_hexagon_counts_not_points():
     """Issue 11: at 1e6 places the map payload stays under 3 MB."""
-    from origin_map.mapping import AGGREGATE_LIMIT, aggregate_cells
+    from origin_map.render.mapping import AGGREGATE_LIMIT, aggregate_cells
 
     rng = np.random.default_rng(1)
     n = 1_000_000

@@ -19,10 +19,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from origin_map import _sniff, i18n, limits
-from origin_map._texts import render_column
+from origin_map import i18n, limits
 from origin_map.cli import main
-from origin_map.datasets import load_places, read_places
 from origin_map.errors import (
     TEXT_COLUMNS,
     DataValidationError,
@@ -31,7 +29,10 @@ from origin_map.errors import (
     Problem,
     problems_in,
 )
-from origin_map.geometry import Centre
+from origin_map.geo.geometry import Centre
+from origin_map.io import sniff
+from origin_map.places.datasets import load_places, read_places
+from origin_map.texts import render_column
 from tests.test_bad_inputs import CATALOGUE, DATA
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
@@ -67,8 +68,8 @@ MADE: list[tuple[str, Any, dict[str, Any]]] = [  # (name, content, read options)
     ("empty.zip", _zip(), {}),
     ("many.zip", _zip(*[f"m{i}.csv" for i in range(7)]), {}),
     *[(f"foreign{i}.csv", magic + b"\x00" * 80, {}) for i, (magic, _, _) in
-      enumerate(_sniff._FOREIGN)],
-    *[(f"zip{i}.csv", _zip(member), {}) for i, (member, _, _) in enumerate(_sniff._ZIP_KINDS)],
+      enumerate(sniff._FOREIGN)],
+    *[(f"zip{i}.csv", _zip(member), {}) for i, (member, _, _) in enumerate(sniff._ZIP_KINDS)],
     ("swapped.csv", b"id,lat,lon\na,60.0,30.0\n", {"centre": Centre("c", "c", "c", 30.0, 60.0)}),
     ("geo.csv", b'{"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": '
      b'{"type": "Point", "coordinates": [116.33, 39.99]}, "properties": {"name": "x"}}]}', {}),

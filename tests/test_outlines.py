@@ -10,10 +10,10 @@ import pytest
 from shapely import box
 from shapely.geometry import mapping
 
-from origin_map import outlines as ol
-from origin_map.areas import to_local
 from origin_map.errors import DataValidationError
-from origin_map.stats import density_table, headline
+from origin_map.measure import outlines as ol
+from origin_map.measure.areas import to_local
+from origin_map.measure.stats import density_table, headline
 from tests.conftest import DONGSHENG, places_at
 
 C = DONGSHENG

@@ -16,8 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from origin_map import _app_paths, assets
+from origin_map import paths
 from origin_map.cli import _app, main
+from origin_map.render import assets
 
 ROOT = Path(__file__).resolve().parents[1]
 STREAMLIT_FLAGS = ["--server.headless", "true", "--browser.gatherUsageStats", "false"]
@@ -25,8 +26,8 @@ STREAMLIT_FLAGS = ["--server.headless", "true", "--browser.gatherUsageStats", "f
 
 # ---------------------------------------------------------------- where the app's files are
 def test_a_checkout_uses_its_own_static_folder() -> None:
-    assert _app_paths.checkout_root() == ROOT
-    assert assets.STATIC_DIR == ROOT / "static" == _app_paths.static_dir()
+    assert paths.checkout_root() == ROOT
+    assert assets.STATIC_DIR == ROOT / "static" == paths.static_dir()
     assert (assets.VENDOR_DIR / "leaflet" / "dist" / "leaflet.js").is_file()
 
 
@@ -34,10 +35,10 @@ def test_a_checkout_uses_its_own_static_folder() -> None:
 def test_static_dir_falls_back_to_the_package_resource(checkout: str, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
     root = None if checkout == "none" else tmp_path  # tmp_path has no static/ folder
-    monkeypatch.setattr(_app_paths, "checkout_root", lambda: root)
+    monkeypatch.setattr(paths, "checkout_root", lambda: root)
     installed = Path(str(resources.files("origin_map"))) / "_app"
-    assert _app_paths.package_app_dir() == installed
-    assert _app_paths.static_dir() == installed / "static"
+    assert paths.package_app_dir() == installed
+    assert paths.static_dir() == installed / "static"
 
 
 # ---------------------------------------------------------------- origin-map app
@@ -56,7 +57,7 @@ def _run_app(argv: list[str], monkeypatch: pytest.MonkeyPatch) -> dict[str, obje
 def test_app_runs_the_checkouts_app_with_the_makefile_flags(monkeypatch) -> None:
     seen = _run_app(["app", "--port", "8765", "--address", "0.0.0.0"], monkeypatch)
     assert seen["code"] == 0 and seen["cwd"] == ROOT  # Streamlit reads ROOT/.streamlit/
-    assert seen["cmd"] == [sys.executable, "-m", "origin_map.ui.launch", "--script",
+    assert seen["cmd"] == [sys.executable, "-m", "origin_map.app.launch", "--script",
                            str(ROOT / "app.py"),
                            "--server.address", "0.0.0.0", "--server.port", "8765",
                            *STREAMLIT_FLAGS]
@@ -70,15 +71,15 @@ def test_app_defaults_to_localhost_8501(monkeypatch) -> None:
 
 def test_installed_app_runs_from_the_package(tmp_path, monkeypatch) -> None:
     (tmp_path / "app.py").write_text("", encoding="utf-8")
-    monkeypatch.setattr(_app_paths, "checkout_root", lambda: None)
-    monkeypatch.setattr(_app_paths, "package_app_dir", lambda: tmp_path)
+    monkeypatch.setattr(paths, "checkout_root", lambda: None)
+    monkeypatch.setattr(paths, "package_app_dir", lambda: tmp_path)
     seen = _run_app(["app"], monkeypatch)
     assert seen["cwd"] == tmp_path and seen["cmd"][4] == str(tmp_path / "app.py")
 
 
 def test_app_missing_from_the_install_is_a_clear_error(tmp_path, monkeypatch, capsys) -> None:
-    monkeypatch.setattr(_app_paths, "checkout_root", lambda: None)
-    monkeypatch.setattr(_app_paths, "package_app_dir", lambda: tmp_path)
+    monkeypatch.setattr(paths, "checkout_root", lambda: None)
+    monkeypatch.setattr(paths, "package_app_dir", lambda: tmp_path)
     assert _run_app(["app"], monkeypatch)["code"] == 1
     assert "app.py not found; reinstall origin-map" in capsys.readouterr().err
 
@@ -102,7 +103,7 @@ def test_the_wheel_carries_the_app_the_data_and_the_catalogues(wheel: Path) -> N
                  "origin_map/_app/static/vendor/leaflet/dist/leaflet.js",
                  "origin_map/_app/.streamlit/config.toml", "origin_map/locales/zh.toml",
                  "origin_map/locales/en.toml", "origin_map/_geodata/places.csv",
-                 "origin_map/cli/__init__.py", "origin_map/_rawtable.py"):
+                 "origin_map/cli/__init__.py", "origin_map/io/rawtable.py"):
         assert name in names, name
     assert not [n for n in names if "__pycache__" in n or n.endswith(".pyc")]
 

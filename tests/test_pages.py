@@ -11,11 +11,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from origin_map import cli
-from origin_map.datasets import load_centres, shipped_places
-from origin_map.export import to_csv_bytes
-from origin_map.geometry import Rings
-from origin_map.stats import PlaceFilter, density_table
-from origin_map.ui import PAGES as NAV
+from origin_map.app import PAGES as NAV
+from origin_map.geo.geometry import Rings
+from origin_map.io.export import to_csv_bytes
+from origin_map.measure.stats import PlaceFilter, density_table
+from origin_map.places.datasets import load_centres, shipped_places
 
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 PAGES = [script for script, *_ in NAV]
@@ -205,7 +205,7 @@ def test_map_page_sends_the_base_map_once_and_layers_apart():
 
 
 def test_map_click_shows_all_places_in_that_building(monkeypatch):
-    from origin_map.ui import maps
+    from origin_map.app import maps
 
     monkeypatch.setattr(maps.sf, "_component_func", lambda **k: {
         "last_object_clicked": {"lat": 39.992446, "lng": 116.327708}})
@@ -291,7 +291,7 @@ def test_density_chart_uses_the_map_palette_with_every_sector():
     spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
     colour = spec["encoding"]["color"]
     assert colour["legend"]["title"] == "Sector"
-    from origin_map import vocab
+    from origin_map.places import vocab
 
     for label, hexcode in zip(colour["scale"]["domain"], colour["scale"]["range"], strict=True):
         sid = next(s.id for s in vocab.SECTORS if vocab.sector_label(s.id) == label)

@@ -11,9 +11,9 @@ from shapely.geometry import box, mapping
 from streamlit.testing.v1 import AppTest
 
 from origin_map import cli
-from origin_map.areas import area_from_geojson_dict, area_to_geojson_bytes, to_local
-from origin_map.datasets import shipped_places
-from origin_map.export import to_csv_bytes
+from origin_map.io.export import to_csv_bytes
+from origin_map.measure.areas import area_from_geojson_dict, area_to_geojson_bytes, to_local
+from origin_map.places.datasets import shipped_places
 from tests.conftest import DONGSHENG
 from tests.test_pages import APP, app, texts
 
@@ -23,7 +23,7 @@ DRAWN = {"type": "Feature", "properties": {}, "geometry": mapping(SQUARE)}
 
 def drawn(monkeypatch, feature=DRAWN) -> None:
     """Make the map report ``feature`` as the last drawing."""
-    from origin_map.ui import maps
+    from origin_map.app import maps
 
     monkeypatch.setattr(maps.sf, "_component_func",
                         lambda **k: {"last_active_drawing": feature, "all_drawings": [feature],
@@ -41,8 +41,8 @@ def test_a_drawing_switches_every_page_to_the_area(monkeypatch, capsysbinary, tm
     assert "Inside the area" in at.subheader[0].value
     area = area_from_geojson_dict(DRAWN)
     inside = int(at.metric[0].value)
-    from origin_map.areas import places_in_area
-    from origin_map.stats import PlaceFilter
+    from origin_map.measure.areas import places_in_area
+    from origin_map.measure.stats import PlaceFilter
 
     places = shipped_places()
     assert inside == int((places_in_area(places, area) & PlaceFilter().mask(places)).sum())

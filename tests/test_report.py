@@ -10,10 +10,11 @@ import pytest
 from shapely import box
 from shapely.geometry import mapping
 
-from origin_map import areas, report
-from origin_map.areas import to_local
 from origin_map.errors import SettingsError
-from origin_map.stats import PlaceFilter, headline
+from origin_map.measure import areas
+from origin_map.measure.areas import to_local
+from origin_map.measure.stats import PlaceFilter, headline
+from origin_map.render import report
 from tests.conftest import DONGSHENG
 
 pypdf = pytest.importorskip("pypdf")
@@ -60,7 +61,7 @@ def test_pdf_in_chinese_keeps_chinese_text(known_places) -> None:
 
 
 def test_chinese_without_cjk_font_says_what_to_install(monkeypatch, known_places) -> None:
-    monkeypatch.setattr("origin_map._mapdraw.cjk_font_family", lambda: None)
+    monkeypatch.setattr("origin_map.render.mapdraw.cjk_font_family", lambda: None)
     with pytest.raises(SettingsError, match="apt-get install fonts-noto-cjk"):
         report.build_report_pdf(known_places, centre=DONGSHENG, radii_m=(1000,), lang="zh")
     with pytest.raises(SettingsError, match="fonts-noto-cjk"):

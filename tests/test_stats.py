@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from origin_map.errors import SettingsError
-from origin_map.stats import (
+from origin_map.measure.stats import (
     DENSITY_COLUMNS,
     H3_COLUMNS,
     PlaceFilter,

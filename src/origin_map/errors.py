@@ -6,7 +6,8 @@ made from, ``problem_key`` and ``fix_key`` (``validate.problem.*`` and ``validat
 ``locales/*.toml``), with the fields filled in, ``text_fields``: one JSON object shared by both
 texts, whose values are plain values or a nested text ``{"key": ..., "fields": {...}}`` (made by
 :func:`ref`), rendered in the same language. A problems table
-(:attr:`origin_map.datasets.LoadResult.problems`) keeps the same three as columns after its public
+(:attr:`origin_map.places.datasets.LoadResult.problems`) keeps the same three as columns after its
+public
 ones (:data:`TEXT_COLUMNS`): plain columns survive caching, pickling, filtering and ``concat``,
 which ``DataFrame.attrs`` would not reliably. :func:`problems_in` renders a table in a language,
 :meth:`Problem.text` one problem.
@@ -18,8 +19,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
-from . import i18n
-from ._texts import fields_json, ref, render, render_column
+from origin_map import i18n
+from origin_map.texts import fields_json, ref, render, render_column
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -113,7 +114,7 @@ class DataValidationError(OriginMapError):
         The number of errors in the input when ``problems`` lists only some of them.
     table
         Optionally, the complete problems table (a DataFrame with one row per problem, as in
-        :attr:`origin_map.datasets.LoadResult.problems`).
+        :attr:`origin_map.places.datasets.LoadResult.problems`).
     """
 
     MESSAGE_LIMIT = 20

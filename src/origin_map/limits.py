@@ -2,7 +2,7 @@
 
 This module imports nothing, so that ``origin-map --help`` can show the defaults without loading
 pandas. The readers look the limits up here when they read (``limits.MAX_ROWS``), so a test can
-lower one with ``monkeypatch.setattr(limits, "MAX_ROWS", 3)``; :mod:`origin_map._readers`
+lower one with ``monkeypatch.setattr(limits, "MAX_ROWS", 3)``; :mod:`origin_map.io.readers`
 re-exports the names for older imports.
 """
 

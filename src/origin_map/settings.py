@@ -20,10 +20,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import i18n, vocab
-from .basemaps import BASEMAPS
-from .errors import OriginMapError, SettingsError
-from .limits import MAX_RADIUS_M
+from origin_map import i18n
+from origin_map.errors import OriginMapError, SettingsError
+from origin_map.limits import MAX_RADIUS_M
+from origin_map.places import vocab
+from origin_map.render.basemaps import BASEMAPS
 
 __all__ = [
     "CURRENT_YEAR",
@@ -58,7 +59,7 @@ class SettingValueError(OriginMapError):
 
 
 def _centre_ids() -> tuple[str, ...]:
-    from .datasets import geodata_dir
+    from origin_map.paths import geodata_dir
 
     return _centre_ids_in(str(geodata_dir()))
 
@@ -67,7 +68,7 @@ def _centre_ids() -> tuple[str, ...]:
 def _centre_ids_in(folder: str) -> tuple[str, ...]:
     from pathlib import Path
 
-    from .datasets import load_centres
+    from origin_map.places.datasets import load_centres
 
     return (*(c.id for c in load_centres(Path(folder) / "centres.csv")), "custom")
 
@@ -100,7 +101,7 @@ class Setting:
         ``choice`` (one of ``choices``), ``multi`` (a subset of ``choices``), ``number``
         (float within ``bounds``), ``integer``, ``year`` (an integer year, or None for now),
         ``flag`` (bool), ``text``, ``rings`` (a list of radii in metres) or ``area`` (a
-        drawn or uploaded area, as the text of :mod:`origin_map.area_links`; "" for none).
+        drawn or uploaded area, as the text of :mod:`origin_map.measure.area_links`; "" for none).
     default
         The value when nothing says otherwise (``None`` for ``year``: now).
     url
@@ -194,7 +195,7 @@ def _parse_text(s: Setting, raw: Any) -> str:
 
 
 def _parse_rings(s: Setting, raw: Any) -> str:
-    from .geometry import Rings
+    from origin_map.geo.geometry import Rings
 
     text = str(raw if raw is not None else "").strip()[: s.max_chars]
     try:
@@ -206,11 +207,11 @@ def _parse_rings(s: Setting, raw: Any) -> str:
 
 
 def _parse_area(s: Setting, raw: Any) -> str:
-    """Return an area link text (see :mod:`origin_map.area_links`), or "" for none."""
+    """Return an area link text (see :mod:`origin_map.measure.area_links`), or "" for none."""
     text = str(raw if raw is not None else "").strip()
     if not text:
         return ""
-    from .area_links import area_of_link
+    from origin_map.measure.area_links import area_of_link
 
     try:
         area_of_link(text)

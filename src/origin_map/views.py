@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .geometry import Centre, Rings
-    from .stats import PlaceFilter
+    from origin_map.geo.geometry import Centre, Rings
+    from origin_map.measure.stats import PlaceFilter
 
 __all__ = ["AREA_FILE", "View", "command_line", "resolve"]
 
@@ -36,7 +36,7 @@ class View:
     h3_resolution: int
     by_outline: bool
     values: tuple[tuple[str, Any], ...]
-    area: Any = None  # origin_map.areas.Area, when the figures are for an area, not rings
+    area: Any = None  # origin_map.measure.areas.Area, when the figures are for an area, not rings
 
     @property
     def radius_m(self) -> float:
@@ -50,16 +50,16 @@ class View:
 
 def _all_or_chosen(name: str, value: tuple[str, ...]) -> tuple[str, ...] | None:
     """Every value chosen means no restriction (None), as the command line's default."""
-    from .settings import SETTINGS
+    from origin_map.settings import SETTINGS
 
     return None if set(value) == set(SETTINGS[name].allowed()) else tuple(value)
 
 
 def resolve(values: Mapping[str, Any], centres: list[Centre]) -> View:
     """Turn setting values into a :class:`View` (centre object, rings, filter)."""
-    from .geometry import Centre, Rings
-    from .settings import defaults
-    from .stats import PlaceFilter
+    from origin_map.geo.geometry import Centre, Rings
+    from origin_map.measure.stats import PlaceFilter
+    from origin_map.settings import defaults
 
     v = {**defaults(), **values}
     by_id = {c.id: c for c in centres}
@@ -74,7 +74,7 @@ def resolve(values: Mapping[str, Any], centres: list[Centre]) -> View:
                       year=v["year"])
     area = None
     if v["area"]:
-        from .area_links import area_of_link
+        from origin_map.measure.area_links import area_of_link
 
         area = area_of_link(v["area"])
     return View(centre=centre, rings=Rings.parse(v["radius"], v["rings"]), place_filter=flt,

@@ -7,10 +7,10 @@ import shutil
 
 import pytest
 
-from origin_map.datasets import load_centres, shipped_places
-from origin_map.export import to_csv_bytes
-from origin_map.geometry import ring_radii
-from origin_map.stats import PlaceFilter, density_table
+from origin_map.geo.geometry import ring_radii
+from origin_map.io.export import to_csv_bytes
+from origin_map.measure.stats import PlaceFilter, density_table
+from origin_map.places.datasets import load_centres, shipped_places
 from tests.e2e.conftest import ARTIFACTS, ROOT, map_frame, settle
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -12,7 +12,8 @@ import math
 import folium
 import pytest
 
-from origin_map import area_layers, areas, assets
+from origin_map.measure import areas
+from origin_map.render import area_layers, assets
 from tests.conftest import DONGSHENG
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

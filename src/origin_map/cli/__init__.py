@@ -17,12 +17,11 @@ import sys
 from collections.abc import Sequence
 
 from origin_map import __version__
-
-from ._analysis import add_analysis_parsers
-from ._app import add_app_parser
-from ._geocode import add_geocode_parser
-from ._measure import EPILOG, add_measure_parsers
-from ._options import EXIT_DATA, EXIT_OK, EXIT_USAGE
+from origin_map.cli._analysis import add_analysis_parsers
+from origin_map.cli._app import add_app_parser
+from origin_map.cli._geocode import add_geocode_parser
+from origin_map.cli._measure import EPILOG, add_measure_parsers
+from origin_map.cli._options import EXIT_DATA, EXIT_OK, EXIT_USAGE
 
 __all__ = ["EXIT_DATA", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 

@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._inputs import memory_places, place_filter, write_csv
-from ._options import (
+from origin_map.cli._inputs import memory_places, place_filter, write_csv
+from origin_map.cli._options import (
     EXIT_DATA,
     EXIT_OK,
     add_data_options,
@@ -21,7 +21,7 @@ from ._options import (
 if TYPE_CHECKING:
     import pandas as pd
 
-    from origin_map.geometry import Centre
+    from origin_map.geo.geometry import Centre
 
 __all__ = ["add_analysis_parsers"]
 
@@ -143,9 +143,9 @@ def _add_coverage_parser(sub: Any) -> None:
 
 
 def _compare_centres(args: argparse.Namespace, hubs: pd.DataFrame) -> list[Centre]:
-    from origin_map.compare import hub_centres
-    from origin_map.datasets import load_centres, resolve_centre
     from origin_map.errors import SettingsError
+    from origin_map.measure.compare import hub_centres
+    from origin_map.places.datasets import load_centres, resolve_centre
 
     centres = load_centres()
     if args.centres:
@@ -164,9 +164,14 @@ def _compare_centres(args: argparse.Namespace, hubs: pd.DataFrame) -> list[Centr
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    from origin_map.compare import compare_density, compare_figures, load_hubs, sector_composition
-    from origin_map.datasets import load_centres
-    from origin_map.geometry import Rings
+    from origin_map.geo.geometry import Rings
+    from origin_map.measure.compare import (
+        compare_density,
+        compare_figures,
+        load_hubs,
+        sector_composition,
+    )
+    from origin_map.places.datasets import load_centres
 
     hubs = load_hubs(args.hubs)
     centres = _compare_centres(args, hubs)
@@ -188,8 +193,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
 
 def _cmd_cluster(args: argparse.Namespace) -> int:
-    from origin_map.cluster import cluster_report
-    from origin_map.datasets import resolve_centre
+    from origin_map.measure.cluster import cluster_report
+    from origin_map.places.datasets import resolve_centre
     centre = resolve_centre(args.centre)
     places = memory_places(args, centre)
     if places is None:
@@ -210,9 +215,9 @@ def _split(text: str) -> list[Any]:
 
 
 def _cmd_coverage(args: argparse.Namespace) -> int:
-    from origin_map.compare import load_hubs
-    from origin_map.coverage import coverage_markdown, coverage_table
-    from origin_map.datasets import load_centres, shipped_places
+    from origin_map.measure.compare import load_hubs
+    from origin_map.measure.coverage import coverage_markdown, coverage_table
+    from origin_map.places.datasets import load_centres, shipped_places
 
     places, hubs, centres = shipped_places(geometry=False), load_hubs(), load_centres()
     if args.markdown:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ._options import EXIT_DATA, EXIT_OK
+from origin_map.cli._options import EXIT_DATA, EXIT_OK
 
 __all__ = ["add_app_parser", "run_app", "streamlit_argv"]
 
@@ -29,10 +29,10 @@ def add_app_parser(sub: Any) -> None:
 def streamlit_argv(script: Path, *, port: int, address: str) -> list[str]:
     """Return the command that serves the app (``script``) with these flags.
 
-    The app is started through :mod:`origin_map.ui.launch`, which warms its caches before the
+    The app is started through :mod:`origin_map.app.launch`, which warms its caches before the
     server listens and then runs ``streamlit run`` on ``script`` in the same process.
     """
-    return [sys.executable, "-m", "origin_map.ui.launch", "--script", str(script),
+    return [sys.executable, "-m", "origin_map.app.launch", "--script", str(script),
             "--server.address", address, "--server.port", str(port),
             "--server.headless", "true", "--browser.gatherUsageStats", "false"]
 
@@ -43,7 +43,7 @@ def run_app(args: argparse.Namespace) -> int:
     Streamlit runs in the app's folder, so that it reads the ``.streamlit/config.toml`` there
     (static file serving, the upload limit) and serves the ``static/`` folder next to ``app.py``.
     """
-    from origin_map._app_paths import app_dir
+    from origin_map.paths import app_dir
 
     folder = app_dir()
     script = folder / "app.py"

@@ -82,11 +82,11 @@ def _progress_bar(total: int, enabled: bool) -> tuple[Any, Any]:
 
 def run_geocode(args: argparse.Namespace) -> int:
     """Run ``origin-map geocode``; return the exit code (errors raise OriginMapError)."""
-    from origin_map._readers import read_raw
-    from origin_map.datasets import resolve_centre
-    from origin_map.export import to_csv_bytes
     from origin_map.geocode.providers import resolve_key
     from origin_map.geocode.table import geocode_table, unplaced_rows
+    from origin_map.io.export import to_csv_bytes
+    from origin_map.io.readers import read_raw
+    from origin_map.places.datasets import resolve_centre
 
     if args.provider != "gazetteer":
         args.key = resolve_key(args.provider, args.key)  # a missing key fails before reading

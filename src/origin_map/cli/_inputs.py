@@ -16,10 +16,10 @@ if TYPE_CHECKING:
     import geopandas as gpd
     import pandas as pd
 
-    from origin_map.areas import Area
-    from origin_map.datasets import LoadResult
-    from origin_map.geometry import Centre, Rings
-    from origin_map.stats import PlaceFilter
+    from origin_map.geo.geometry import Centre, Rings
+    from origin_map.measure.areas import Area
+    from origin_map.measure.stats import PlaceFilter
+    from origin_map.places.datasets import LoadResult
 
 __all__ = ["area_for", "memory_places", "outlines_for", "place_filter", "print_problems",
            "read_input", "rings_and_filter", "write_csv"]
@@ -27,7 +27,7 @@ __all__ = ["area_for", "memory_places", "outlines_for", "place_filter", "print_p
 
 def read_input(args: argparse.Namespace, centre: Centre | None = None) -> LoadResult:
     """Read and check the places file of ``validate`` (``FILE``) or the others (``--data``)."""
-    from origin_map.datasets import read_places
+    from origin_map.places.datasets import read_places
 
     sheet: str | int | None = args.sheet
     if isinstance(sheet, str) and sheet.isdigit():
@@ -56,7 +56,7 @@ def print_problems(problems: pd.DataFrame, stream: TextIO, severities: Sequence[
 
 def place_filter(args: argparse.Namespace) -> PlaceFilter:
     """Return the filter of the ``--sector``, ``--kind``, ... options."""
-    from origin_map.stats import PlaceFilter
+    from origin_map.measure.stats import PlaceFilter
 
     return PlaceFilter(sectors=args.sector, kinds=args.kind, qualities=args.quality,
                        include_historic=args.include_historic, search=args.search,
@@ -65,14 +65,14 @@ def place_filter(args: argparse.Namespace) -> PlaceFilter:
 
 def rings_and_filter(args: argparse.Namespace) -> tuple[Rings, PlaceFilter]:
     """Return the rings of ``--radius-m`` and ``--rings``, and the filter."""
-    from origin_map.geometry import Rings
+    from origin_map.geo.geometry import Rings
 
     return Rings.parse(args.radius_m, args.rings or ""), place_filter(args)
 
 
 def memory_places(args: argparse.Namespace, centre: Centre | None) -> pd.DataFrame | None:
     """Return the places to count (shipped or --data), or None after printing the problems."""
-    from origin_map.datasets import shipped_places
+    from origin_map.places.datasets import shipped_places
 
     if args.data is None:
         return shipped_places(geometry=False)  # counting needs no shapes
@@ -91,7 +91,7 @@ def memory_places(args: argparse.Namespace, centre: Centre | None) -> pd.DataFra
 
 def outlines_for(args: argparse.Namespace, places: pd.DataFrame) -> gpd.GeoDataFrame:
     """Return the outlines: --outlines (checked against these places) or the shipped ones."""
-    from origin_map.outlines import load_outlines
+    from origin_map.measure.outlines import load_outlines
 
     outlines = load_outlines(args.outlines, places=places if args.outlines else None)
     if args.by_outline and outlines.empty:
@@ -102,7 +102,7 @@ def outlines_for(args: argparse.Namespace, places: pd.DataFrame) -> gpd.GeoDataF
 
 def area_for(args: argparse.Namespace, centre: Centre) -> Area:
     """Read ``--area``; print what was done to it (repairs, merges) on stderr."""
-    from origin_map.areas import read_area
+    from origin_map.measure.areas import read_area
 
     area = read_area(args.area, data_centre=centre)
     for en in area.warning_texts("en"):
@@ -112,7 +112,7 @@ def area_for(args: argparse.Namespace, centre: Centre) -> Area:
 
 def write_csv(frame: pd.DataFrame, path: Path | None, what: str = "") -> None:
     """Write ``frame`` as safe CSV to ``path``, or to standard output; say so on stderr."""
-    from origin_map.export import to_csv_bytes
+    from origin_map.io.export import to_csv_bytes
 
     data = to_csv_bytes(frame)
     if path:

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ._inputs import (
+from origin_map.cli._inputs import (
     area_for,
     memory_places,
     outlines_for,
@@ -17,7 +17,7 @@ from ._inputs import (
     rings_and_filter,
     write_csv,
 )
-from ._options import (
+from origin_map.cli._options import (
     EXIT_DATA,
     EXIT_OK,
     EXIT_USAGE,
@@ -30,8 +30,8 @@ from ._options import (
 if TYPE_CHECKING:
     import pandas as pd
 
-    from origin_map.geometry import Centre, Rings
-    from origin_map.stats import PlaceFilter
+    from origin_map.geo.geometry import Centre, Rings
+    from origin_map.measure.stats import PlaceFilter
 
 __all__ = ["EPILOG", "add_measure_parsers"]
 
@@ -128,7 +128,7 @@ def _check_report(parser: argparse.ArgumentParser, args: argparse.Namespace) -> 
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from origin_map.datasets import resolve_centre
+    from origin_map.places.datasets import resolve_centre
 
     result = read_input(args, resolve_centre(None))
     if result.n_errors:
@@ -142,8 +142,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    from origin_map.datasets import resolve_centre
-    from origin_map.report import build_report_pdf, render_map_png
+    from origin_map.places.datasets import resolve_centre
+    from origin_map.render.report import build_report_pdf, render_map_png
 
     centre = resolve_centre(args.centre)
     radii, flt = rings_and_filter(args)
@@ -172,7 +172,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
-    from origin_map.datasets import resolve_centre
+    from origin_map.places.datasets import resolve_centre
 
     centre = resolve_centre(args.centre)
     radii, flt = rings_and_filter(args)
@@ -196,7 +196,7 @@ def _parquet_source(args: argparse.Namespace) -> str | None:
     """Return ``--data`` when it is a Parquet file, a folder of them or a URL, else None."""
     if args.data is None:
         return None
-    from origin_map.engines import is_parquet
+    from origin_map.measure.engines import is_parquet
 
     return str(args.data) if "://" in str(args.data) or is_parquet(args.data) else None
 
@@ -204,15 +204,15 @@ def _parquet_source(args: argparse.Namespace) -> str | None:
 def _memory_table(args: argparse.Namespace, places: pd.DataFrame, centre: Centre, radii: Rings,
                   flt: PlaceFilter) -> pd.DataFrame:
     """Return the H3, area or ring density table computed in this process."""
-    from origin_map.outlines import outline_distances_m
-    from origin_map.stats import density_table, h3_table
+    from origin_map.measure.outlines import outline_distances_m
+    from origin_map.measure.stats import density_table, h3_table
 
     if args.h3 is not None:
         return h3_table(places, centre, resolution=args.h3, place_filter=flt,
                         max_distance_m=max(radii))
     outlines = outlines_for(args, places) if args.by_outline else None
     if args.area:
-        from origin_map.areas import area_density_table
+        from origin_map.measure.areas import area_density_table
 
         return area_density_table(places, area_for(args, centre), place_filter=flt,
                                   outlines=outlines)
@@ -222,8 +222,8 @@ def _memory_table(args: argparse.Namespace, places: pd.DataFrame, centre: Centre
 
 def _engine_table(args: argparse.Namespace, source: Any, centre: Centre, radii: Rings,
                   flt: PlaceFilter, *, parquet: bool) -> pd.DataFrame:
-    """Return the H3 or ring density table from :mod:`origin_map.engines` (dask, Parquet)."""
-    from origin_map import engines
+    """Return the H3 or ring table from :mod:`origin_map.measure.engines` (dask, Parquet)."""
+    from origin_map.measure import engines
 
     opts = {"place_filter": flt, "engine": args.engine, "scheduler": args.scheduler,
             "datum": args.datum if parquet else "wgs84"}

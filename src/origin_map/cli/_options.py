@@ -1,7 +1,7 @@
 """Exit codes and the options several sub-commands share; argparse only, so ``--help`` is fast.
 
 Nothing here imports pandas: the defaults come from :mod:`origin_map.limits`,
-:mod:`origin_map.vocab` and :mod:`origin_map.settings`, imported when an option is added.
+:mod:`origin_map.places.vocab` and :mod:`origin_map.settings`, imported when an option is added.
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def add_data_options(p: argparse.ArgumentParser) -> None:
     from origin_map.limits import (
         MAX_UPLOAD_MB,  # no imports: --help and --version stay free of pandas
     )
-    from origin_map.vocab import DATUMS  # nor does this one
+    from origin_map.places.vocab import DATUMS  # nor does this one
 
     p.add_argument("--datum", default=None, choices=DATUMS,
                    help="datum of the file's coordinates: wgs84 (GPS/OSM), gcj02 (AMap, "
@@ -72,7 +72,7 @@ def add_data_options(p: argparse.ArgumentParser) -> None:
 
 def add_filter_options(p: argparse.ArgumentParser) -> None:
     """Add the filter options shared by stats, report, compare and cluster."""
-    from origin_map.vocab import KINDS, POSITION_QUALITIES, SECTOR_IDS
+    from origin_map.places.vocab import KINDS, POSITION_QUALITIES, SECTOR_IDS
 
     p.add_argument("--sector", action="append", metavar="S", choices=SECTOR_IDS,
                    help=f"count only this sector (repeatable): {', '.join(SECTOR_IDS)}")

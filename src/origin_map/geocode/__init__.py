@@ -6,11 +6,11 @@ shipped data; online providers (Nominatim, AMap, Baidu, Tencent) are used only w
 
 from __future__ import annotations
 
-from ._result import LEVELS, Match
-from .gazetteer import Gazetteer
-from .messages import message
-from .normalise import ParsedAddress, normalise_address, parse_address
-from .table import (
+from origin_map.geocode._result import LEVELS, Match
+from origin_map.geocode.gazetteer import Gazetteer
+from origin_map.geocode.messages import message
+from origin_map.geocode.normalise import ParsedAddress, normalise_address, parse_address
+from origin_map.geocode.table import (
     ADDRESS_ALIASES,
     OUTPUT_COLUMNS,
     GeocodeResult,

@@ -15,13 +15,21 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from ._english import english_key
-from ._features import AGREE_M, NUMBER_REACH_M, Compound, Feature, centroid, reach_m, spread_m
-from ._result import Match
-from .normalise import ParsedAddress, normalise_address, parse_address
+from origin_map.geocode._english import english_key
+from origin_map.geocode._features import (
+    AGREE_M,
+    NUMBER_REACH_M,
+    Compound,
+    Feature,
+    centroid,
+    reach_m,
+    spread_m,
+)
+from origin_map.geocode._result import Match
+from origin_map.geocode.normalise import ParsedAddress, normalise_address, parse_address
 
 if TYPE_CHECKING:
-    from .gazetteer import Gazetteer
+    from origin_map.geocode.gazetteer import Gazetteer
 
 __all__ = ["AREA_LABEL", "decide"]
 

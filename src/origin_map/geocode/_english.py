@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from ._admin import ENGLISH_ELSEWHERE
-from ._parsed import ParsedAddress
+from origin_map.geocode._admin import ENGLISH_ELSEWHERE
+from origin_map.geocode._parsed import ParsedAddress
 
 __all__ = ["SYNONYMS", "english_key", "parse_english", "pinyin_key"]
 

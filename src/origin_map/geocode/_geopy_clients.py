@@ -10,8 +10,8 @@ import logging
 from typing import Any
 from urllib.parse import urlsplit
 
-from ._provider import USER_AGENT, Provider, ProviderError
-from ._result import Match
+from origin_map.geocode._provider import USER_AGENT, Provider, ProviderError
+from origin_map.geocode._result import Match
 
 __all__ = ["BaiduProvider", "NominatimProvider"]
 

@@ -12,10 +12,9 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from origin_map import __version__
-from origin_map.datums import convert
 from origin_map.errors import SettingsError
-
-from ._result import Match
+from origin_map.geo.datums import convert
+from origin_map.geocode._result import Match
 
 __all__ = ["USER_AGENT", "Provider", "ProviderError", "RateLimiter", "provider_key"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .messages import message
+from origin_map.geocode.messages import message
 
 __all__ = ["LEVELS", "Match", "level_rank"]
 

@@ -7,11 +7,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from origin_map.geometry import Centre, distances_m
-
-from ._result import LEVELS, Match, level_rank
-from .messages import message
-from .normalise import MAX_MATCH_CHARS, normalise_address
+from origin_map.geo.geometry import Centre, distances_m
+from origin_map.geocode._result import LEVELS, Match, level_rank
+from origin_map.geocode.messages import message
+from origin_map.geocode.normalise import MAX_MATCH_CHARS, normalise_address
 
 __all__ = ["FAR_KM", "UNREACHABLE_ROWS", "Run", "output_frame"]
 
@@ -29,7 +28,7 @@ class Run:
 
     def __init__(self, online: object, cache_path: str | Path | None, gazetteer: object,
                  min_level: str) -> None:
-        from .cache import GeocodeCache, default_cache_path
+        from origin_map.geocode.cache import GeocodeCache, default_cache_path
 
         self.online = online
         self.gaz = gazetteer
@@ -60,7 +59,7 @@ class Run:
         return found
 
     def _lookup(self, norm: str, address: str, name: str) -> Match:
-        from .providers import Provider, ProviderError
+        from origin_map.geocode.providers import Provider, ProviderError
 
         if not isinstance(self.online, Provider):
             return self.gaz.match(address, name or None)  # type: ignore[attr-defined]

@@ -13,7 +13,7 @@ import sqlite3
 import time
 from pathlib import Path
 
-from ._result import Match
+from origin_map.geocode._result import Match
 
 __all__ = ["GeocodeCache", "default_cache_path"]
 

@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from ._admin import LOCAL_AREAS
-from ._english import english_key
-from ._features import AGREE_M, Compound, Feature, centroid, distance_m, spread_m
-from ._result import Match
-from .normalise import normalise_address, parse_address
+from origin_map.geocode._admin import LOCAL_AREAS
+from origin_map.geocode._english import english_key
+from origin_map.geocode._features import AGREE_M, Compound, Feature, centroid, distance_m, spread_m
+from origin_map.geocode._result import Match
+from origin_map.geocode.normalise import normalise_address, parse_address
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -107,10 +107,10 @@ class Gazetteer:
     def from_geodata(cls, folder: str | Path | None = None) -> Gazetteer:
         """Build the gazetteer from ``buildings.csv``, ``centres.csv`` and ``places.csv``.
 
-        ``folder`` defaults to :func:`origin_map.datasets.geodata_dir`; a missing file is
+        ``folder`` defaults to :func:`origin_map.paths.geodata_dir`; a missing file is
         skipped (the gazetteer is then smaller, never wrong).
         """
-        from origin_map.datasets import geodata_dir
+        from origin_map.paths import geodata_dir
 
         base = Path(folder) if folder is not None else geodata_dir()
         frames = {}
@@ -120,7 +120,7 @@ class Gazetteer:
                                         encoding="utf-8-sig") if path.is_file() else None)
         outlines = None
         if (base / "areas.geojson").is_file():
-            from origin_map._shapes import read_shapes
+            from origin_map.io.shapes import read_shapes
 
             outlines = read_shapes(base / "areas.geojson")[0]
         return cls.from_frames(**frames, outlines=outlines)
@@ -153,7 +153,7 @@ class Gazetteer:
     def _add_outlines(self, outlines: gpd.GeoDataFrame | None) -> None:
         from shapely import MultiPoint, unary_union
 
-        from origin_map.areas import to_local
+        from origin_map.measure.areas import to_local
 
         for _, row in (outlines if outlines is not None else pd.DataFrame()).iterrows():
             geom = row.get("geometry")
@@ -324,6 +324,6 @@ class Gazetteer:
         See :func:`origin_map.geocode._decide.decide` for the rules; the result never places
         an address from another city or district, or on an unknown road or street number.
         """
-        from ._decide import decide
+        from origin_map.geocode._decide import decide
 
         return decide(self, address, name)

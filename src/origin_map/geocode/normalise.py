@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from ._admin import (
+from origin_map.geocode._admin import (
     AREA_SUFFIXES,
     BEIJING_DISTRICTS,
     CITIES,
@@ -23,7 +23,7 @@ from ._admin import (
     LOCAL_DISTRICT,
     PROVINCES,
 )
-from ._parsed import ParsedAddress
+from origin_map.geocode._parsed import ParsedAddress
 
 __all__ = ["MAX_MATCH_CHARS", "ParsedAddress", "cn_number", "normalise_address",
            "parse_address"]
@@ -185,7 +185,7 @@ def parse_address(text: str, *, normalised: bool = False) -> ParsedAddress:
     """
     s = text if normalised else normalise_address(text)
     if len(_CJK.findall(s)) < 2 and re.search(r"[a-z]{3}", s):
-        from ._english import parse_english
+        from origin_map.geocode._english import parse_english
 
         return parse_english(s)
     s = _first_alternative(s)

@@ -12,10 +12,9 @@ from __future__ import annotations
 from typing import Any
 
 from origin_map.errors import SettingsError
-
-from ._geopy_clients import BaiduProvider, NominatimProvider
-from ._provider import Provider, ProviderError, RateLimiter, provider_key
-from ._result import Match
+from origin_map.geocode._geopy_clients import BaiduProvider, NominatimProvider
+from origin_map.geocode._provider import Provider, ProviderError, RateLimiter, provider_key
+from origin_map.geocode._result import Match
 
 __all__ = ["PROVIDERS", "AMapProvider", "Provider", "ProviderError", "RateLimiter",
            "TencentProvider", "make_provider", "resolve_key"]

@@ -4,7 +4,7 @@
 ``geocode_level``, ``geocode_score``, ``geocode_source``, ``geocode_match`` and
 ``geocode_reason``. Input columns that the places loader would take for coordinates (``lat``,
 ``纬度``, ``x`` …) or that clash with these names are kept as ``<name> (input)``. The result
-loads with :func:`origin_map.datasets.read_places`: placed rows are places, unplaced rows are
+loads with :func:`origin_map.places.datasets.read_places`: placed rows are places, unplaced rows are
 reported as rows with an empty latitude (``origin-map stats --skip-invalid`` leaves them out;
 :func:`to_places_frame` keeps only the accepted rows).
 """
@@ -23,14 +23,13 @@ import numpy as np
 import pandas as pd
 
 from origin_map.errors import DataValidationError, Problem, SettingsError
-from origin_map.geometry import Centre
-
-from ._result import LEVELS, Match
-from ._run import FAR_KM, Run, output_frame
-from .messages import level_label, message
+from origin_map.geo.geometry import Centre
+from origin_map.geocode._result import LEVELS, Match
+from origin_map.geocode._run import FAR_KM, Run, output_frame
+from origin_map.geocode.messages import level_label, message
 
 if TYPE_CHECKING:
-    from ._provider import Provider
+    from origin_map.geocode._provider import Provider
 
 __all__ = ["ADDRESS_ALIASES", "OUTPUT_COLUMNS", "GeocodeResult", "GeocodeSummary",
            "find_column", "geocode_table", "shipped_gazetteer", "to_places_frame",
@@ -121,7 +120,7 @@ def _address_column(frame: pd.DataFrame, given: str | None) -> str:
 
 def _protect_columns(frame: pd.DataFrame) -> pd.DataFrame:
     """Rename input columns the places loader would read as coordinates, or ours."""
-    from origin_map._columns import canonical_name
+    from origin_map.places.columns import canonical_name
 
     taken = {str(c) for c in frame.columns}
     renames = {}
@@ -139,14 +138,14 @@ def _protect_columns(frame: pd.DataFrame) -> pd.DataFrame:
 
 @functools.lru_cache(maxsize=4)
 def _gazetteer_for(folder: str, stamp: tuple[float, ...]) -> object:
-    from .gazetteer import Gazetteer
+    from origin_map.geocode.gazetteer import Gazetteer
 
     return Gazetteer.from_geodata(folder)
 
 
 def shipped_gazetteer(folder: str | Path | None = None) -> object:
     """Return the gazetteer of the shipped geodata (cached until its files change)."""
-    from origin_map.datasets import geodata_dir
+    from origin_map.paths import geodata_dir
 
     base = Path(folder) if folder is not None else geodata_dir()
     stamp = tuple((base / f"{n}.csv").stat().st_mtime if (base / f"{n}.csv").exists() else 0.0
@@ -171,7 +170,7 @@ def geocode_table(frame: pd.DataFrame, *, provider: object = "gazetteer", key: s
     Parameters
     ----------
     frame
-        The table (e.g. ``origin_map._readers.read_raw(path).frame``).
+        The table (e.g. ``origin_map.io.readers.read_raw(path).frame``).
     provider
         ``"gazetteer"`` (offline, default), ``"nominatim"``, ``"amap"``, ``"baidu"``,
         ``"tencent"``, or a :class:`~origin_map.geocode.providers.Provider` instance.
@@ -199,7 +198,7 @@ def geocode_table(frame: pd.DataFrame, *, provider: object = "gazetteer", key: s
     SettingsError
         Unknown provider, or a keyed provider without a key (before any request).
     """
-    from origin_map.datasets import resolve_centre
+    from origin_map.places.datasets import resolve_centre
 
     if min_level not in LEVELS:
         raise SettingsError(f"Unknown level {min_level!r}; use one of {', '.join(LEVELS)}.")
@@ -220,7 +219,7 @@ def geocode_table(frame: pd.DataFrame, *, provider: object = "gazetteer", key: s
 
 def _online_provider(provider: object, key: str | None, url: str | None) -> Provider | None:
     """Return the online provider asked for, or None for the offline gazetteer."""
-    from .providers import Provider, make_provider
+    from origin_map.geocode.providers import Provider, make_provider
 
     if isinstance(provider, Provider):
         return provider

@@ -1,0 +1,160 @@
+"""The Data page's "Geocode addresses" flow: choose a provider, run, review, load.
+
+A picked file without coordinates but with an address column is geocoded with
+:func:`origin_map.geocode.geocode_table` (the offline gazetteer by default; online providers
+only when the user chooses one and gives its key). The result is shown for review: the user
+accepts rows, types or fixes a coordinate, or drops rows, then loads the accepted rows as this
+session's data. The geocoded table and the unplaced rows download with one click each.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from origin_map.app.data import Dataset, drop_pending_upload, pending_upload, set_dataset
+from origin_map.app.show import column_labels, md_escape
+from origin_map.errors import OriginMapError
+from origin_map.geocode import ADDRESS_ALIASES, geocode_table, to_places_frame, unplaced_rows
+from origin_map.geocode.providers import PROVIDERS
+from origin_map.geocode.table import find_column
+from origin_map.i18n import text
+from origin_map.io.export import to_csv_bytes
+from origin_map.io.readers import read_raw
+from origin_map.places.datasets import read_places
+
+_K = "om_geo_"
+PROVIDER_IDS = ("gazetteer", *PROVIDERS)
+_REVIEW = ("geocode_level", "geocode_score", "geocode_match", "geocode_reason", "lat", "lon",
+           "geocode_source")
+"""The geocoder's columns, after the file's own (``accept`` comes first): what a reviewer reads
+first — level, score, what matched, why — then the editable position."""
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _raw_table(digest: str, _data: bytes, name: str) -> pd.DataFrame:
+    return read_raw(_data, name=name).frame
+
+
+def needs_geocoding(lang: str) -> tuple[str, pd.DataFrame] | None:
+    """Return the picked file's name and table when it has addresses but no coordinates."""
+    pending = pending_upload()
+    if pending is None:
+        return None
+    name, data = pending
+    try:
+        frame = _raw_table(hashlib.sha1(data).hexdigest(), data, name)
+    except OriginMapError:
+        return None  # not a table: the load step says why
+    lowered = {str(c).strip().lower() for c in frame.columns}
+    has_coordinates = bool(lowered & {"lat", "latitude", "纬度"}) and bool(
+        lowered & {"lon", "lng", "longitude", "经度"})
+    if has_coordinates or find_column(frame, ADDRESS_ALIASES) is None:
+        return None
+    return name, frame
+
+
+def _provider_form(lang: str) -> dict[str, Any]:
+    provider = st.selectbox(text("geo.provider", lang), PROVIDER_IDS, key=_K + "provider",
+                            format_func=lambda p: text(f"geo.providers.{p}", lang))
+    opts: dict[str, Any] = {"provider": provider}
+    if provider != "gazetteer":
+        url = PROVIDERS[provider].default_url
+        if provider == "nominatim":
+            url = st.text_input(text("geo.url", lang), value=url, key=_K + "url") or url
+            opts["url"] = url
+        else:
+            opts["key"] = st.text_input(text("geo.key", lang), type="password",
+                                        key=_K + "key") or None
+        st.warning(text("geo.where", lang, url=md_escape(url)))
+    return opts
+
+
+def _run(frame: pd.DataFrame, centre: Any, opts: dict[str, Any], lang: str) -> None:
+    bar = st.progress(0.0, text=text("geo.running", lang, n=len(frame)))
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(done / max(total, 1), text=text("geo.progress", lang, done=done,
+                                                      total=total))
+
+    try:
+        result = geocode_table(frame, centre=centre, progress=progress, lang=lang, **opts)
+    except OriginMapError as exc:
+        st.error(md_escape(str(exc)))
+        return
+    bar.empty()
+    review = result.frame.copy()
+    review.insert(0, "accept", review["lat"].notna().to_numpy())
+    st.session_state[_K + "result"] = (review, result.summary.lines(lang))
+
+
+def geocode_section(centre: Any, lang: str) -> None:
+    """Offer geocoding for a picked file that has addresses but no coordinates."""
+    found = needs_geocoding(lang)
+    if found is None:
+        return
+    name, frame = found
+    st.subheader(text("geo.title", lang))
+    st.info(text("geo.intro", lang, name=md_escape(name), n=len(frame)))
+    opts = _provider_form(lang)
+    if st.button(text("geo.run", lang), key=_K + "run", type="primary"):
+        _run(frame, centre, opts, lang)
+    if _K + "result" in st.session_state:
+        _review(name, lang)
+
+
+def _review(name: str, lang: str) -> None:
+    review, summary = st.session_state[_K + "result"]
+    for line in summary:
+        st.caption(md_escape(line))
+    own = [c for c in review.columns if c not in _REVIEW and c != "accept"]
+    shown = ["accept", *own, *(c for c in _REVIEW if c in review.columns)]
+    view = review[shown].copy()
+    if "geocode_level" in view:  # shown in the reader's language, kept as codes in files
+        view["geocode_level"] = [text(f"geocode.level.{v}", lang) for v in view["geocode_level"]]
+    edited = st.data_editor(
+        view, key=_K + "editor", hide_index=True, width="stretch",
+        disabled=[c for c in shown if c not in ("accept", "lat", "lon")],
+        column_config=review_columns(shown, lang))
+    if "geocode_level" in edited:  # the rows are fixed (num_rows="fixed"): same order
+        edited["geocode_level"] = review["geocode_level"].to_numpy()
+    places = to_places_frame(edited, edited["accept"].to_numpy(dtype=bool))
+    c1, c2, c3 = st.columns(3)
+    if c1.button(text("geo.load", lang, n=len(places)), key=_K + "load",
+                 disabled=places.empty, type="primary"):
+        _load(places, name, lang)
+    c2.download_button(text("geo.download", lang), to_csv_bytes(edited.drop(columns="accept")),
+                       "geocoded.csv", "text/csv", key=_K + "dl")
+    c3.download_button(text("geo.download_unplaced", lang),
+                       to_csv_bytes(unplaced_rows(edited).drop(columns="accept")),
+                       "unplaced.csv", "text/csv", key=_K + "dl_unplaced")
+
+
+def review_columns(columns: list[str], lang: str) -> dict[str, Any]:
+    """Return the review table's column settings, headers in ``lang``.
+
+    The geocoder's columns get their catalogue headers; the file's own columns keep their names.
+    """
+    labels = column_labels(columns, lang)
+    config: dict[str, Any] = {c: st.column_config.Column(label) for c, label in labels.items()}
+    config["accept"] = st.column_config.CheckboxColumn(text("geo.accept", lang))
+    for c in ("lat", "lon"):
+        config[c] = st.column_config.NumberColumn(labels.get(c), format="%.6f")
+    return config
+
+
+def _load(places: pd.DataFrame, name: str, lang: str) -> None:
+    data = to_csv_bytes(places.drop(columns="accept"))
+    result = read_places(data, name=f"{name} (geocoded)", datum="wgs84",
+                         unknown_values="default")
+    if not len(result.places):
+        st.error(text("geo.nothing", lang))
+        return
+    token = "geo-" + hashlib.sha1(data).hexdigest()[:16]
+    set_dataset(Dataset(token, f"{name} (geocoded)", "wgs84", result.places))
+    drop_pending_upload()
+    st.session_state.pop(_K + "result", None)
+    st.rerun()

@@ -1,0 +1,102 @@
+"""Showing things safely and in the user's language: escaped text, tables, place details."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from origin_map.errors import TEXT_COLUMNS, problems_in
+from origin_map.i18n import names, text
+from origin_map.places import vocab
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$:"})
+
+
+def md_escape(value: object) -> str:
+    """Escape user text for ``st.markdown``: no markup, links, HTML or math from data."""
+    return str(value if value is not None else "").translate(_MD_SPECIAL).replace("\n", " ")
+
+
+def column_labels(columns: Sequence[str], lang: str) -> dict[str, str]:
+    """Return ``{column: header}`` for the columns that have a header in the catalogue.
+
+    Data columns keep their names in exported files; only what the table shows is translated.
+    """
+    out = {}
+    for col in columns:
+        key = f"column.{col}"
+        try:
+            out[col] = text(key, lang)
+        except KeyError:
+            continue
+    return out
+
+
+def table(frame: pd.DataFrame, lang: str, *, column_config: dict[str, Any] | None = None,
+          **kwargs: Any) -> None:
+    """Show a table with headers in ``lang`` (the data keep their column names)."""
+    labels = column_labels(list(frame.columns), lang)
+    config: dict[str, Any] = {col: st.column_config.Column(label)
+                              for col, label in labels.items()}
+    config.update(column_config or {})
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=config, **kwargs)
+
+
+def problems_table(problems: pd.DataFrame, lang: str) -> None:
+    """Show a problems table (row, field, value, problem, fix, severity) in ``lang``.
+
+    The texts are made again in ``lang`` from their keys (:func:`~origin_map.errors.problems_in`)
+    and the keys are not shown. The rows-left-out download (``LoadResult.rejected_report``)
+    stays in English: it is the file the CLI writes, shared as it is.
+    """
+    shown = problems_in(problems, lang)
+    shown = shown.loc[:, [c for c in shown.columns if c not in TEXT_COLUMNS]]
+    if "problem" not in shown.columns:  # a table of Problem.as_dict() rows
+        shown = shown.rename(columns={"message": "problem"})
+    if "severity" in shown.columns:
+        shown = shown.assign(severity=[
+            text(f"validate.severity.{s}", lang) if s in ("error", "warning", "info") else s
+            for s in shown["severity"]])
+    table(shown, lang)
+
+
+def empty_selection(lang: str) -> None:
+    """Say that nothing passes the filters, and how to change that."""
+    st.info(text("common.empty_selection", lang))
+
+
+def place_details(places: pd.DataFrame, lang: str) -> None:
+    """Show the details of the given places (e.g. all tenants at a clicked point)."""
+    for row in places.itertuples():
+        first, second = names(row.name_zh, row.name_en, lang)
+        st.markdown(f"**{md_escape(first or second or row.id)}**"
+                    + (f"  \n{md_escape(second)}" if first and second else ""))
+        st.text(text("details.line", lang, kind=vocab.kind_label(row.kind, lang),
+                     sector=vocab.sector_label(row.sector, lang),
+                     distance=f"{row.distance_m:,.0f}",
+                     quality=vocab.quality_label(row.position_quality, lang),
+                     status=vocab.status_label(row.status, lang)))
+        years = _years(row)
+        if years:
+            st.text(text("details.years", lang, years=years))
+        if row.address:
+            st.text(str(row.address))
+        if getattr(row, "position_note", ""):
+            st.caption(md_escape(row.position_note))
+        st.text(text("details.source", lang, source=row.source))
+        st.divider()
+
+
+def _year(value: object) -> str:
+    number = pd.to_numeric(pd.Series([value]), errors="coerce").iloc[0]
+    return "" if pd.isna(number) else str(int(number))
+
+
+def _years(row: object) -> str:
+    fmt = [_year(getattr(row, col, None)) for col in ("since", "until")]
+    if not any(fmt):
+        return ""
+    return f"{fmt[0] or '?'}–{fmt[1]}"

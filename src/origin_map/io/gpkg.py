@@ -1,0 +1,52 @@
+"""Read one layer of a GeoPackage into a raw table, with ``lat``/``lon`` in WGS-84.
+
+Internal: called by :func:`origin_map.io.readers.read_raw`.
+"""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+from origin_map import limits
+from origin_map.errors import Problem
+from origin_map.io.rawtable import RawTable, frame_from_geo, too_many_rows
+from origin_map.io.sniff import refuse
+
+__all__ = ["read_gpkg_bytes"]
+
+
+def read_gpkg_bytes(data: bytes, name: str, layer: str | None = None) -> RawTable:
+    """Read one layer of a GeoPackage (the first, or ``layer``)."""
+    import geopandas as gpd
+    import pyogrio
+
+    try:
+        with warnings.catch_warnings():  # GDAL warns that in-memory bytes have no .gpkg suffix
+            warnings.simplefilter("ignore", RuntimeWarning)
+            layers = [str(row[0]) for row in pyogrio.list_layers(io.BytesIO(data))]
+    except Exception as exc:
+        raise refuse(name, "validate.problem.gpkg_unreadable", "validate.fix.export_gpkg_again",
+                     detail=str(exc)) from exc
+    if not layers:
+        raise refuse(name, "validate.problem.no_layers", "validate.fix.export_point_layer")
+    notes = []
+    chosen = layer or layers[0]
+    if chosen not in layers:
+        raise refuse(name, "validate.problem.layer_not_found", "validate.fix.choose_layer",
+                     "layer", layer=repr(chosen), layers=str(layers))
+    if layer is None and len(layers) > 1:
+        notes.append(Problem.of(None, "layer", "validate.problem.many_layers",
+                                "validate.fix.other_layer", severity="warning", n=len(layers),
+                                layers=", ".join(layers), layer=repr(chosen)))
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)
+            gdf = gpd.read_file(io.BytesIO(data), layer=chosen, driver="GPKG",
+                                max_features=limits.MAX_ROWS + 1)
+    except Exception as exc:
+        raise refuse(name, "validate.problem.layer_unreadable", "validate.fix.export_gpkg_again",
+                     "layer", layer=repr(chosen), detail=str(exc)) from exc
+    if len(gdf) > limits.MAX_ROWS:
+        raise too_many_rows(name, layer=chosen)
+    return frame_from_geo(gdf, name, notes, "gpkg")

@@ -1,0 +1,262 @@
+"""Density statistics for a centre, rings and a filter, as tidy DataFrames with units in names.
+
+* :func:`density_table`: one row per ring × sector plus one ``all`` row per ring, with counts,
+  shares, ring areas (km²), densities (places per km²) and cumulative counts.
+* :func:`h3_table`: counts and densities per H3 hexagon (:mod:`origin_map.measure.hexagons`).
+* :func:`headline`: the figures the Overview shows (places inside the radius by kind and sector,
+  AI share of firms).
+
+Which places count is a :class:`~origin_map.places.filters.PlaceFilter` (re-exported here, as are
+the
+H3 functions). Every count uses metric distances from :func:`origin_map.geo.geometry.distances_m`;
+polygons never take part in counting.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from origin_map.errors import SettingsError
+from origin_map.geo.geometry import Centre, assign_rings, distances_m, normalise_radii
+from origin_map.measure.hexagons import H3_COLUMNS, h3_cell_counts, h3_from_counts, h3_table
+from origin_map.places import vocab
+from origin_map.places.filters import PlaceFilter, present_in, selected, unknown_years
+
+__all__ = [
+    "DENSITY_COLUMNS",
+    "H3_COLUMNS",
+    "PlaceFilter",
+    "density_from_counts",
+    "density_table",
+    "h3_cell_counts",
+    "h3_from_counts",
+    "h3_table",
+    "headline",
+    "present_in",
+    "ring_sector_counts",
+    "unknown_years",
+    "with_distances",
+]
+
+DENSITY_COLUMNS = (
+    "centre_id", "ring_inner_m", "ring_outer_m", "sector", "count", "share", "area_km2",
+    "density_per_km2", "cumulative_count",
+)
+ALL = "all"
+
+
+def _radius_value(r: float) -> float | int:
+    return int(r) if float(r).is_integer() else float(r)
+
+
+def with_distances(places: pd.DataFrame, centre: Centre, radii_m: Sequence[float]
+                   ) -> pd.DataFrame:
+    """Return a copy of ``places`` with ``distance_m`` (metres, 0.1 m) and ``ring_outer_m``.
+
+    ``ring_outer_m`` is the radius of the ring the place falls in (NaN when outside all rings).
+    """
+    radii = normalise_radii(radii_m)
+    out = places.copy()
+    d = distances_m(out["lat"].to_numpy(), out["lon"].to_numpy(), centre.lat, centre.lon)
+    ring = assign_rings(d, radii)
+    outer = np.append(np.asarray(radii, dtype=float), np.nan)
+    out["distance_m"] = np.round(d, 1)
+    out["ring_outer_m"] = outer[ring]
+    return out
+
+
+def _sector_order(present: Iterable[str], chosen: tuple[str, ...] | None) -> list[str]:
+    if chosen is not None:
+        return [s for s in vocab.SECTOR_IDS if s in chosen]
+    seen = set(present)
+    return [s for s in vocab.SECTOR_IDS if s in seen] + sorted(seen - set(vocab.SECTOR_IDS))
+
+
+def density_table(
+    places: pd.DataFrame,
+    centre: Centre,
+    radii_m: Sequence[float] = (1000,),
+    *,
+    place_filter: PlaceFilter | None = None,
+    distance_m: Any = None,
+) -> pd.DataFrame:
+    """Return the density table: one row per ring × sector, then one ``all`` row per ring.
+
+    Parameters
+    ----------
+    places
+        Places with ``lat``, ``lon`` (WGS-84) and ``sector`` columns (plus those the filter uses).
+    centre
+        The centre of the rings.
+    radii_m
+        Ring radii in metres (sorted and de-duplicated); ring ``i`` spans
+        ``(radii[i-1], radii[i]]``, the first ring starts at the centre.
+    place_filter
+        Which places count (default: current places of every sector and kind).
+    distance_m
+        Optional distances in metres from the centre, one per row of ``places``, used instead
+        of the point distances: e.g. :func:`origin_map.measure.outlines.outline_distances_m` to
+        count
+        places by their outline. NaN or inf means outside every ring.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`DENSITY_COLUMNS`: ``count`` places in the ring, ``share`` of the ring's
+        places (0–1), ``area_km2`` of the ring (exact annulus area), ``density_per_km2`` =
+        count / area, ``cumulative_count`` = places of that sector within ``ring_outer_m``.
+        Sectors listed are the filter's, or those present among the filtered places.
+    """
+    radii = normalise_radii(radii_m)
+    flt = place_filter or PlaceFilter()
+    if distance_m is not None:
+        present, counts = ring_sector_counts(
+            None, None, places["sector"].to_numpy(), centre, radii, flt.mask(places),
+            distance_m=_given_distances(distance_m, places))
+        return density_from_counts(present, counts, centre, radii, flt.sectors)
+    lat, lon, sector, keep = selected(places, flt, "sector", lazy=True)
+    present, counts = ring_sector_counts(lat, lon, sector, centre, radii, keep)
+    return density_from_counts(present, counts, centre, radii, flt.sectors)
+
+
+def _given_distances(distance_m: Any, places: pd.DataFrame) -> np.ndarray:
+    """Return precomputed distances as float64, checked to have one value per place."""
+    d = np.asarray(distance_m, dtype=np.float64).reshape(-1)
+    if len(d) != len(places):
+        raise SettingsError(f"{len(d)} distances were given for {len(places)} places; give one "
+                            "distance in metres per place.")
+    return d
+
+
+def ring_sector_counts(lat: np.ndarray | None, lon: np.ndarray | None, sector: Any,
+                       centre: Centre, radii_m: Sequence[float], keep: np.ndarray | None = None,
+                       *, distance_m: np.ndarray | None = None
+                       ) -> tuple[list[str], np.ndarray]:
+    """Count places per ring and sector: the mergeable part of :func:`density_table`.
+
+    Parameters
+    ----------
+    lat, lon
+        WGS-84 degrees of the places.
+    sector
+        Their sectors (any array-like; missing values are not counted).
+    centre, radii_m
+        The centre and the ring radii in metres.
+    keep
+        Which places count (default: all).
+    distance_m
+        Distances from the centre in metres, used instead of computing them from ``lat`` and
+        ``lon`` (which may then be None).
+
+    Returns
+    -------
+    present : list of str
+        The sectors of the places that count.
+    counts : numpy.ndarray
+        ``int64`` array of shape ``(len(radii) + 1, len(present))``: row ``i`` is ring ``i``, the
+        last row counts the places outside every ring. Counts of several chunks of places add up
+        to the counts of all of them (the dask engine relies on this).
+    """
+    radii = normalise_radii(radii_m)
+    codes, uniques = pd.factorize(sector)
+    codes = np.asarray(codes, dtype=np.int64)
+    if keep is not None:
+        codes[~keep] = -1
+    if distance_m is None:
+        if lat is None or lon is None:
+            raise SettingsError("Give the places' lat and lon, or their distance_m.")
+        distance_m = distances_m(lat, lon, centre.lat, centre.lon)
+    ring = assign_rings(distance_m, radii)
+    n_u, n_rows = len(uniques), len(radii) + 1
+    flat = ring * n_u + codes
+    if len(codes) and codes.min() < 0:
+        flat = flat[codes >= 0]
+    counts = np.bincount(flat, minlength=n_rows * n_u)[: n_rows * n_u].astype(np.int64)
+    counts = counts.reshape(n_rows, n_u)
+    seen = counts.sum(axis=0) > 0
+    return [str(u) for u, x in zip(uniques, seen, strict=True) if x], counts[:, seen]
+
+
+def density_from_counts(present: Sequence[str], counts: np.ndarray, centre: Centre,
+                        radii_m: Sequence[float], chosen: tuple[str, ...] | None = None
+                        ) -> pd.DataFrame:
+    """Build the density table from :func:`ring_sector_counts` (or its sum over chunks).
+
+    ``chosen`` is the filter's sectors (listed even when absent), or None for those present.
+    """
+    radii = normalise_radii(radii_m)
+    sectors = _sector_order(present, chosen)
+    n_s, n_r = len(sectors), len(radii)
+    col = {s: j for j, s in enumerate(present)}
+    counts_by_sector = np.zeros((n_r, n_s), dtype=np.int64)
+    for k, s in enumerate(sectors):
+        if s in col:
+            counts_by_sector[:, k] = counts[:n_r, col[s]]
+    counts = counts_by_sector
+    totals = counts.sum(axis=1)
+    cum = counts.cumsum(axis=0)
+    inner = np.array((0.0, *radii[:-1]))
+    outer = np.array(radii)
+    area = math.pi * (outer**2 - inner**2) / 1e6
+    rows: list[dict[str, Any]] = []
+    for i in range(n_r):
+        base = {"centre_id": centre.id, "ring_inner_m": _radius_value(inner[i]),
+                "ring_outer_m": _radius_value(outer[i])}
+        for j, s in enumerate([*sectors, ALL]):
+            c = int(counts[i, j]) if j < n_s else int(totals[i])
+            cc = int(cum[i, j]) if j < n_s else int(totals[: i + 1].sum())
+            rows.append({**base, "sector": s, "count": c,
+                         "share": round(c / totals[i], 4) if totals[i] else 0.0,
+                         "area_km2": round(float(area[i]), 6),
+                         "density_per_km2": round(c / float(area[i]), 3),
+                         "cumulative_count": cc})
+    return pd.DataFrame(rows, columns=list(DENSITY_COLUMNS))
+
+
+def headline(
+    places: pd.DataFrame,
+    centre: Centre,
+    radius_m: float = 1000,
+    *,
+    place_filter: PlaceFilter | None = None,
+    distance_m: Any = None,
+) -> dict[str, Any]:
+    """Return the headline figures for places within ``radius_m`` of the centre.
+
+    ``distance_m`` optionally gives the distances (metres, one per place) to use instead of the
+    point distances, as in :func:`density_table`.
+
+    Returns
+    -------
+    dict
+        ``inside`` (count), ``by_kind`` and ``by_sector`` (dicts of counts, in vocabulary order),
+        ``firms``, ``ai_firms``, ``ai_share_of_firms`` (0–1, NaN without firms),
+        ``institutions`` (universities + institutes), ``radius_m``.
+    """
+    (radius,) = normalise_radii([radius_m])
+    flt = place_filter or PlaceFilter()
+    keep = np.flatnonzero(flt.mask(places))
+    lat = places["lat"].to_numpy(dtype=np.float64)[keep]
+    lon = places["lon"].to_numpy(dtype=np.float64)[keep]
+    d = (distances_m(lat, lon, centre.lat, centre.lon) if distance_m is None
+         else _given_distances(distance_m, places)[keep])
+    inside = places[["kind", "sector"]].iloc[keep[d <= radius]]
+    by_kind = inside["kind"].value_counts()
+    by_sector = inside["sector"].value_counts()
+    firms = inside[inside["kind"] == "firm"]
+    ai_firms = int(firms["sector"].isin(vocab.AI_SECTORS).sum())
+    return {
+        "radius_m": _radius_value(radius),
+        "inside": len(inside),
+        "by_kind": {k: int(by_kind[k]) for k in vocab.KINDS if k in by_kind},
+        "by_sector": {s: int(by_sector[s]) for s in _sector_order(by_sector.index, None)},
+        "firms": len(firms),
+        "ai_firms": ai_firms,
+        "ai_share_of_firms": ai_firms / len(firms) if len(firms) else float("nan"),
+        "institutions": int(by_kind.get("university", 0) + by_kind.get("institute", 0)),
+    }

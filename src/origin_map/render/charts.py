@@ -1,0 +1,143 @@
+"""Charts of the density table (Vega-Lite through altair), in the map's sector colours.
+
+One palette everywhere: the colour of a sector is :attr:`origin_map.places.vocab.Sector.colour`, on
+the map, in its legend and in these charts; the colour scale lists every sector of the chart
+with its label in the chosen language, so the legend shows all of them.
+This module does not import streamlit.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from origin_map import i18n
+from origin_map.places import vocab
+
+__all__ = ["composition_chart", "cumulative_chart", "decay_chart", "density_chart", "ripley_chart",
+           "sector_chart", "sector_scale"]
+
+
+def _ring_label(inner: float, outer: float) -> str:
+    return f"{inner:g}–{outer:g} m"
+
+
+def sector_scale(sectors: list[str], lang: str) -> alt.Scale:
+    """Return the colour scale mapping the labels of ``sectors`` to their map colours."""
+    return alt.Scale(domain=[vocab.sector_label(s, lang) for s in sectors],
+                     range=[vocab.SECTOR_BY_ID[s].colour if s in vocab.SECTOR_BY_ID
+                            else "#999999" for s in sectors])
+
+
+def _present(sectors: pd.Series) -> list[str]:
+    """Return the sectors among ``sectors`` in vocabulary order (others after, sorted)."""
+    seen = set(sectors)
+    return [s for s in vocab.SECTOR_IDS if s in seen] + sorted(seen - set(vocab.SECTOR_IDS))
+
+
+def _sector_colour(sectors: list[str], lang: str) -> alt.Color:
+    """Colour by the ``label`` column, in the map's sector colours, every sector in the legend."""
+    return alt.Color("label:N", scale=sector_scale(sectors, lang),
+                     legend=alt.Legend(title=i18n.text("chart.sector", lang), symbolLimit=0,
+                                       labelLimit=260))
+
+
+def sector_chart(table: pd.DataFrame, lang: str) -> alt.Chart:
+    """Stacked bars: places per sector in each ring (from a density table)."""
+    t = lambda key: i18n.text(key, lang)  # noqa: E731
+    per = table[(table["sector"] != "all") & (table["count"] > 0)].copy()
+    sectors = _present(per["sector"])
+    per["ring"] = [_ring_label(i, o) for i, o in zip(per["ring_inner_m"], per["ring_outer_m"],
+                                                      strict=True)]
+    per["label"] = per["sector"].map(lambda s: vocab.sector_label(s, lang))
+    order = [_ring_label(i, o) for i, o in dict.fromkeys(zip(table["ring_inner_m"],
+                                                             table["ring_outer_m"],
+                                                             strict=True))]
+    return alt.Chart(per).mark_bar().encode(
+        x=alt.X("ring:N", sort=order, title=t("chart.ring_m")),
+        y=alt.Y("count:Q", title=t("chart.places")),
+        color=_sector_colour(sectors, lang),
+        tooltip=[alt.Tooltip("label:N", title=t("chart.sector")),
+                 alt.Tooltip("ring:N", title=t("chart.ring_m")),
+                 alt.Tooltip("count:Q", title=t("chart.places"))],
+    ).properties(title=t("chart.sector_title"), height=320)
+
+
+def density_chart(table: pd.DataFrame, lang: str) -> alt.Chart:
+    """Bars: places per km² in each ring, all sectors."""
+    t = lambda key: i18n.text(key, lang)  # noqa: E731
+    totals = table[table["sector"] == "all"].copy()
+    totals["ring"] = [_ring_label(i, o) for i, o in zip(totals["ring_inner_m"],
+                                                         totals["ring_outer_m"], strict=True)]
+    return alt.Chart(totals).mark_bar(color="#555555").encode(
+        x=alt.X("ring:N", sort=list(totals["ring"]), title=t("chart.ring_m")),
+        y=alt.Y("density_per_km2:Q", title=t("chart.density")),
+        tooltip=[alt.Tooltip("ring:N", title=t("chart.ring_m")),
+                 alt.Tooltip("density_per_km2:Q", title=t("chart.density"), format=".1f")],
+    ).properties(title=t("chart.density_title"), height=320)
+
+
+def cumulative_chart(table: pd.DataFrame, lang: str) -> alt.Chart:
+    """Line: places within each distance from the centre (metres), all sectors."""
+    t = lambda key: i18n.text(key, lang)  # noqa: E731
+    totals = table[table["sector"] == "all"]
+    cum = pd.concat([pd.DataFrame({"ring_outer_m": [0], "cumulative_count": [0]}),
+                     totals[["ring_outer_m", "cumulative_count"]]], ignore_index=True)
+    return alt.Chart(cum).mark_line(point=True, color="#d62728").encode(
+        x=alt.X("ring_outer_m:Q", title=t("chart.distance_m")),
+        y=alt.Y("cumulative_count:Q", title=t("chart.places_within")),
+        tooltip=[alt.Tooltip("ring_outer_m:Q", title=t("chart.distance_m")),
+                 alt.Tooltip("cumulative_count:Q", title=t("chart.places_within"))],
+    ).properties(title=t("chart.cumulative_title"), height=320)
+
+
+def ripley_chart(curves: pd.DataFrame, lang: str) -> alt.Chart:
+    """Ripley's L(d) − d (metres) against distance, inside its envelope from random points."""
+    t = lambda key: i18n.text(key, lang)  # noqa: E731
+    data = curves[curves["curve"] == "L_minus_d"]
+    x = alt.X("distance_m:Q", title=t("chart.distance_d_m"))
+    band = alt.Chart(data).mark_area(opacity=0.25, color="#888888").encode(
+        x=x, y=alt.Y("lo:Q", title=t("chart.l_minus_d")), y2="hi:Q")
+    line = alt.Chart(data).mark_line(point=True, color="#d62728").encode(
+        x=x, y="observed:Q",
+        tooltip=[alt.Tooltip("distance_m:Q", title=t("chart.distance_d_m")),
+                 alt.Tooltip("observed:Q", title=t("chart.l_minus_d"), format=".1f"),
+                 alt.Tooltip("lo:Q", title=t("chart.envelope_lo"), format=".1f"),
+                 alt.Tooltip("hi:Q", title=t("chart.envelope_hi"), format=".1f")])
+    zero = alt.Chart(pd.DataFrame({"y": [0.0]})).mark_rule(color="#444444").encode(y="y:Q")
+    return (band + zero + line).properties(title=t("chart.ripley_title"), height=300)
+
+
+def decay_chart(curves: pd.DataFrame, lang: str) -> alt.Chart:
+    """Density per ring (places per km²) against distance, beside the uniform expectation."""
+    t = lambda key: i18n.text(key, lang)  # noqa: E731
+    data = curves[curves["curve"] == "density"].copy()
+    data["ring"] = [_ring_label(i, o) for i, o in zip(data["ring_inner_m"], data["distance_m"],
+                                                       strict=True)]
+    x = alt.X("ring:N", sort=list(data["ring"]), title=t("chart.ring_m"))
+    bars = alt.Chart(data).mark_bar(color="#555555").encode(
+        x=x, y=alt.Y("observed:Q", title=t("chart.density")),
+        tooltip=[alt.Tooltip("ring:N", title=t("chart.ring_m")),
+                 alt.Tooltip("observed:Q", title=t("chart.density"), format=".1f"),
+                 alt.Tooltip("expected:Q", title=t("chart.uniform"), format=".1f")])
+    level = alt.Chart(data).mark_rule(color="#d62728", strokeDash=[6, 4]).encode(
+        y="mean(expected):Q")
+    return (bars + level).properties(title=t("chart.decay_title"), height=300)
+
+
+def composition_chart(composition: pd.DataFrame, lang: str) -> alt.Chart:
+    """Share of each sector among each hub's places (stacked to 100 %), in the map colours."""
+    t = lambda key: i18n.text(key, lang)  # noqa: E731
+    data = composition[composition["count"] > 0].copy()
+    sectors = _present(data["sector"])
+    data["label"] = data["sector"].map(lambda s: vocab.sector_label(s, lang))
+    return alt.Chart(data).mark_bar().encode(
+        y=alt.Y("hub:N", title=None, axis=alt.Axis(labelLimit=320)),
+        x=alt.X("share:Q", stack="normalize", title=t("chart.share"),
+                axis=alt.Axis(format="%")),
+        color=_sector_colour(sectors, lang),
+        tooltip=[alt.Tooltip("hub:N", title=t("chart.hub")),
+                 alt.Tooltip("label:N", title=t("chart.sector")),
+                 alt.Tooltip("count:Q", title=t("chart.places"))],
+    ).properties(title=t("chart.composition_title"), height=56 * max(
+        data["hub"].nunique(), 2))

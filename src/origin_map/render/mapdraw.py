@@ -1,0 +1,171 @@
+"""Draw Origin Map maps with matplotlib (no tiles): a helper of :mod:`origin_map.render.report`.
+
+Everything is drawn in metres in the azimuthal-equidistant projection centred on the centre (or
+on the area's centroid), so the scale bar is true. Colours come from
+:data:`origin_map.places.vocab.SECTORS`, the palette of the app's map.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+import numpy as np
+import pandas as pd
+
+from origin_map.errors import SettingsError
+from origin_map.geo.geometry import Centre, project_local
+from origin_map.i18n import text
+from origin_map.measure.areas import Area, to_local
+from origin_map.places import vocab
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    from matplotlib.axes import Axes
+
+__all__ = ["OSM", "cjk_font_family", "draw_map", "fmt_m", "rc_params"]
+
+OSM: Final[str] = "© OpenStreetMap contributors"
+_CJK_FAMILIES: Final[tuple[str, ...]] = (
+    "Noto Sans CJK SC", "Noto Sans CJK TC", "Noto Sans CJK JP", "Noto Serif CJK SC",
+    "Source Han Sans SC", "WenQuanYi Zen Hei", "Droid Sans Fallback")
+_CJK_FILES: Final[tuple[str, ...]] = (
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+    "/usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc")
+
+
+@lru_cache(maxsize=1)
+def cjk_font_family() -> str | None:
+    """Return the name of an installed CJK font family matplotlib can embed, or None."""
+    from matplotlib import font_manager
+
+    for path in _CJK_FILES:  # a font cache built before the fonts were installed misses them
+        if Path(path).is_file():
+            font_manager.fontManager.addfont(path)
+    names = {f.name for f in font_manager.fontManager.ttflist}
+    return next((n for n in _CJK_FAMILIES if n in names), None)
+
+
+def rc_params(lang: str) -> Any:
+    """Return matplotlib settings: TrueType fonts embedded in PDFs, a CJK fallback font.
+
+    Raises
+    ------
+    SettingsError
+        For ``lang="zh"`` when no CJK font is installed.
+    """
+    family = cjk_font_family()
+    if family is None and lang == "zh":
+        raise SettingsError("No Chinese (CJK) font is installed, so a Chinese report cannot be "
+                            "drawn. Install one: apt-get install fonts-noto-cjk.")
+    fonts = ["DejaVu Sans", family] if family else ["DejaVu Sans"]
+    return {"pdf.fonttype": 42, "font.family": fonts, "axes.unicode_minus": False}
+
+
+def fmt_m(m: float, lang: str) -> str:
+    """Return a distance for labels: ``"500 m"``, ``"1.5 km"`` (``"500 米"``, ``"1.5 公里"``)."""
+    if m >= 1000:
+        return text("report.distance_km", lang, km=f"{m / 1000:g}")
+    return text("report.distance_m", lang, m=f"{m:g}")
+
+
+def _sector_colour(sector: str) -> str:
+    s = vocab.SECTOR_BY_ID.get(sector)
+    return s.colour if s else vocab.SECTOR_BY_ID[vocab.DEFAULT_SECTOR].colour
+
+
+def _polygon_patch(geom: Any, **style: Any) -> Any:
+    from shapely.plotting import patch_from_polygon
+
+    return patch_from_polygon(geom, **style)
+
+
+def _draw_shapes(ax: Axes, view: Centre, radii: Sequence[float], area: Area | None,
+                 outlines: gpd.GeoDataFrame | None, places: pd.DataFrame, main_m: float,
+                 lang: str) -> bool:
+    """Draw outlines, the area or the rings; return whether outlines were drawn."""
+    from matplotlib.patches import Circle
+
+    drawn = False
+    if outlines is not None and len(outlines):
+        sector_of = dict(zip(places.get("id", []), places.get("sector", []), strict=False))
+        for pid, geom in zip(outlines["place_id"], outlines.geometry, strict=True):
+            colour = _sector_colour(sector_of.get(pid, vocab.DEFAULT_SECTOR))
+            ax.add_patch(_polygon_patch(to_local(geom, view.lat, view.lon), facecolor=colour,
+                                        edgecolor=colour, alpha=0.18, lw=0.8, zorder=1))
+            drawn = True
+    if area is not None:
+        ax.add_patch(_polygon_patch(to_local(area.geometry, view.lat, view.lon),
+                                    facecolor="#1f77b4", edgecolor="#08306b", alpha=0.12,
+                                    zorder=2))
+        ax.add_patch(_polygon_patch(to_local(area.geometry, view.lat, view.lon),
+                                    facecolor="none", edgecolor="#08306b", lw=1.6, zorder=2))
+    for r in radii:
+        main = r == main_m
+        ax.add_patch(Circle((0, 0), r, fill=False, lw=1.6 if main else 0.9, zorder=2,
+                            edgecolor="#d62728" if main else "#555555",
+                            linestyle="-" if main else "--"))
+        ax.text(0, r, fmt_m(r, lang), ha="center", va="bottom", fontsize=7, zorder=2,
+                color="#d62728" if main else "#555555")
+    return drawn
+
+
+def _decorate(ax: Axes, half_m: float, lang: str, sources: Sequence[str]) -> None:
+    """Scale bar, north arrow and attribution, in axes coordinates."""
+    nice = [10, 20, 25, 50, 100, 200, 250, 500, 1000, 2000, 2500, 5000, 10_000, 20_000, 25_000]
+    length = max((n for n in nice if n <= half_m * 0.5), default=nice[0])
+    frac = length / (2 * half_m)
+    x0, y0 = 0.04, 0.04
+    ax.plot([x0, x0 + frac], [y0, y0], transform=ax.transAxes, color="black", lw=3,
+            solid_capstyle="butt", zorder=5)
+    ax.text(x0 + frac / 2, y0 + 0.015, fmt_m(length, lang), transform=ax.transAxes,
+            ha="center", va="bottom", fontsize=8, zorder=5)
+    ax.annotate("N", xy=(0.05, 0.95), xytext=(0.05, 0.86), xycoords="axes fraction",
+                ha="center", va="center", fontsize=10, fontweight="bold", zorder=5,
+                arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.5})
+    ax.text(0.99, 0.005, "; ".join(sources), transform=ax.transAxes, ha="right", va="bottom",
+            fontsize=5.5, color="#444444", wrap=True, zorder=5,
+            bbox={"facecolor": "white", "alpha": 0.7, "lw": 0, "pad": 1})
+
+
+def draw_map(ax: Axes, places: pd.DataFrame, *, centre: Centre, radii: Sequence[float],
+              area: Area | None, outlines: gpd.GeoDataFrame | None, lang: str,
+              sources: Sequence[str], main_m: float) -> None:
+    """Draw the whole map into ``ax`` (metres in the AEQD of the centre or area centroid)."""
+    from matplotlib.lines import Line2D
+
+    view = area.centre if area is not None else centre
+    if area is not None:
+        x0, y0, x1, y1 = to_local(area.geometry, view.lat, view.lon).bounds
+        half = max(x1 - x0, y1 - y0) / 2 * 1.12
+        mid = ((x0 + x1) / 2, (y0 + y1) / 2)
+    else:
+        half, mid = max(radii) * 1.08, (0.0, 0.0)
+    ax.set_xlim(mid[0] - half, mid[0] + half)
+    ax.set_ylim(mid[1] - half, mid[1] + half)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    with_osm = _draw_shapes(ax, view, radii, area, outlines, places, main_m, lang)
+    x, y = project_local(places["lat"].to_numpy(float), places["lon"].to_numpy(float),
+                         view.lat, view.lon)
+    seen = (np.abs(x - mid[0]) <= half) & (np.abs(y - mid[1]) <= half)
+    sectors = places["sector"].astype(str).to_numpy()[seen]
+    palette = {s.id: s.colour for s in vocab.SECTORS}
+    colours = pd.Series(sectors).map(palette).fillna(_sector_colour(vocab.DEFAULT_SECTOR))
+    ax.scatter(x[seen], y[seen], s=16, c=colours.to_list(), edgecolors="white",
+               linewidths=0.4, zorder=3)
+    cx, cy = project_local(centre.lat, centre.lon, view.lat, view.lon)
+    ax.plot([cx], [cy], marker="*", markersize=13, color="black", zorder=4)
+    ax.annotate(centre.name(lang), (float(cx), float(cy)), xytext=(6, 6),
+                textcoords="offset points", fontsize=8, zorder=4)
+    counts = pd.Series(sectors).value_counts()
+    handles = [Line2D([], [], marker="o", ls="", color=_sector_colour(s),
+                      label=f"{vocab.sector_label(s, lang)} ({counts[s]})")
+               for s in vocab.SECTOR_IDS if s in counts]
+    if handles:
+        ax.legend(handles=handles, loc="upper right", fontsize=6.5, framealpha=0.85)
+    src = [*sources, OSM] if with_osm and not any(OSM in s for s in sources) else list(sources)
+    _decorate(ax, half, lang, src)
