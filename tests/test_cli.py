@@ -101,8 +101,8 @@ def test_stats_invalid_rows_fail_or_are_skipped(tmp_path, capsysbinary):
 
 @pytest.mark.parametrize("args,message", [
     (["stats", "--centre", "nowhere"], "Unknown centre"),
-    (["stats", "--rings", "500,-1"], "positive"),
-    (["stats", "--radius-m", "nan"], "positive"),
+    (["stats", "--rings", "500,-1"], "give radii in metres above 0"),
+    (["stats", "--radius-m", "nan"], "is not a number"),
     (["stats", "--data", "/no/such/file.csv"], "File not found"),
 ])
 def test_errors_are_messages_not_tracebacks(args, message, capsysbinary, monkeypatch,

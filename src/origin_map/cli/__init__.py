@@ -21,7 +21,7 @@ from origin_map.cli._analysis import add_analysis_parsers
 from origin_map.cli._app import add_app_parser
 from origin_map.cli._geocode import add_geocode_parser
 from origin_map.cli._measure import EPILOG, add_measure_parsers
-from origin_map.cli._options import EXIT_DATA, EXIT_OK, EXIT_USAGE
+from origin_map.cli._options import EXIT_DATA, EXIT_OK, EXIT_USAGE, SettingRefused
 
 __all__ = ["EXIT_DATA", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
@@ -46,7 +46,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     from origin_map.errors import InputLimitError, OriginMapError
 
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SettingRefused as exc:  # a value the app refuses too: the app's message
+        print(f"origin-map: error: {exc}", file=sys.stderr)
+        return EXIT_DATA
     args.datum_assumed = getattr(args, "datum", None) is None
     args.datum = getattr(args, "datum", None) or "wgs84"
     if getattr(args, "check", None) is not None:

@@ -15,6 +15,7 @@ from origin_map.cli._options import (
     add_data_options,
     add_filter_options,
     add_output_option,
+    add_setting_option,
     lang_choices,
 )
 
@@ -76,12 +77,10 @@ def _add_compare_parser(sub: Any) -> None:
                       help="centre ids from centres.csv; default: the centre of every hub")
     cmp_.add_argument("--hubs", type=Path, metavar="FILE",
                       help="hubs table (default: geodata/hubs.csv)")
-    from origin_map.settings import SETTINGS
-
-    rings = SETTINGS["rings"].default
-    _radius_option(cmp_, "main radius in metres (default {default:g}); always one of the rings")
-    cmp_.add_argument("--rings", metavar="M,M,...", default=rings,
-                      help=f"more ring radii in metres (default {rings}; '' for none)")
+    add_setting_option(cmp_, "radius", "main radius in metres, {bounds} (default {default}); "
+                       "always one of the rings", metavar="M")
+    add_setting_option(cmp_, "rings", "more ring radii in metres (default {default}; '' for "
+                       "none)", metavar="M,M,...")
     cmp_.add_argument("--figures", type=Path, metavar="FILE.csv",
                       help="also write published figures vs dataset counts with coverage")
     cmp_.add_argument("--composition", type=Path, metavar="FILE.csv",
@@ -99,7 +98,8 @@ def _add_cluster_parser(sub: Any) -> None:
     _common(clu)
     clu.add_argument("--centre", "--center", metavar="ID|LAT,LON",
                      help="a centre id or 'LAT,LON' (WGS-84); default: dongsheng-building")
-    _radius_option(clu, "radius of the disc window in metres (default {default:g})")
+    add_setting_option(clu, "radius", "radius of the disc window in metres, {bounds} "
+                       "(default {default})", metavar="M")
     clu.add_argument("--distances", metavar="M,M,...",
                      help="distances of L(d) - d (default 50,100,...,500 up to radius/2)")
     clu.add_argument("--n-sim", type=int, default=99, metavar="N",
@@ -115,15 +115,6 @@ def _add_cluster_parser(sub: Any) -> None:
     clu.add_argument("--curves", type=Path, metavar="FILE.csv",
                      help="also write the L(d) - d and density curves with envelopes")
     clu.set_defaults(run=_cmd_cluster)
-
-
-def _radius_option(parser: Any, help_text: str) -> None:
-    """Add ``--radius-m`` with the app's default radius (``{default}`` in ``help_text``)."""
-    from origin_map.settings import SETTINGS
-
-    default = SETTINGS["radius"].default
-    parser.add_argument("--radius-m", type=float, default=default, metavar="M",
-                        help=help_text.format(default=default))
 
 
 def _add_coverage_parser(sub: Any) -> None:

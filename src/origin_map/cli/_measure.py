@@ -24,6 +24,7 @@ from origin_map.cli._options import (
     add_area_options,
     add_data_options,
     add_measure_options,
+    add_setting_option,
     lang_choices,
 )
 
@@ -80,9 +81,9 @@ def _add_stats_parser(sub: Any) -> None:
         description="Write the density table for a centre, rings and a filter as CSV.",
         epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter)
     add_measure_options(stats)
-    stats.add_argument("--h3", type=int, metavar="RES",
-                       help="write the H3 hexagon table at this resolution (0-15) instead; "
-                            "places within the largest ring count")
+    add_setting_option(stats, "h3res", "write the H3 hexagon table at this resolution "
+                       "({bounds}) instead; places within the largest ring count",
+                       metavar="RES", default=None, dest="h3")
     stats.add_argument("--output", "-o", type=Path, metavar="FILE.csv",
                        help="write here instead of standard output")
     stats.add_argument("--engine", choices=["memory", "dask"], default="memory",

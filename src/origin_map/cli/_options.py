@@ -7,10 +7,13 @@ Nothing here imports pandas: the defaults come from :mod:`origin_map.limits`,
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-__all__ = ["EXIT_DATA", "EXIT_OK", "EXIT_USAGE", "add_area_options", "add_data_options",
-           "add_filter_options", "add_measure_options", "add_output_option", "lang_choices"]
+__all__ = ["EXIT_DATA", "EXIT_OK", "EXIT_USAGE", "SettingRefused", "add_area_options",
+           "add_data_options", "add_filter_options", "add_measure_options", "add_output_option",
+           "add_setting_option", "lang_choices"]
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 """Success; invalid data or settings (the message says what and how to fix it); wrong usage."""
@@ -26,14 +29,52 @@ def _megabytes(text: str) -> float:
     return value
 
 
-def _year(text: str) -> int:
-    from origin_map.settings import SETTINGS, SettingValueError
+class SettingRefused(Exception):  # not a ValueError: argparse lets it through
+    """A value of an option the app refuses too: ``origin-map`` exits 1 with the app's message.
 
-    try:
-        year = SETTINGS["year"].parse(text)
-    except SettingValueError as exc:
-        raise argparse.ArgumentTypeError(str(exc)) from None
-    return year if year is not None else 0
+    It is deliberately not a ``ValueError``: argparse turns those into a usage error (exit 2)
+    with its own wording; this one reaches :func:`origin_map.cli.main`.
+    """
+
+    def __init__(self, option: str, message: str) -> None:
+        super().__init__(f"{option}: {message}")
+        self.option, self.message = option, message
+
+
+def setting_type(name: str, option: str) -> Callable[[str], Any]:
+    """Return an argparse ``type`` that parses a value as the setting ``name`` does in the app."""
+
+    def parse(text: str) -> Any:
+        from origin_map.settings import SETTINGS, SettingValueError
+
+        try:
+            return SETTINGS[name].parse(text)
+        except SettingValueError as exc:
+            raise SettingRefused(option, str(exc)) from None
+
+    parse.__name__ = name
+    return parse
+
+
+def add_setting_option(p: argparse.ArgumentParser, name: str, help_text: str, *,
+                       metavar: str, default: Any = ..., dest: str | None = None) -> None:
+    """Add the option of setting ``name`` (its flag, parser, bounds and default: the app's).
+
+    ``help_text`` may use ``{default}`` and ``{bounds}``; the label comes from the catalogue.
+    """
+    from origin_map.i18n import text
+    from origin_map.settings import SETTINGS
+
+    s = SETTINGS[name]
+    assert s.cli is not None, f"setting {name} has no command-line option"
+    value = s.default if default is ... else default
+    shown = f"{value:g}" if isinstance(value, float) else str(value)
+    bounds = (f"{s.bounds[0]:g} to {s.bounds[1]:g}{(' ' + s.unit) if s.unit else ''}"
+              if s.bounds else "")
+    kwargs: dict[str, Any] = {"dest": dest} if dest else {}
+    p.add_argument(s.cli, type=setting_type(name, s.cli), default=value, metavar=metavar,
+                   help=f"{text(s.label, 'en')}: "
+                        + help_text.format(default=shown, bounds=bounds), **kwargs)
 
 
 def lang_choices() -> tuple[str, ...]:
@@ -82,9 +123,8 @@ def add_filter_options(p: argparse.ArgumentParser) -> None:
                    help="count only this position quality (repeatable)")
     p.add_argument("--include-historic", action="store_true",
                    help="count historic (former) tenants too; default: current places only")
-    p.add_argument("--year", type=_year, metavar="YEAR",
-                   help="count the places that were there in YEAR (their start year known; "
-                        "see the README); default: now")
+    add_setting_option(p, "year", "count the places that were there in YEAR ({bounds}; their "
+                       "start year known; see the README); default: now", metavar="YEAR")
     p.add_argument("--search", metavar="TEXT", default="",
                    help="count only places whose name, address or id contains TEXT")
     p.add_argument("--skip-invalid", action="store_true",
@@ -97,8 +137,6 @@ def add_measure_options(p: argparse.ArgumentParser) -> None:
     Defaults come from the setting declarations (:data:`origin_map.settings.SETTINGS`), so
     ``origin-map stats`` with no option writes the table the app shows with its defaults.
     """
-    from origin_map.settings import SETTINGS
-
     p.add_argument("--data", metavar="FILE",
                    help="places file (CSV, XLSX, GeoJSON, GPKG), or a .parquet file or a "
                         "folder of GeoParquet files (validated places); default: the "
@@ -107,13 +145,10 @@ def add_measure_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--centre", "--center", metavar="ID|LAT,LON",
                    help="a centre id from geodata/centres.csv or 'LAT,LON' (WGS-84); "
                         "default: dongsheng-building")
-    radius, rings = SETTINGS["radius"], SETTINGS["rings"]
-    p.add_argument("--radius-m", type=float, default=radius.default, metavar="M",
-                   help=f"main radius in metres (default {radius.default:g}); always one of "
-                        "the rings")
-    p.add_argument("--rings", metavar="M,M,...", default=rings.default,
-                   help=f"more ring radii in metres (default {rings.default}; '' for none), "
-                        "e.g. 500,1000,2000")
+    add_setting_option(p, "radius", "main radius in metres, {bounds} (default {default}); "
+                       "always one of the rings", metavar="M")
+    add_setting_option(p, "rings", "more ring radii in metres (default {default}; '' for "
+                       "none), e.g. 500,1000,2000", metavar="M,M,...")
     add_filter_options(p)
 
 
