@@ -224,4 +224,6 @@ def _cmd_coverage(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return EXIT_DATA
     write_csv(table, args.output, "figure")
+    from origin_map.measure.freshness import freshness_line
+    print(freshness_line(table.attrs["freshness"], args.lang), file=sys.stderr)
     return EXIT_OK

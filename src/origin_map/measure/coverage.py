@@ -5,7 +5,9 @@ live in ``geodata/hubs.csv``, one row per hub, never in page code. :func:`covera
 one hub's figures as rows for the Overview page; :func:`coverage_markdown` writes the tables of
 ``geodata/README.md`` (every hub, and the dataset's own counts), which ``origin-map coverage``
 prints and a test compares with the README. Both rest on
-:func:`origin_map.measure.compare.compare_figures`.
+:func:`origin_map.measure.compare.compare_figures`, and both count by the status rule
+(:func:`origin_map.measure.freshness.apply_status_rule`) and state the age of the current firms'
+sources (:func:`origin_map.measure.freshness.freshness`).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import pandas as pd
 from origin_map import i18n
 from origin_map.geo.geometry import Centre, distances_m
 from origin_map.measure.compare import compare_figures
+from origin_map.measure.freshness import apply_status_rule, freshness
 from origin_map.measure.stats import PlaceFilter
 from origin_map.places import vocab
 
@@ -40,11 +43,14 @@ def coverage_table(places: pd.DataFrame, hubs: pd.DataFrame, centres: Sequence[C
     One row per figure (current firms, AI firms, AI share of firms, universities and
     institutes, all within the hub's radius): columns :data:`COVERAGE_COLUMNS`; ``published``
     and ``dataset`` as text (counts and shares share the columns), ``coverage`` dataset /
-    published (0–1) for counts. None when no hub has that centre.
+    published (0–1) for counts. None when no hub has that centre. Current firms are those of
+    the status rule; ``attrs["freshness"]`` is the age of their sources within the hub's
+    radius (:func:`origin_map.measure.freshness.freshness`).
     """
     mine = hubs[hubs["centre_id"] == centre_id]
     if mine.empty:
         return None
+    places = apply_status_rule(places)
     row = compare_figures(places, mine, centres, place_filter=place_filter, lang=lang).iloc[0]
     radius = f"{row['radius_m']:g}"
     out = []
@@ -57,6 +63,8 @@ def coverage_table(places: pd.DataFrame, hubs: pd.DataFrame, centres: Sequence[C
                     "source": row["source"]})
     frame = pd.DataFrame(out, columns=list(COVERAGE_COLUMNS))
     frame.attrs["note"] = row["coverage_note"]
+    centre = next((c for c in centres if c.id == centre_id), None)
+    frame.attrs["freshness"] = freshness(places, centre, float(row["radius_m"]))
     return frame
 
 
@@ -111,6 +119,7 @@ def _sector_counts(places: pd.DataFrame, centre: Centre, radius_m: float) -> pd.
 def coverage_markdown(places: pd.DataFrame, hubs: pd.DataFrame, centres: Sequence[Centre], *,
                       centre_id: str = "dongsheng-building") -> str:
     """Return the coverage section of ``geodata/README.md`` (markdown), made from the data."""
+    places = apply_status_rule(places)
     figures = compare_figures(places, hubs, centres)
     cols = ["hub_id", "radius_m", "published_firms", "dataset_firms", "coverage_firms_pct",
             "published_ai_share", "dataset_ai_share", "published_institutions",
@@ -125,5 +134,9 @@ def coverage_markdown(places: pd.DataFrame, hubs: pd.DataFrame, centres: Sequenc
         _md_table(dataset_counts(places, centre)),
         "", f"### Current firms within 1000 m of `{centre_id}`, by sector", "",
         _md_table(_sector_counts(places, centre, 1000.0)),
+        "", f"### How old: status sources of the current firms within 1000 m of `{centre_id}`",
+        "", _md_table(pd.DataFrame([vars(freshness(places, centre, 1000.0))])),
+        "", "A sourced sample, not a census: dates are `status_checked`, the date of the source "
+        "that puts a firm at its address (see \"Status rule\").",
     ]
     return "\n".join(parts) + "\n"

@@ -1,7 +1,7 @@
 """Row checks of a places table: text columns, ids, controlled vocabularies, tenancy years.
 
-Internal helpers of :mod:`origin_map.places.datasets`; coordinates are
-:mod:`origin_map.places.coords`.
+Internal helpers of :mod:`origin_map.places.datasets` (also the date of the status source);
+coordinates are :mod:`origin_map.places.coords`.
 Every check is vectorised over the table. Problems are returned as DataFrames with the columns
 of :data:`PROBLEM_COLUMNS`, keyed by record number (1 = the first record below the header).
 """
@@ -322,3 +322,47 @@ def check_tenancy(frame: pd.DataFrame, numbers: np.ndarray, status: pd.Series,
             "until": until, "years_source": text_column(frame, "years_source", memo=memo)}
     found = [p for p in parts if len(p)]
     return cols, pd.concat(found, ignore_index=True) if found else no_problems()
+
+
+_ISO_DATE = r"(\d{4})-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?"
+
+
+def status_dates(values: pd.Series) -> pd.Series:
+    """Return ``status_checked`` values as dates (``YYYY-MM`` is the month's first day).
+
+    Anything that is not an ISO date ``YYYY-MM`` or ``YYYY-MM-DD`` (or not a real day, such as
+    2025-02-30) is ``NaT``.
+    """
+    text = values.astype(object).where(values.notna(), "").astype(str).str.strip()
+    whole = text.str.fullmatch(_ISO_DATE).fillna(False).astype(bool)
+    padded = text.where(~whole | (text.str.len() > 7), text + "-01")
+    return pd.to_datetime(padded.where(whole), format="%Y-%m-%d", errors="coerce")
+
+
+def check_status_checked(frame: pd.DataFrame, numbers: np.ndarray, cols: Mapping[str, Any],
+                         memo: dict[str, Any] | None = None) -> tuple[pd.Series, pd.DataFrame]:
+    """Return ``status_checked`` (text) and its problems.
+
+    A value that is not an ISO date (``YYYY-MM`` or ``YYYY-MM-DD``) or lies in the future is an
+    error; a ``current`` firm checked before :data:`origin_map.places.vocab.CURRENT_FROM_YEAR` is a
+    warning (by the status rule it is historic).
+    """
+    import datetime
+
+    text = text_column(frame, "status_checked", memo=memo)
+    if "status_checked" not in frame.columns:
+        return text, no_problems()
+    dates = status_dates(text)
+    given = (text != "").to_numpy(dtype=bool)
+    future = (dates > pd.Timestamp(datetime.date.today())).to_numpy(dtype=bool)
+    bad = given & (dates.isna().to_numpy(dtype=bool) | future)
+    parts = [problems_frame(numbers[np.flatnonzero(bad)], "status_checked",
+                            text.to_numpy()[bad], "freshness.not_a_date", "freshness.write_date")]
+    old = (dates.dt.year < vocab.CURRENT_FROM_YEAR).to_numpy(dtype=bool)
+    firm = ((cols["status"] == "current") & (cols["kind"] == "firm")).to_numpy(dtype=bool)
+    rows = np.flatnonzero(old & firm)
+    parts.append(problems_frame(numbers[rows], "status", text.to_numpy()[rows],
+                                "freshness.checked_before_rule", "freshness.set_historic",
+                                "warning", fields={"year": vocab.CURRENT_FROM_YEAR}))
+    found = [p for p in parts if len(p)]
+    return text, pd.concat(found, ignore_index=True) if found else no_problems()

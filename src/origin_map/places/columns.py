@@ -34,6 +34,8 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "since": ("since", "since_year", "起始年份"),
     "until": ("until", "until_year", "截止年份"),
     "years_source": ("years_source", "年份来源"),
+    "status_source": ("status_source", "状态来源"),
+    "status_checked": ("status_checked", "status_date", "状态核实日期"),
 }
 """The canonical columns of a places table and the names each is recognised by (any case)."""
 _LOOKUP = {alias.lower(): canon for canon, aliases in COLUMN_ALIASES.items() for alias in aliases}

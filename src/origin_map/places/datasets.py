@@ -59,7 +59,7 @@ __all__ = [
 COLUMNS = (
     "id", "name_zh", "name_en", "kind", "sector", "status", "address", "lat", "lon",
     "position_quality", "position_note", "source", "source_datum", "source_lat", "source_lon",
-    "building_id", "since", "until", "years_source",
+    "building_id", "since", "until", "years_source", "status_source", "status_checked",
 )
 """Columns of a loaded places table, in order (user columns not listed here follow them)."""
 

@@ -19,6 +19,7 @@ from origin_map.errors import DataValidationError, Problem, ref
 from origin_map.places.checks import (
     ALL_PROBLEM_COLUMNS,
     check_ids,
+    check_status_checked,
     check_tenancy,
     check_vocab,
     file_problem,
@@ -103,6 +104,9 @@ def place_columns(frame: pd.DataFrame, raw: RawTable, numbers: np.ndarray, *, da
     out["source_lat"], out["source_lon"] = _source_coordinates(frame, raw.fmt, lat, lon)
     tenancy, probs = check_tenancy(frame, numbers, out["status"], consts)
     out.update(tenancy)
+    parts.append(probs)
+    out["status_source"] = text_column(frame, "status_source", memo=consts)
+    out["status_checked"], probs = check_status_checked(frame, numbers, out, consts)
     parts.append(probs)
     return Columns(out, parts, lat, lon)
 

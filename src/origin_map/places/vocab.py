@@ -64,6 +64,9 @@ DEFAULT_POSITION_QUALITY = "unknown"
 STATUSES: tuple[str, ...] = ("current", "historic")
 """``historic``: a former tenant or earlier office; never counted as a current resident."""
 DEFAULT_STATUS = "current"
+CURRENT_FROM_YEAR = 2023
+"""The status rule: a firm is ``current`` only when a source dated this year or later
+(``status_checked``) puts it at its address; an older date makes it historic."""
 
 DATUMS: tuple[str, ...] = ("wgs84", "gcj02", "bd09")
 """WGS-84 (GPS, OpenStreetMap), GCJ-02 (AMap/Gaode, Tencent, WeChat), BD-09 (Baidu)."""
