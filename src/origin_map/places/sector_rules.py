@@ -30,6 +30,12 @@ from origin_map import i18n, vocab
 from origin_map.datasets import geodata_dir
 from origin_map.errors import DataValidationError, Problem
 
+try:  # pyarrow's RE2 runs a rule on a whole column in C++; without it, re does it row by row
+    import pyarrow as _pa
+    import pyarrow.compute as _pc
+except ImportError:  # pragma: no cover - pyarrow ships with pandas' recommended installs
+    _pa = _pc = None
+
 __all__ = ["COLUMNS", "DEFAULT_FIELDS", "FIELDS", "RULE_COLUMN", "SectorRule", "assign_sectors",
            "default_rules", "load_rules", "rule_counts", "rule_note"]
 
@@ -44,6 +50,7 @@ DEFAULT_FIELDS: Mapping[str, tuple[str, ...]] = {
     "name": ("name", "name_zh", "name_en"), "scope": ("scope",), "industry": ("industry",)}
 """The frame columns each field reads by default (all present ones, joined by a newline)."""
 FLAGS = re.IGNORECASE | re.ASCII
+"""How :mod:`re` compiles a pattern; the fast path runs it in RE2 (pyarrow) without case."""
 _RULE_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
 
@@ -101,14 +108,29 @@ def _check_row(n: int, rec: Mapping[str, str], seen: set[str]) -> list[Problem]:
         out.append(_problem(n, "sector", "bad_sector", value=sector, allowed=allowed))
     if not re.fullmatch(r"-?\d+", prio):
         out.append(_problem(n, "priority", "bad_priority", value=prio))
-    try:
-        re.compile(rec["pattern"], FLAGS)
-    except re.error as exc:
-        out.append(_problem(n, "pattern", "bad_pattern", value=rec["pattern"], error=str(exc)))
-    else:
-        if re.compile(rec["pattern"], FLAGS).search(""):
-            out.append(_problem(n, "pattern", "matches_empty", value=rec["pattern"]))
+    error = _pattern_error(rec["pattern"])
+    if error:
+        out.append(_problem(n, "pattern", "bad_pattern", value=rec["pattern"], error=error))
+    elif re.compile(rec["pattern"], FLAGS).search(""):
+        out.append(_problem(n, "pattern", "matches_empty", value=rec["pattern"]))
     return out
+
+
+def _pattern_error(pattern: str) -> str:
+    """Return why ``pattern`` is not a regular expression both :mod:`re` and RE2 run, or ``""``.
+
+    Lookarounds and back-references are Python-only: RE2 (the fast path) refuses them.
+    """
+    try:
+        re.compile(pattern, FLAGS)
+    except re.error as exc:
+        return str(exc)
+    if _pc is not None:
+        try:
+            _pc.match_substring_regex(_pa.array([""], type=_pa.string()), pattern)
+        except _pa.ArrowInvalid as exc:
+            return str(exc)
+    return ""
 
 
 def _rule(rec: Mapping[str, str]) -> SectorRule:
@@ -167,17 +189,16 @@ def default_rules() -> tuple[SectorRule, ...]:
     return _DEFAULT
 
 
-def _field_texts(frame: pd.DataFrame, columns: str | Sequence[str]) -> np.ndarray | None:
+def _field_texts(frame: pd.DataFrame, columns: str | Sequence[str]) -> pd.Series | None:
     """Return one text per row for a field (its columns joined by a newline), or ``None``."""
     cols = [columns] if isinstance(columns, str) else list(columns)
     present = [c for c in cols if c in frame.columns]
     if not present:
         return None
-    parts = [frame[c].astype("string").fillna("").to_numpy(dtype=object) for c in present]
-    if len(parts) == 1:
-        return parts[0]
-    return np.array(["\n".join(p for p in ps if p) for ps in zip(*parts, strict=True)],
-                    dtype=object)
+    texts = frame[present[0]].astype("string").fillna("")
+    for c in present[1:]:
+        texts = texts.str.cat(frame[c].astype("string").fillna(""), sep="\n")
+    return texts.str.strip("\n") if len(present) > 1 else texts
 
 
 def _needs_sector(frame: pd.DataFrame) -> np.ndarray:
@@ -188,15 +209,49 @@ def _needs_sector(frame: pd.DataFrame) -> np.ndarray:
     return s.isin(["", vocab.DEFAULT_SECTOR]).to_numpy(dtype=bool)
 
 
-def _matches(rule: SectorRule, texts: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """Return the subset of ``rows`` (indices) whose text the rule matches (each text once)."""
-    codes, uniq = pd.factorize(texts[rows])
+@dataclass(frozen=True)
+class _Texts:
+    """A field's texts, each distinct text once: ``codes[row]`` indexes ``uniques``."""
+
+    codes: np.ndarray
+    uniques: np.ndarray
+    arrow: object | None
+    filled: np.ndarray
+
+    @classmethod
+    def of(cls, texts: pd.Series) -> _Texts:
+        codes, uniq = pd.factorize(texts)
+        uniques = np.asarray(uniq, dtype=object) if _pa is None else np.empty(0, dtype=object)
+        arrow = _pa.array(uniq, type=_pa.string()) if _pa is not None else None
+        empty = np.flatnonzero(np.asarray(uniq == "", dtype=bool))
+        filled = codes != empty[0] if empty.size else np.ones(len(codes), dtype=bool)
+        return cls(codes, uniques, arrow, filled)
+
+
+def _search(rule: SectorRule, field: _Texts, which: np.ndarray) -> np.ndarray:
+    """Return whether the rule's pattern is found in ``field.uniques[which]``.
+
+    With pyarrow the pattern runs in RE2 over the whole array at once; without it, :mod:`re`
+    runs it text by text (the same result: patterns are in the subset both accept).
+    """
+    if field.arrow is not None:
+        texts = field.arrow.take(_pa.array(which))  # type: ignore[attr-defined]
+        found = _pc.match_substring_regex(texts, rule.pattern, ignore_case=True)
+        return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
     search = rule.regex.search
-    hit = np.fromiter((search(t) is not None for t in uniq), dtype=bool, count=len(uniq))
-    return rows[hit[codes]]
+    return np.fromiter((search(t) is not None for t in field.uniques[which]), dtype=bool,
+                       count=len(which))
 
 
-def _first_matches(rules: Sequence[SectorRule], texts: Mapping[str, np.ndarray | None],
+def _matches(rule: SectorRule, field: _Texts, rows: np.ndarray) -> np.ndarray:
+    """Return the subset of ``rows`` (indices) whose text the rule matches (each text once)."""
+    which = np.unique(field.codes[rows])
+    hit = np.zeros(int(field.codes.max()) + 1, dtype=bool)
+    hit[which[_search(rule, field, which)]] = True
+    return rows[hit[field.codes[rows]]]
+
+
+def _first_matches(rules: Sequence[SectorRule], texts: Mapping[str, pd.Series | None],
                    open_rows: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Return each row's sector and ``rule:field`` label from the first rule that matches it.
 
@@ -205,15 +260,15 @@ def _first_matches(rules: Sequence[SectorRule], texts: Mapping[str, np.ndarray |
     """
     sector = np.full(n, "", dtype=object)
     label = np.full(n, "", dtype=object)
-    filled = {f: t != "" for f, t in texts.items() if t is not None}
+    fields = {f: _Texts.of(t) for f, t in texts.items() if t is not None}
     for rule in rules:
-        t = texts.get(rule.field)
-        if t is None or open_rows.size == 0:
+        field = fields.get(rule.field)
+        if field is None or open_rows.size == 0:
             continue
-        rows = open_rows[filled[rule.field][open_rows]]
+        rows = open_rows[field.filled[open_rows]]
         if rows.size == 0:
             continue
-        hit = _matches(rule, t, rows)
+        hit = _matches(rule, field, rows)
         if hit.size:
             sector[hit] = rule.sector
             label[hit] = f"{rule.rule_id}:{rule.field}"
