@@ -9,6 +9,8 @@ file as a script to print its per-sector precision/recall table:
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -22,6 +24,7 @@ from origin_map.places import sector_rules as sr
 from origin_map.places.sector_rules import assign_sectors, load_rules, rule_counts, rule_note
 
 LABELLED = Path(__file__).resolve().parent / "data" / "sector_labelled.csv"
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks" / "sector_rules_bench.py"
 NON_TECH = {"services", "public"}
 PRECISION_FLOOR = 0.78
 """Overall precision measured on the labelled list: 67 of 82 assigned rows right (0.817)."""
@@ -301,6 +304,15 @@ def test_precision_on_the_labelled_list() -> None:
     assert table.loc["incubation", "precision"] == 1.0
     # AI or not (what the AI share counts) is much better than the exact AI sector
     assert table.loc["any AI sector", "precision"] >= 0.85
+
+
+@pytest.mark.slow
+def test_the_benchmark_runs_and_agrees_with_the_per_row_loops() -> None:
+    env = {**os.environ, "PYTHONPATH": str(BENCH.parents[1] / "src")}
+    proc = subprocess.run([sys.executable, str(BENCH), "--rows", "300", "--runs", "1"],
+                          capture_output=True, text=True, timeout=300, env=env)
+    assert proc.returncode == 0, proc.stderr[-3000:]  # exits 1 if the sectors disagree
+    assert "assign_sectors" in proc.stdout and "ratio naive / ours" in proc.stdout
 
 
 if __name__ == "__main__":
