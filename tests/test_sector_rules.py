@@ -186,6 +186,11 @@ def test_columns_are_added_and_fields_read_the_users_columns() -> None:
         assign_sectors(frame, fields={"address": "地址"})
 
 
+def test_an_empty_frame_gets_the_two_columns() -> None:
+    out = assign_sectors(pd.DataFrame({"name": pd.Series([], dtype="string")}))
+    assert list(out.columns) == ["name", "sector", "sector_rule"] and out.empty
+
+
 def test_names_in_two_columns_are_both_read() -> None:
     frame = pd.DataFrame({"name_zh": ["某某", None], "name_en": ["Example Robotics", "Example AI"]})
     assert assign_sectors(frame)["sector"].tolist() == ["embodied_ai", "ai_applications"]

@@ -329,9 +329,9 @@ def assign_sectors(frame: pd.DataFrame, *, fields: Mapping[str, str | Sequence[s
     new_sector = np.where(need, np.where(sector != "", sector, vocab.DEFAULT_SECTOR), old)
     old_label = out[RULE_COLUMN].astype("string").fillna("").to_numpy(dtype=object) \
         if RULE_COLUMN in out.columns else np.full(len(out), "", dtype=object)
-    out["sector"] = pd.Series(new_sector, index=out.index, dtype=object)
-    out[RULE_COLUMN] = pd.Series(np.where(label != "", label, old_label), index=out.index,
-                                 dtype=object)
+    # plain text columns, typed as pandas types text (``str`` from pandas 3, object before)
+    out["sector"] = pd.Series(list(new_sector), index=out.index)
+    out[RULE_COLUMN] = pd.Series(list(np.where(label != "", label, old_label)), index=out.index)
     return out
 
 
