@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -178,15 +179,10 @@ def load_rules(path: str | Path | None = None) -> tuple[SectorRule, ...]:
     return tuple(sorted(rules, key=lambda r: -r.priority))
 
 
-_DEFAULT: tuple[SectorRule, ...] | None = None
-
-
+@cache
 def default_rules() -> tuple[SectorRule, ...]:
     """Return the shipped rules (read once per process)."""
-    global _DEFAULT
-    if _DEFAULT is None:
-        _DEFAULT = load_rules()
-    return _DEFAULT
+    return load_rules()
 
 
 def _field_texts(frame: pd.DataFrame, columns: str | Sequence[str]) -> pd.Series | None:
@@ -302,7 +298,8 @@ def assign_sectors(frame: pd.DataFrame, *, fields: Mapping[str, str | Sequence[s
         ``industry``). Several columns for one field are joined by a newline; a field whose
         columns are all absent is not used.
     rules
-        The rules, highest priority first (:func:`load_rules`); by default the shipped table.
+        The rules (:func:`load_rules`), tried highest priority first, a tie in the order
+        given; by default the shipped table.
 
     Returns
     -------
@@ -319,7 +316,7 @@ def assign_sectors(frame: pd.DataFrame, *, fields: Mapping[str, str | Sequence[s
         ``fields`` names a field other than ``name``, ``scope`` or ``industry``.
     """
     columns = _field_columns(fields)
-    rules = default_rules() if rules is None else tuple(rules)
+    rules = default_rules() if rules is None else tuple(sorted(rules, key=lambda r: -r.priority))
     out = frame.copy()
     texts = {f: _field_texts(out, columns[f]) for f in FIELDS}
     need = _needs_sector(out)
