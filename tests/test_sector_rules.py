@@ -122,6 +122,9 @@ def test_each_rule_has_a_known_answer(rule_id: str, field: str, text: str) -> No
     # selling chips or robots is not making them; catering in a scope loses to AI in the scope
     ({"scope": "集成电路芯片及产品销售；智能机器人销售"}, "unknown", ""),
     ({"scope": "餐饮服务；人工智能应用软件开发"}, "ai_applications", "scope-ai:scope"),
+    # selling packaged food (in many tech firms' scopes) does not make a restaurant
+    ({"scope": "技术开发；食品经营（仅销售预包装食品）", "industry": "软件和信息技术服务业"},
+     "other_tech", "industry-tech:industry"),
 ])
 def test_precedence(row: dict[str, str], sector: str, label: str) -> None:
     got = one(**row)
