@@ -43,8 +43,9 @@ lint: $(VENV)/.stamp-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/mypy
 
+# Everything, slow and browser tests too (-m ""), with a coverage figure at the end.
 pytest: $(VENV)/.stamp-test chromium proxy
-	$(PY) -m pytest -n 2
+	$(PY) -m pytest -n 2 -m "" --cov --cov-report=term:skip-covered
 
 test: lint pytest
 
