@@ -140,13 +140,13 @@ def test_every_key_the_code_uses_exists(path: Path) -> None:
 def test_the_scan_finds_keys() -> None:
     """The scan above must see the keys it checks (else it checks nothing)."""
     src = ROOT / "src" / "origin_map"
-    assert {"report.title", "report.within"} <= _used_keys(src / "report.py")
-    assert {"area.too_far", "area.merged"} <= _used_keys(src / "areas.py")
+    assert {"report.title", "report.within"} <= _used_keys(src / "render" / "report.py")
+    assert {"area.too_far", "area.merged"} <= _used_keys(src / "measure" / "areas.py")
     assert {"geocode.campus_point", "geocode.elsewhere"} <= _used_keys(src / "geocode/_decide.py")
     assert "geocode.below_min_level" in _used_keys(src / "geocode/_run.py")
-    assert "compare.note.area" in _used_keys(src / "compare.py")
-    assert "page.map" in _key_shaped_literals(src / "ui" / "state.py")
-    assert "leaflet.zoom_in" in _used_keys(src / "mapping.py")
+    assert "compare.note.area" in _used_keys(src / "measure" / "compare.py")
+    assert "page.map" in _key_shaped_literals(src / "app" / "state.py")
+    assert "leaflet.zoom_in" in _used_keys(src / "render" / "mapping.py")
 
 
 def _families() -> list[tuple[str, str]]:

@@ -19,7 +19,8 @@ SCRIPT = textwrap.dedent("""
     m = base_map(basemap="osm", lang="en", location=(39.99, 116.33), zoom=15, height_px=640)
     if st.query_params.get("via") == "st_folium":
         st_folium(m, key="x", height=640, use_container_width=True,
-                  returned_objects=["last_object_clicked", "last_active_drawing"])
+                  returned_objects=["last_object_clicked", "last_active_drawing",
+                                    "all_drawings"])
     else:
         parts = render_base(m, key="x")
         show_map(parts, ("", None), centre=Centre("c", "", "", 39.99, 116.33),

@@ -127,7 +127,7 @@ def test_an_installed_wheel_serves_the_vendored_map_files(wheel: Path, tmp_path:
                    check=True, capture_output=True, timeout=300)
     env = {**os.environ, "PYTHONPATH": str(target)}
     env.pop("ORIGIN_MAP_GEODATA", None)
-    where = subprocess.run([sys.executable, "-c", "from origin_map import assets; "
+    where = subprocess.run([sys.executable, "-c", "from origin_map.render import assets; "
                             "print(assets.STATIC_DIR)"], env=env, cwd=tmp_path, text=True,
                            capture_output=True, check=True).stdout.strip()
     assert Path(where) == target / "origin_map" / "_app" / "static"
