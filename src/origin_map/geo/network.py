@@ -48,8 +48,8 @@ if TYPE_CHECKING:
     import networkx as nx
     from shapely import Polygon, STRtree
 
-__all__ = ["GATE_SNAP_M", "WalkNetwork", "build_walk_network", "foot_allowed", "is_entrance",
-           "is_walkable"]
+__all__ = ["GATE_SNAP_M", "WalkNetwork", "build_walk_network", "clear_of_walls", "foot_allowed",
+           "is_entrance", "is_walkable", "links_blocked"]
 
 GATE_SNAP_M = 15.0
 """A wall is crossed where an entrance on the crossing way lies within this many metres."""
@@ -120,8 +120,10 @@ class WalkNetwork:
         Kept segments: node ids (n, 2), coordinates (n, 2, 2) and lengths in metres.
     segments, seg_tree
         The segments as shapely lines and their spatial index.
-    walls, wall_tree
-        Wall lines (barriers and, with campus walls, campus outlines) and their index.
+    walls, wall_tree, wall_xy
+        The walls (barriers and, with campus walls, campus outlines) cut into two-point
+        segments, their index and their coordinates (m, 2, 2): a straight walk that touches one
+        is blocked.
     bounds
         Where the extract is complete: its ``<bounds>`` box, or the convex hull of its ways.
     bounds_given
@@ -142,6 +144,7 @@ class WalkNetwork:
     seg_tree: STRtree
     walls: NDArray[Any]
     wall_tree: STRtree
+    wall_xy: NDArray[np.float64]
     bounds: Polygon
     bounds_given: bool
     stats: dict[str, float] = field(default_factory=dict)
@@ -320,9 +323,13 @@ def _assemble(data: OsmData, centre: Centre, xy: dict[int, tuple[float, float]],
     segments = shapely.linestrings(seg_xy)
     bounds, given = _bounds(data, centre, walk, xy)
     stats.update(segments=len(seg_nodes), km=round(float(seg_len.sum()) / 1000, 3))
+    pieces = [np.stack([c[:-1], c[1:]], axis=1) for c in
+              (shapely.get_coordinates(w) for w in b.walls) if len(c) >= 2]
+    wall_xy = np.concatenate(pieces) if pieces else np.zeros((0, 2, 2))
+    walls = shapely.linestrings(wall_xy) if pieces else np.array([], dtype=object)
     return WalkNetwork(centre, graph, seg_nodes, seg_xy, seg_len, segments,
-                       shapely.STRtree(segments), b.walls, b.wall_tree, bounds, given, stats,
-                       data.source)
+                       shapely.STRtree(segments), walls, shapely.STRtree(walls), wall_xy, bounds,
+                       given, stats, data.source)
 
 
 def _bounds(data: OsmData, centre: Centre, walk: list[tuple[int, dict[str, str], list[int]]],
@@ -341,3 +348,48 @@ def _bounds(data: OsmData, centre: Centre, walk: list[tuple[int, dict[str, str],
                           np.full_like(t, w)])
     x, y = project_local(lat, lon, centre.lat, centre.lon)
     return shapely.Polygon(np.column_stack([x, y])), True
+
+
+def clear_of_walls(net: WalkNetwork, x: NDArray[np.float64], y: NDArray[np.float64]
+                    ) -> NDArray[np.bool_]:
+    """Return whether the straight line from each point (near the centre) to it meets no wall."""
+    if not len(x):
+        return np.ones(0, dtype=bool)
+    reach = float(np.hypot(x, y).max()) + 1.0
+    return ~links_blocked(net, x, y, np.arange(len(x)), np.zeros((len(x), 2)), reach)
+
+
+def links_blocked(net: WalkNetwork, x: NDArray[np.float64], y: NDArray[np.float64],
+                   owner: NDArray[Any], end: NDArray[np.float64], reach_m: float
+                   ) -> NDArray[np.bool_]:
+    """Return which straight links touch a wall segment (closed segment test, in numpy).
+
+    Link ``k`` goes from point ``owner[k]`` (``x``, ``y``) to ``end[k]``, at most ``reach_m``
+    long; only the walls within ``reach_m`` of its point are tested.
+    """
+    import shapely
+
+    blocked = np.zeros(len(owner), dtype=bool)
+    if not len(owner) or not len(net.walls):
+        return blocked
+    wp, ws = net.wall_tree.query(shapely.points(x, y), predicate="dwithin", distance=reach_m)
+    if not len(wp):
+        return blocked
+    order = np.argsort(wp, kind="stable")
+    wp, ws = wp[order], ws[order]
+    count = np.bincount(wp, minlength=len(x))
+    start = np.concatenate([[0], np.cumsum(count)[:-1]])
+    n_k = count[owner]
+    link = np.repeat(np.arange(len(owner)), n_k)
+    first = np.repeat(start[owner] - np.concatenate([[0], np.cumsum(n_k)[:-1]]), n_k)
+    wall = ws[first + np.arange(len(link))]
+    p = np.column_stack([x[owner[link]], y[owner[link]]])
+    q = end[link]
+    a, b = net.wall_xy[wall, 0], net.wall_xy[wall, 1]
+
+    def cross(o: Any, u: Any, v: Any) -> Any:
+        return (u[:, 0] - o[:, 0]) * (v[:, 1] - o[:, 1]) - (u[:, 1] - o[:, 1]) * (v[:, 0] - o[:, 0])
+
+    hit = ((cross(a, b, p) * cross(a, b, q) <= 0) & (cross(p, q, a) * cross(p, q, b) <= 0))
+    blocked[link[hit]] = True
+    return blocked

@@ -1,22 +1,22 @@
 """Walking isochrones: the ground within a walking time of the centre, as WGS-84 polygons.
 
-A point ``p`` is within ``T`` minutes when it joins a walkable way straight (at most ``reach_m``)
-and ``walk(p) <= T * speed``, with ``walk`` the distance :mod:`origin_map.measure.walk` gives a
-place. The polygons are contours of that distance computed on a grid of ``grid_m`` (20 m) cells
-over the extract's bounds (within ``extent`` of the centre): each cell centre gets its walk exactly
-as a place would (joining every way within reach, nearest point of each), and the contour at
-``T * speed`` is traced with linear interpolation between cell centres (contourpy), then clipped
-to the bounds. The boundary is exact at cell centres and interpolated between them (a few metres);
-the straight walks of the grid are not checked against walls (a place's are), so a polygon may
-reach up to ``reach_m`` over a wall beside a street. Counting uses the places' distances, never
-the polygons (as with the rings); the polygons give the band areas and the map. The covered area
-(:func:`origin_map.measure.walk.walk_coverage`) is the contour at ``reach_m`` of the straight walk
-to the nearest way, on the same grid.
+A point ``p`` is within ``T`` minutes when it joins a walkable way straight (at most ``reach_m``,
+through no wall) and ``walk(p) <= T * speed``, with ``walk`` the distance
+:mod:`origin_map.measure.walk` gives a place. The polygons are contours of that distance on a
+grid of ``grid_m`` (20 m) cells over the extract's bounds: each cell centre gets its walk exactly
+as a place would (:func:`origin_map.measure.walk.walk_of`), the contour at ``T * speed`` is traced
+with linear interpolation between cell centres (contourpy) and clipped to the bounds. The
+boundary is exact at cell centres and interpolated between them (a few metres; next to a wall it
+may cut up to a cell across it). Counting uses the places' distances, never the polygons (as with
+the rings); the polygons give the band areas and the map. The covered area
+(:func:`origin_map.measure.walk.walk_coverage`) is the contour at ``reach_m`` of the straight
+walk to a way, on the same grid.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -31,7 +31,13 @@ if TYPE_CHECKING:
 
     from .walk import _Snap
 
-__all__ = ["GRID_M", "contour_below", "isochrones", "to_wgs84", "walk_field"]
+__all__ = ["COVERAGE_RADIUS_M", "GRID_M", "REACH_M", "WalkCoverage", "contour_below", "isochrones",
+           "to_wgs84", "walk_coverage", "walk_field"]
+
+REACH_M = 100.0
+"""The longest straight walk between a place (or the centre) and a walkable way, in metres."""
+COVERAGE_RADIUS_M = 1500.0
+"""Radius of the disc whose covered share is reported (metres)."""
 
 
 def to_wgs84(geom: Any, centre: Centre) -> Any:
@@ -59,33 +65,13 @@ def walk_field(net: WalkNetwork, ends: NDArray[np.float64], centre: _Snap, exten
     Cells outside the bounds or beyond ``reach_m`` of every way are ``inf``; the grid spans the
     bounds' box within ``extent_m`` of the centre.
     """
-    import shapely
-
-    from .walk import _centre_segments
+    from .walk import walk_of
 
     x0, y0, x1, y1 = net.bounds.bounds
     xs = np.arange(max(x0, -extent_m), min(x1, extent_m) + grid_m, grid_m)
     ys = np.arange(max(y0, -extent_m), min(y1, extent_m) + grid_m, grid_m)
     gx, gy = (g.ravel() for g in np.meshgrid(xs, ys))
-    pi, si = net.seg_tree.query(shapely.points(gx, gy), predicate="dwithin", distance=reach_m)
-    a, b = net.seg_xy[si, 0], net.seg_xy[si, 1]
-    ab = b - a
-    p = np.column_stack([gx[pi], gy[pi]])
-    len2 = np.maximum((ab * ab).sum(axis=1), 1e-12)
-    t = np.clip(((p - a) * ab).sum(axis=1) / len2, 0.0, 1.0)
-    access = np.hypot(*(p - (a + ab * t[:, None])).T)
-    along = t * net.seg_len[si]
-    c_acc, c_along = _centre_segments(net, centre)
-    via = np.minimum(np.minimum(ends[si, 0] + along, ends[si, 1] + net.seg_len[si] - along),
-                     c_acc[si] + np.abs(along - c_along[si])) + access
-    walk = np.full(len(gx), np.inf)
-    np.minimum.at(walk, pi, via)
-    near = np.full(len(gx), np.inf)
-    np.minimum.at(near, pi, access)
-    crow = np.hypot(gx, gy)
-    walk = np.where(crow <= reach_m, np.minimum(walk, crow), walk)
-    out = ~shapely.contains_xy(net.bounds, gx, gy)
-    walk[out] = near[out] = np.inf
+    walk, near = walk_of(net, (ends, centre), gx, gy, reach_m)
     shape = (len(ys), len(xs))
     return xs, ys, walk.reshape(shape), near.reshape(shape)
 
@@ -115,7 +101,8 @@ def contour_below(xs: NDArray[np.float64], ys: NDArray[np.float64], z: NDArray[n
 
 def isochrones(net: WalkNetwork, ends: NDArray[np.float64], centre: _Snap,
                minutes: Sequence[float], metres_per_min: float, *, reach_m: float,
-               speed_kmh: float, grid_m: float = GRID_M) -> gpd.GeoDataFrame:
+               speed_kmh: float, grid_m: float = GRID_M, field: Any = None
+               ) -> gpd.GeoDataFrame:
     """Return one isochrone polygon per walking time, smallest first, in WGS-84.
 
     Parameters
@@ -135,6 +122,8 @@ def isochrones(net: WalkNetwork, ends: NDArray[np.float64], centre: _Snap,
         The speed, written in each row.
     grid_m
         Cell size of the grid the contours are traced on.
+    field
+        An already computed :func:`walk_field` reaching past the longest walk (internal).
 
     Returns
     -------
@@ -145,8 +134,10 @@ def isochrones(net: WalkNetwork, ends: NDArray[np.float64], centre: _Snap,
     import geopandas as gpd
     import shapely
 
-    longest = float(max(minutes)) * metres_per_min
-    xs, ys, walk, _ = walk_field(net, ends, centre, longest + reach_m, reach_m, grid_m)
+    if field is None:
+        longest = float(max(minutes)) * metres_per_min
+        field = walk_field(net, ends, centre, longest + reach_m + grid_m, reach_m, grid_m)
+    xs, ys, walk, _ = field
     rows = []
     for m in minutes:
         walk_m = float(m) * metres_per_min
@@ -155,3 +146,59 @@ def isochrones(net: WalkNetwork, ends: NDArray[np.float64], centre: _Snap,
                      "area_km2": round(poly.area / 1e6, 6),
                      "geometry": to_wgs84(poly, net.centre)})
     return gpd.GeoDataFrame(rows, geometry="geometry", crs="EPSG:4326")
+
+
+@dataclass(frozen=True)
+class WalkCoverage:
+    """How much of the disc around the centre the network lets us measure.
+
+    Attributes
+    ----------
+    radius_m, reach_m
+        The disc's radius and the straight-walk reach that defines "covered".
+    disc_km2, covered_km2
+        The disc's area and the covered part of it (inside the bounds, within reach of a way).
+    share
+        ``covered_km2 / disc_km2`` (0–1).
+    bounds_share
+        The share of the disc inside the extract's bounds alone.
+    bounds_given
+        Whether the bounds came from the file (else the hull of its ways).
+    area
+        The covered part of the disc, WGS-84 (for the map).
+    """
+
+    radius_m: float
+    reach_m: float
+    disc_km2: float
+    covered_km2: float
+    share: float
+    bounds_share: float
+    bounds_given: bool
+    area: Any
+
+
+def walk_coverage(net: WalkNetwork, *, radius_m: float = COVERAGE_RADIUS_M,
+                  reach_m: float = REACH_M, field: Any = None) -> WalkCoverage:
+    """Return the share of the disc of ``radius_m`` the network covers (module docstring).
+
+    ``field`` is an already computed :func:`origin_map.measure.isochrones.walk_field` reaching
+    past ``radius_m`` (internal).
+    """
+    import shapely
+
+    if field is None:
+        ends = np.zeros((len(net.seg_len), 2))
+        from .walk import _Snap
+
+        none = _Snap(*(np.zeros(0, dtype=t) for t in (np.int64, np.int64, float, float)))
+        field = walk_field(net, ends, none, radius_m + GRID_M, reach_m)
+    xs, ys, _, near = field
+    disc = shapely.Point(0.0, 0.0).buffer(radius_m, quad_segs=64)
+    covered = shapely.intersection(
+        shapely.intersection(contour_below(xs, ys, near, reach_m, GRID_M), net.bounds), disc)
+    in_bounds = shapely.intersection(net.bounds, disc)
+    return WalkCoverage(float(radius_m), float(reach_m), round(disc.area / 1e6, 6),
+                        round(covered.area / 1e6, 6), round(covered.area / disc.area, 4),
+                        round(in_bounds.area / disc.area, 4), net.bounds_given,
+                        to_wgs84(covered, net.centre))

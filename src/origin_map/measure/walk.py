@@ -40,8 +40,11 @@ from numpy.typing import ArrayLike, NDArray
 
 from origin_map.errors import SettingsError
 from origin_map.filters import PlaceFilter
+from origin_map.geo.network import clear_of_walls, links_blocked
 from origin_map.geometry import Centre, project_local
 from origin_map.stats import density_from_counts, ring_sector_counts
+
+from .isochrones import COVERAGE_RADIUS_M, REACH_M, WalkCoverage, walk_coverage
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -50,13 +53,10 @@ if TYPE_CHECKING:
 
 __all__ = ["COVERAGE_RADIUS_M", "DEFAULT_MINUTES", "DEFAULT_SPEED_KMH", "REACH_M", "STATUSES",
            "WALK_DENSITY_COLUMNS", "WalkCoverage", "WalkResult", "parse_minutes",
-           "walk_analysis", "walk_coverage", "walk_distances"]
+           "walk_analysis", "walk_coverage", "walk_distances", "walk_of", "walk_path"]
 
 DEFAULT_MINUTES = (5.0, 10.0, 15.0)
 DEFAULT_SPEED_KMH = 4.8
-REACH_M = 100.0
-"""The longest straight walk between a place (or the centre) and a walkable way, in metres."""
-COVERAGE_RADIUS_M = 1500.0
 STATUSES = ("reached", "not_connected", "outside_network")
 WALK_DENSITY_COLUMNS = (
     "centre_id", "band_inner_min", "band_outer_min", "sector", "count", "share", "area_km2",
@@ -118,19 +118,25 @@ class _Snap:
 
 def _snap(net: WalkNetwork, x: NDArray[np.float64], y: NDArray[np.float64], reach_m: float
           ) -> _Snap:
-    """Join each point to every segment within ``reach_m`` whose straight walk crosses no wall."""
+    """Join each point to every segment within ``reach_m`` whose straight walk crosses no wall.
+
+    The straight walk goes to the segment's nearest point; it is blocked when it touches a wall
+    (its last centimetre excepted, so a way that ends at a gate on the wall can be joined).
+    """
     import shapely
 
-    points = shapely.points(x, y)
-    pi, si = net.seg_tree.query(points, predicate="dwithin", distance=reach_m)
+    pi, si = net.seg_tree.query(shapely.points(x, y), predicate="dwithin", distance=reach_m)
+    a, b = net.seg_xy[si, 0], net.seg_xy[si, 1]
+    ab = b - a
+    p = np.column_stack([x[pi], y[pi]])
+    t = np.clip(((p - a) * ab).sum(axis=1) / np.maximum((ab * ab).sum(axis=1), 1e-12), 0.0, 1.0)
+    foot = a + ab * t[:, None]
+    access = np.hypot(*(p - foot).T)
     if len(pi) and len(net.walls):
-        links = shapely.shortest_line(points[pi], net.segments[si])
-        crossing = np.zeros(len(pi), dtype=bool)
-        crossing[net.wall_tree.query(links, predicate="crosses")[0]] = True
-        pi, si = pi[~crossing], si[~crossing]
-    return _Snap(pi.astype(np.int64), si.astype(np.int64),
-                 shapely.line_locate_point(net.segments[si], points[pi]),
-                 shapely.distance(points[pi], net.segments[si]))
+        short = p + (foot - p) * np.maximum(0.0, 1.0 - 0.01 / np.maximum(access, 1e-9))[:, None]
+        ok = ~links_blocked(net, x, y, pi, short, reach_m)
+        pi, si, t, access = pi[ok], si[ok], t[ok], access[ok]
+    return _Snap(pi.astype(np.int64), si.astype(np.int64), t * net.seg_len[si], access)
 
 
 def _node_distances(net: WalkNetwork, reach_m: float) -> tuple[NDArray[np.float64], _Snap]:
@@ -164,6 +170,43 @@ def _node_distances(net: WalkNetwork, reach_m: float) -> tuple[NDArray[np.float6
     return ends, c
 
 
+def walk_path(net: WalkNetwork, lat: float, lon: float, *, reach_m: float = REACH_M
+              ) -> list[int]:
+    """Return the OSM node ids a shortest walk from the centre to a place passes, in order.
+
+    The walk joins the network as :func:`walk_distances` does (a straight walk to the nearest
+    point of any way within ``reach_m``); empty when the place cannot be joined or reached. Meant
+    for explaining a walk (which gate it takes), not for counting.
+    """
+    import networkx as nx
+
+    c = _snap(net, np.zeros(1), np.zeros(1), reach_m)
+    x, y = project_local(np.array([lat]), np.array([lon]), net.centre.lat, net.centre.lon)
+    p = _snap(net, np.asarray(x, dtype=float), np.asarray(y, dtype=float), reach_m)
+    target = ("place",)
+    with _LOCK:
+        for node, snap in ((_SOURCE, c), (target, p)):
+            for s, a, acc in zip(snap.seg.tolist(), snap.along.tolist(), snap.access.tolist(),
+                                 strict=True):
+                u, v = (int(t) for t in net.seg_nodes[s])
+                length = float(net.seg_len[s])
+                links = [(u, acc + a), (v, acc + length - a)]
+                if min(a, length - a) <= 0.01:  # joined at a node: the walk passes it
+                    links = [links[0] if a <= 0.01 else links[1]]
+                for end, w in links:
+                    old = net.graph.get_edge_data(node, end, {}).get("length", np.inf)
+                    net.graph.add_edge(node, end, length=min(w, old))
+        try:
+            path = nx.dijkstra_path(net.graph, _SOURCE, target, weight="length")
+        except (nx.NetworkXNoPath, nx.NodeNotFound):
+            path = []
+        finally:
+            for node in (_SOURCE, target):
+                if node in net.graph:
+                    net.graph.remove_node(node)
+    return [int(n) for n in path if isinstance(n, int)]
+
+
 def _centre_segments(net: WalkNetwork, c: _Snap) -> tuple[NDArray[np.float64],
                                                           NDArray[np.float64]]:
     """Return per segment the centre's straight walk to it (inf if none) and where it joins."""
@@ -194,95 +237,47 @@ def walk_distances(net: WalkNetwork, lat: ArrayLike, lon: ArrayLike, *,
         ``walk_m`` (metres, 0.1 m; NaN unless reached), ``access_m`` (the place's straight walk
         to the network, NaN when none), ``status`` (one of :data:`STATUSES`).
     """
-    import shapely
-
-    end_d, c = ends if ends is not None else _node_distances(net, reach_m)
+    ends = ends if ends is not None else _node_distances(net, reach_m)
     la = np.asarray(lat, dtype=np.float64).reshape(-1)
     lo = np.asarray(lon, dtype=np.float64).reshape(-1)
     x, y = project_local(la, lo, net.centre.lat, net.centre.lon)
-    snap = _snap(net, x, y, reach_m)
-    s, a = snap.seg, snap.along
-    via = np.minimum(end_d[s, 0] + a, end_d[s, 1] + net.seg_len[s] - a)
-    c_acc, c_along = _centre_segments(net, c)
-    via = np.minimum(via, c_acc[s] + np.abs(a - c_along[s]))  # along the centre's own way
-    n = len(x)
-    walk = np.full(n, np.inf)
-    np.minimum.at(walk, snap.point, via + snap.access)
-    access = np.full(n, np.inf)
-    np.minimum.at(access, snap.point, snap.access)
-    crow = np.hypot(x, y)
-    straight = (crow <= reach_m) & _clear_of_walls(net, x, y)
-    walk[straight] = np.minimum(walk[straight], crow[straight])
-    has = (np.isfinite(access) | straight) & shapely.contains_xy(net.bounds, x, y)
+    walk, access = walk_of(net, ends, x, y, reach_m)
+    has = np.isfinite(access) | np.isfinite(walk)
     status = np.where(~has, "outside_network",
                       np.where(np.isfinite(walk), "reached", "not_connected"))
-    walk[~has | ~np.isfinite(walk)] = np.nan
+    walk[~np.isfinite(walk)] = np.nan
     access[~np.isfinite(access)] = np.nan
     return pd.DataFrame({"walk_m": np.round(walk, 1), "access_m": np.round(access, 1),
                          "status": status})
 
 
-def _clear_of_walls(net: WalkNetwork, x: NDArray[np.float64], y: NDArray[np.float64]
-                    ) -> NDArray[np.bool_]:
-    """Return whether the straight line from the centre to each point crosses no wall."""
-    import shapely
+def walk_of(net: WalkNetwork, ends: tuple[NDArray[np.float64], _Snap], x: NDArray[np.float64],
+            y: NDArray[np.float64], reach_m: float
+            ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Return the walk from the centre to points at x/y metres, and their straight walk to a way.
 
-    clear = np.ones(len(x), dtype=bool)
-    if len(net.walls) and len(x):
-        lines = shapely.linestrings(np.stack([np.zeros((len(x), 2)), np.column_stack([x, y])],
-                                             axis=1))
-        clear[net.wall_tree.query(lines, predicate="intersects")[0]] = False
-    return clear
-
-
-@dataclass(frozen=True)
-class WalkCoverage:
-    """How much of the disc around the centre the network lets us measure.
-
-    Attributes
-    ----------
-    radius_m, reach_m
-        The disc's radius and the straight-walk reach that defines "covered".
-    disc_km2, covered_km2
-        The disc's area and the covered part of it (inside the bounds, within reach of a way).
-    share
-        ``covered_km2 / disc_km2`` (0–1).
-    bounds_share
-        The share of the disc inside the extract's bounds alone.
-    bounds_given
-        Whether the bounds came from the file (else the hull of its ways).
-    area
-        The covered part of the disc, WGS-84 (for the map).
+    Both are ``inf`` outside the bounds; the walk is ``inf`` where no path joins (module
+    docstring). Used for places and for the isochrones' grid alike.
     """
-
-    radius_m: float
-    reach_m: float
-    disc_km2: float
-    covered_km2: float
-    share: float
-    bounds_share: float
-    bounds_given: bool
-    area: Any
-
-
-def walk_coverage(net: WalkNetwork, *, radius_m: float = COVERAGE_RADIUS_M,
-                  reach_m: float = REACH_M) -> WalkCoverage:
-    """Return the share of the disc of ``radius_m`` the network covers (module docstring)."""
     import shapely
 
-    from .isochrones import GRID_M, contour_below, to_wgs84, walk_field
-
-    ends = np.zeros((len(net.seg_len), 2))
-    none = _Snap(*(np.zeros(0, dtype=t) for t in (np.int64, np.int64, float, float)))
-    xs, ys, _, near = walk_field(net, ends, none, radius_m + GRID_M, reach_m)
-    disc = shapely.Point(0.0, 0.0).buffer(radius_m, quad_segs=64)
-    covered = shapely.intersection(
-        shapely.intersection(contour_below(xs, ys, near, reach_m, GRID_M), net.bounds), disc)
-    in_bounds = shapely.intersection(net.bounds, disc)
-    return WalkCoverage(float(radius_m), float(reach_m), round(disc.area / 1e6, 6),
-                        round(covered.area / 1e6, 6), round(covered.area / disc.area, 4),
-                        round(in_bounds.area / disc.area, 4), net.bounds_given,
-                        to_wgs84(covered, net.centre))
+    end_d, c = ends
+    snap = _snap(net, x, y, reach_m)
+    s, a = snap.seg, snap.along
+    via = np.minimum(end_d[s, 0] + a, end_d[s, 1] + net.seg_len[s] - a)
+    c_acc, c_along = _centre_segments(net, c)
+    via = np.minimum(via, c_acc[s] + np.abs(a - c_along[s]))  # along the centre's own way
+    walk = np.full(len(x), np.inf)
+    np.minimum.at(walk, snap.point, via + snap.access)
+    access = np.full(len(x), np.inf)
+    np.minimum.at(access, snap.point, snap.access)
+    crow = np.hypot(x, y)
+    close = np.flatnonzero(crow <= reach_m)
+    close = close[clear_of_walls(net, x[close], y[close])]
+    walk[close] = np.minimum(walk[close], crow[close])
+    out = ~shapely.contains_xy(net.bounds, x, y)
+    walk[out] = access[out] = np.inf
+    return walk, access
 
 
 @dataclass(frozen=True)
@@ -333,7 +328,7 @@ def walk_analysis(places: pd.DataFrame, net: WalkNetwork, *,
     reach_m, radius_m
         Straight-walk reach; radius of the coverage disc.
     """
-    from .isochrones import isochrones
+    from .isochrones import GRID_M, isochrones, walk_field
 
     mins = parse_minutes(minutes)
     speed = _check_speed(speed_kmh)
@@ -349,11 +344,14 @@ def walk_analysis(places: pd.DataFrame, net: WalkNetwork, *,
     band = np.searchsorted(np.asarray(mins), t, side="left")
     limits = np.append(np.asarray(mins), np.nan)
     out["band_outer_min"] = np.where(np.isnan(t), np.nan, limits[np.minimum(band, len(mins))])
-    iso = isochrones(net, ends[0], ends[1], mins, per_min, reach_m=reach_m, speed_kmh=speed)
+    field = walk_field(net, ends[0], ends[1], max(radius_m, mins[-1] * per_min + reach_m)
+                       + GRID_M, reach_m)
+    iso = isochrones(net, ends[0], ends[1], mins, per_min, reach_m=reach_m, speed_kmh=speed,
+                     field=field)
     table = _band_table(places, net.centre, t, mins, iso["area_km2"].to_numpy(),
                         place_filter or PlaceFilter())
-    return WalkResult(out, table, iso, walk_coverage(net, radius_m=radius_m, reach_m=reach_m),
-                      speed, mins)
+    cover = walk_coverage(net, radius_m=radius_m, reach_m=reach_m, field=field)
+    return WalkResult(out, table, iso, cover, speed, mins)
 
 
 def _band_table(places: pd.DataFrame, centre: Centre, minutes_of: NDArray[np.float64],
