@@ -24,18 +24,16 @@ from numpy.typing import NDArray
 
 from origin_map.geometry import Centre, local_crs
 
+from .walk_join import REACH_M, Join, walk_of
+
 if TYPE_CHECKING:
     import geopandas as gpd
 
     from origin_map.geo.network import WalkNetwork
 
-    from .walk import _Snap
-
-__all__ = ["COVERAGE_RADIUS_M", "GRID_M", "REACH_M", "WalkCoverage", "contour_below", "isochrones",
+__all__ = ["COVERAGE_RADIUS_M", "GRID_M", "WalkCoverage", "contour_below", "isochrones",
            "to_wgs84", "walk_coverage", "walk_field"]
 
-REACH_M = 100.0
-"""The longest straight walk between a place (or the centre) and a walkable way, in metres."""
 COVERAGE_RADIUS_M = 1500.0
 """Radius of the disc whose covered share is reported (metres)."""
 
@@ -58,15 +56,13 @@ GRID_M = 20.0
 """Cell size of the walking-distance grid, in metres."""
 
 
-def walk_field(net: WalkNetwork, ends: NDArray[np.float64], centre: _Snap, extent_m: float,
+def walk_field(net: WalkNetwork, ends: NDArray[np.float64], centre: Join, extent_m: float,
                reach_m: float, grid_m: float = GRID_M) -> tuple[NDArray[np.float64], ...]:
     """Return the grid (xs, ys), the walk to each cell centre and its straight walk to a way.
 
     Cells outside the bounds or beyond ``reach_m`` of every way are ``inf``; the grid spans the
     bounds' box within ``extent_m`` of the centre.
     """
-    from .walk import walk_of
-
     x0, y0, x1, y1 = net.bounds.bounds
     xs = np.arange(max(x0, -extent_m), min(x1, extent_m) + grid_m, grid_m)
     ys = np.arange(max(y0, -extent_m), min(y1, extent_m) + grid_m, grid_m)
@@ -99,7 +95,7 @@ def contour_below(xs: NDArray[np.float64], ys: NDArray[np.float64], z: NDArray[n
     return shapely.make_valid(shapely.MultiPolygon(polys)) if polys else shapely.Polygon()
 
 
-def isochrones(net: WalkNetwork, ends: NDArray[np.float64], centre: _Snap,
+def isochrones(net: WalkNetwork, ends: NDArray[np.float64], centre: Join,
                minutes: Sequence[float], metres_per_min: float, *, reach_m: float,
                speed_kmh: float, grid_m: float = GRID_M, field: Any = None
                ) -> gpd.GeoDataFrame:
@@ -189,9 +185,7 @@ def walk_coverage(net: WalkNetwork, *, radius_m: float = COVERAGE_RADIUS_M,
 
     if field is None:
         ends = np.zeros((len(net.seg_len), 2))
-        from .walk import _Snap
-
-        none = _Snap(*(np.zeros(0, dtype=t) for t in (np.int64, np.int64, float, float)))
+        none = Join(*(np.zeros(0, dtype=t) for t in (np.int64, np.int64, float, float)))
         field = walk_field(net, ends, none, radius_m + GRID_M, reach_m)
     xs, ys, _, near = field
     disc = shapely.Point(0.0, 0.0).buffer(radius_m, quad_segs=64)

@@ -29,7 +29,6 @@
 from __future__ import annotations
 
 import math
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -40,11 +39,18 @@ from numpy.typing import ArrayLike, NDArray
 
 from origin_map.errors import SettingsError
 from origin_map.filters import PlaceFilter
-from origin_map.geo.network import clear_of_walls, links_blocked
 from origin_map.geometry import Centre, project_local
 from origin_map.stats import density_from_counts, ring_sector_counts
 
-from .isochrones import COVERAGE_RADIUS_M, REACH_M, WalkCoverage, walk_coverage
+from .isochrones import (
+    COVERAGE_RADIUS_M,
+    GRID_M,
+    WalkCoverage,
+    isochrones,
+    walk_coverage,
+    walk_field,
+)
+from .walk_join import REACH_M, centre_distances, walk_of, walk_path
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -63,8 +69,6 @@ WALK_DENSITY_COLUMNS = (
     "density_per_km2", "cumulative_count",
 )
 MAX_MINUTES = 120.0
-_LOCK = threading.Lock()  # the centre's source node is added to the shared graph for one run
-_SOURCE = ("centre",)
 
 
 def parse_minutes(value: str | Sequence[float | str]) -> tuple[float, ...]:
@@ -102,120 +106,6 @@ def _check_speed(speed_kmh: float) -> float:
     return s
 
 
-@dataclass(frozen=True)
-class _Snap:
-    """Where points may join the network: one row per (point, segment within reach).
-
-    ``point`` and ``seg`` index the points and the segments, ``along`` is the metres from the
-    segment's first node to the joining point, ``access`` the straight walk to it.
-    """
-
-    point: NDArray[np.int64]
-    seg: NDArray[np.int64]
-    along: NDArray[np.float64]
-    access: NDArray[np.float64]
-
-
-def _snap(net: WalkNetwork, x: NDArray[np.float64], y: NDArray[np.float64], reach_m: float
-          ) -> _Snap:
-    """Join each point to every segment within ``reach_m`` whose straight walk crosses no wall.
-
-    The straight walk goes to the segment's nearest point; it is blocked when it touches a wall
-    (its last centimetre excepted, so a way that ends at a gate on the wall can be joined).
-    """
-    import shapely
-
-    pi, si = net.seg_tree.query(shapely.points(x, y), predicate="dwithin", distance=reach_m)
-    a, b = net.seg_xy[si, 0], net.seg_xy[si, 1]
-    ab = b - a
-    p = np.column_stack([x[pi], y[pi]])
-    t = np.clip(((p - a) * ab).sum(axis=1) / np.maximum((ab * ab).sum(axis=1), 1e-12), 0.0, 1.0)
-    foot = a + ab * t[:, None]
-    access = np.hypot(*(p - foot).T)
-    if len(pi) and len(net.walls):
-        short = p + (foot - p) * np.maximum(0.0, 1.0 - 0.01 / np.maximum(access, 1e-9))[:, None]
-        ok = ~links_blocked(net, x, y, pi, short, reach_m)
-        pi, si, t, access = pi[ok], si[ok], t[ok], access[ok]
-    return _Snap(pi.astype(np.int64), si.astype(np.int64), t * net.seg_len[si], access)
-
-
-def _node_distances(net: WalkNetwork, reach_m: float) -> tuple[NDArray[np.float64], _Snap]:
-    """Return the walk from the centre to both ends of every segment (metres, inf: no path).
-
-    The centre joins every way within ``reach_m`` of it (straight, through no wall): a virtual
-    source node is linked to both ends of each such segment.
-    """
-    import networkx as nx
-    import shapely
-
-    c = _snap(net, np.zeros(1), np.zeros(1), reach_m)
-    if not len(c.seg) or not shapely.contains_xy(net.bounds, 0.0, 0.0):
-        raise SettingsError(
-            f"The centre is not within {reach_m:g} m of a walkable way of the extract "
-            f"{net.source!r} (or outside its bounds): give an extract that covers the centre.")
-    links: dict[int, float] = {}
-    for s, a, acc in zip(c.seg.tolist(), c.along.tolist(), c.access.tolist(), strict=True):
-        u, v = (int(t) for t in net.seg_nodes[s])
-        for node, w in ((u, acc + a), (v, acc + float(net.seg_len[s]) - a)):
-            links[node] = min(w, links.get(node, np.inf))
-    with _LOCK:
-        net.graph.add_weighted_edges_from(((_SOURCE, n, w) for n, w in links.items()),
-                                          weight="length")
-        try:
-            dist = nx.single_source_dijkstra_path_length(net.graph, _SOURCE, weight="length")
-        finally:
-            net.graph.remove_node(_SOURCE)
-    ends = np.array([[dist.get(int(p), np.inf), dist.get(int(q), np.inf)]
-                     for p, q in net.seg_nodes.tolist()], dtype=np.float64).reshape(-1, 2)
-    return ends, c
-
-
-def walk_path(net: WalkNetwork, lat: float, lon: float, *, reach_m: float = REACH_M
-              ) -> list[int]:
-    """Return the OSM node ids a shortest walk from the centre to a place passes, in order.
-
-    The walk joins the network as :func:`walk_distances` does (a straight walk to the nearest
-    point of any way within ``reach_m``); empty when the place cannot be joined or reached. Meant
-    for explaining a walk (which gate it takes), not for counting.
-    """
-    import networkx as nx
-
-    c = _snap(net, np.zeros(1), np.zeros(1), reach_m)
-    x, y = project_local(np.array([lat]), np.array([lon]), net.centre.lat, net.centre.lon)
-    p = _snap(net, np.asarray(x, dtype=float), np.asarray(y, dtype=float), reach_m)
-    target = ("place",)
-    with _LOCK:
-        for node, snap in ((_SOURCE, c), (target, p)):
-            for s, a, acc in zip(snap.seg.tolist(), snap.along.tolist(), snap.access.tolist(),
-                                 strict=True):
-                u, v = (int(t) for t in net.seg_nodes[s])
-                length = float(net.seg_len[s])
-                links = [(u, acc + a), (v, acc + length - a)]
-                if min(a, length - a) <= 0.01:  # joined at a node: the walk passes it
-                    links = [links[0] if a <= 0.01 else links[1]]
-                for end, w in links:
-                    old = net.graph.get_edge_data(node, end, {}).get("length", np.inf)
-                    net.graph.add_edge(node, end, length=min(w, old))
-        try:
-            path = nx.dijkstra_path(net.graph, _SOURCE, target, weight="length")
-        except (nx.NetworkXNoPath, nx.NodeNotFound):
-            path = []
-        finally:
-            for node in (_SOURCE, target):
-                if node in net.graph:
-                    net.graph.remove_node(node)
-    return [int(n) for n in path if isinstance(n, int)]
-
-
-def _centre_segments(net: WalkNetwork, c: _Snap) -> tuple[NDArray[np.float64],
-                                                          NDArray[np.float64]]:
-    """Return per segment the centre's straight walk to it (inf if none) and where it joins."""
-    acc = np.full(len(net.seg_len), np.inf)
-    along = np.zeros(len(net.seg_len))
-    acc[c.seg], along[c.seg] = c.access, c.along
-    return acc, along
-
-
 def walk_distances(net: WalkNetwork, lat: ArrayLike, lon: ArrayLike, *,
                    reach_m: float = REACH_M, ends: Any = None) -> pd.DataFrame:
     """Return the walking distance from the network's centre to each point, with its status.
@@ -237,7 +127,7 @@ def walk_distances(net: WalkNetwork, lat: ArrayLike, lon: ArrayLike, *,
         ``walk_m`` (metres, 0.1 m; NaN unless reached), ``access_m`` (the place's straight walk
         to the network, NaN when none), ``status`` (one of :data:`STATUSES`).
     """
-    ends = ends if ends is not None else _node_distances(net, reach_m)
+    ends = ends if ends is not None else centre_distances(net, reach_m)
     la = np.asarray(lat, dtype=np.float64).reshape(-1)
     lo = np.asarray(lon, dtype=np.float64).reshape(-1)
     x, y = project_local(la, lo, net.centre.lat, net.centre.lon)
@@ -249,35 +139,6 @@ def walk_distances(net: WalkNetwork, lat: ArrayLike, lon: ArrayLike, *,
     access[~np.isfinite(access)] = np.nan
     return pd.DataFrame({"walk_m": np.round(walk, 1), "access_m": np.round(access, 1),
                          "status": status})
-
-
-def walk_of(net: WalkNetwork, ends: tuple[NDArray[np.float64], _Snap], x: NDArray[np.float64],
-            y: NDArray[np.float64], reach_m: float
-            ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Return the walk from the centre to points at x/y metres, and their straight walk to a way.
-
-    Both are ``inf`` outside the bounds; the walk is ``inf`` where no path joins (module
-    docstring). Used for places and for the isochrones' grid alike.
-    """
-    import shapely
-
-    end_d, c = ends
-    snap = _snap(net, x, y, reach_m)
-    s, a = snap.seg, snap.along
-    via = np.minimum(end_d[s, 0] + a, end_d[s, 1] + net.seg_len[s] - a)
-    c_acc, c_along = _centre_segments(net, c)
-    via = np.minimum(via, c_acc[s] + np.abs(a - c_along[s]))  # along the centre's own way
-    walk = np.full(len(x), np.inf)
-    np.minimum.at(walk, snap.point, via + snap.access)
-    access = np.full(len(x), np.inf)
-    np.minimum.at(access, snap.point, snap.access)
-    crow = np.hypot(x, y)
-    close = np.flatnonzero(crow <= reach_m)
-    close = close[clear_of_walls(net, x[close], y[close])]
-    walk[close] = np.minimum(walk[close], crow[close])
-    out = ~shapely.contains_xy(net.bounds, x, y)
-    walk[out] = access[out] = np.inf
-    return walk, access
 
 
 @dataclass(frozen=True)
@@ -328,12 +189,10 @@ def walk_analysis(places: pd.DataFrame, net: WalkNetwork, *,
     reach_m, radius_m
         Straight-walk reach; radius of the coverage disc.
     """
-    from .isochrones import GRID_M, isochrones, walk_field
-
     mins = parse_minutes(minutes)
     speed = _check_speed(speed_kmh)
     per_min = speed * 1000.0 / 60.0
-    ends = _node_distances(net, reach_m)
+    ends = centre_distances(net, reach_m)
     walk = walk_distances(net, places["lat"].to_numpy(), places["lon"].to_numpy(),
                           reach_m=reach_m, ends=ends)
     out = places.copy()
