@@ -129,7 +129,7 @@ def test_the_block_is_entered_only_through_its_gate(net) -> None:
     # a place inside the block, 80 m from the street x = 0 but behind the wall: it joins the
     # inner footway at (100, 200), 53.85 m away, which is 900 m from the centre via the gate
     d = _walk(net, (80, 250), (200, 330), (200, 180), (320, 210))
-    assert list(d["status"]) == ["reached"] * 4
+    assert list(d["walk_status"]) == ["reached"] * 4
     np.testing.assert_allclose(d["walk_m"], [900 + math.hypot(20, 50), 650 + 20, 800 + 20,
                                              900 + math.hypot(20, 10)], atol=0.2)
     np.testing.assert_allclose(d["access_m"], [math.hypot(20, 50), 0, 20, math.hypot(20, 10)],
@@ -153,7 +153,7 @@ def test_outside_the_wall_and_along_the_streets(net) -> None:
 
 def test_statuses_never_call_a_missing_map_unreachable(net) -> None:
     d = _walk(net, (480, -85), (480, 480), (700, 0))
-    assert list(d["status"]) == ["not_connected", "outside_network", "outside_network"]
+    assert list(d["walk_status"]) == ["not_connected", "outside_network", "outside_network"]
     assert d["walk_m"].isna().all()
 
 
@@ -176,7 +176,8 @@ def _places(xy: list[tuple[float, float]]) -> pd.DataFrame:
 def test_isochrones_bands_and_coverage(net) -> None:
     places = _places([(20, 300), (200, 330), (80, 250), (200, 180), (480, 480)])
     r = walk_analysis(places, net, minutes="5,10,15", speed_kmh=4.8)  # 80 m a minute
-    assert list(r.places["status"]) == ["reached"] * 4 + ["outside_network"]
+    assert list(r.places["walk_status"]) == ["reached"] * 4 + ["outside_network"]
+    assert list(r.places["status"]) == ["current"] * 5  # the places' own column is kept
     np.testing.assert_allclose(r.places["walk_min"].iloc[:4],
                                np.array([320, 670, 953.85, 820]) / 80, atol=0.01)
     assert list(r.places["band_outer_min"].iloc[:4]) == [5, 10, 15, 15]
@@ -274,7 +275,7 @@ def test_shipped_extract_is_attributed() -> None:
 def test_just_inside_the_east_gate_is_reached_through_it(shipped) -> None:
     gate = walk_distances(shipped, [39.9952317], [116.3266298])  # the gate node on the service road
     inside = walk_distances(shipped, [39.99550], [116.32663])  # 30 m north, in the campus
-    assert inside["status"].iloc[0] == "reached"
+    assert inside["walk_status"].iloc[0] == "reached"
     assert 15 < inside["walk_m"].iloc[0] - gate["walk_m"].iloc[0] < 40
     assert EAST_GATE & set(walk_path(shipped, 39.99550, 116.32663))
 
@@ -297,4 +298,34 @@ def test_shipped_coverage_is_partial_and_said(shipped) -> None:
     assert cov.bounds_share == pytest.approx(0.384, abs=0.01)
     assert 0.3 < cov.share <= cov.bounds_share
     d = walk_distances(shipped, [39.995, 39.989], [116.3335, 116.3277])  # east, south: no map
-    assert list(d["status"]) == ["outside_network", "outside_network"]
+    assert list(d["walk_status"]) == ["outside_network", "outside_network"]
+
+
+def test_cli_writes_the_library_table(shipped, tmp_path: Path,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from origin_map.cli import main
+    from origin_map.datasets import shipped_places
+
+    out, iso, per_place = tmp_path / "t.csv", tmp_path / "iso.geojson", tmp_path / "p.csv"
+    assert main(["walk", "--minutes", "5,10,15", "-o", str(out), "--isochrones", str(iso),
+                 "--places-out", str(per_place)]) == 0
+    err = capsys.readouterr().err
+    assert "covers 37% of the 1.5 km disc" in err and "outside_network" in err
+    table = pd.read_csv(out, encoding="utf-8-sig")
+    expected = walk_analysis(shipped_places(geometry=False), shipped).table
+    pd.testing.assert_frame_equal(table, expected, check_dtype=False)
+    layers = [f["properties"]["layer"] for f in json.loads(iso.read_text("utf-8"))["features"]]
+    assert layers == ["isochrone"] * 3 + ["covered_area"]
+    rows = pd.read_csv(per_place, encoding="utf-8-sig").set_index("id")
+    assert rows.loc["dongsheng-building", "walk_m"] == 0
+    assert rows.loc["wudaokou-station", "walk_status"] == "reached"
+    assert rows.loc["wudaokou-station", "walk_m"] > rows.loc["wudaokou-station", "crow_m"]
+
+
+def test_cli_bad_minutes(capsys: pytest.CaptureFixture[str]) -> None:
+    from origin_map.cli import main
+
+    assert main(["walk", "--minutes", "5,x"]) == 1
+    assert "'x' is not a number of minutes" in capsys.readouterr().err

@@ -1,29 +1,30 @@
 """Walking distance from the centre on a pedestrian network: per place, isochrones, a band table.
 
-* **Distance of a place**: the shortest of: a straight walk from the place to a point of a walkable
-  way (at most ``reach_m``, 100 m, never through a wall: a way behind a wall is not joined), then
-  the network to a way the centre joins the same way, then the centre's straight walk; one
-  single-source Dijkstra (networkx) from the centre gives the network part for every place. The
-  nearest *point* of a way refines "the nearest node" (a place beside a long street is not sent to
-  its far end), and joining every way within reach, not only the nearest, keeps a place next to a
-  short dead-end fragment (a car park aisle) on the streets. A place within ``reach_m`` of the
-  centre with no wall between them is walked to straight when that is shorter.
-* **Status** of a place: ``reached`` (a walking distance); ``outside_network`` when it lies
-  outside the extract's bounds, or more than ``reach_m`` from every walkable way it can walk to
-  straight: the map there is missing, so it is never said to be unreachable; ``not_connected``
-  when its way has no path to the centre's in the mapped network (a gap in the map or a closed
-  compound: not counted either).
+* **Distance of a place** (:mod:`origin_map.measure.walk_join`): a straight walk from the place
+  to the nearest point of a walkable way (at most ``reach_m``, 100 m; never through a wall, so a
+  way behind a wall is not joined), then the network, then the centre's own straight walk to a way;
+  the shortest over every way within reach. One single-source Dijkstra (networkx) from the centre
+  gives the network part for all places. The nearest *point* of a way refines "the nearest node"
+  (a place beside a long street is not sent to its far end), and joining every way within reach
+  keeps a place next to a short dead-end fragment (a car park aisle) on the streets. A place
+  within ``reach_m`` of the centre with no wall between is walked to straight if that is shorter.
+* **Status** of a place (column ``walk_status``): ``reached`` (it has a walking distance);
+  ``outside_network`` when it lies outside the extract's bounds, or more than ``reach_m`` from
+  every way it can walk to straight: the map is missing there, so it is never called unreachable;
+  ``not_connected`` when its ways have no path to the centre's in the mapped network (a gap in the
+  map, or a compound entered through a gate the map does not have). Neither is in any band.
 * **Walking time** = distance / speed (``speed_kmh``, default 4.8 km/h = 80 m/min).
-* **Isochrones** (:mod:`origin_map.measure.isochrones`): the reachable parts of the ways, each
-  widened by the time that is left (up to ``reach_m``), clipped to the extract's bounds.
+* **Isochrones** (:mod:`origin_map.measure.isochrones`): contours of the same walking distance
+  computed on a 20 m grid, clipped to the extract's bounds.
 * **Band table**: the ring density table's columns with walking-time bands in place of metre
   rings: ``band_inner_min``/``band_outer_min`` replace ``ring_inner_m``/``ring_outer_m`` (band
   ``i`` holds walking times in ``(minutes[i-1], minutes[i]]``), ``area_km2`` is the area of the
   band's isochrone ring (not a disc annulus), ``density_per_km2`` = count / that area; ``sector``,
   ``count``, ``share``, ``cumulative_count`` and ``centre_id`` mean what they mean in
-  :func:`origin_map.stats.density_table`. Places outside the network are in no band.
+  :func:`origin_map.stats.density_table`.
 * **Coverage**: the share of the disc of ``radius_m`` (1.5 km) around the centre lying inside the
-  extract's bounds *and* within ``reach_m`` of a walkable way: where a place can be measured.
+  extract's bounds *and* within a straight walk of ``reach_m`` of a way: where a place can be
+  measured.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from origin_map.errors import SettingsError
 from origin_map.filters import PlaceFilter
-from origin_map.geometry import Centre, project_local
+from origin_map.geometry import Centre, distances_m, project_local
 from origin_map.stats import density_from_counts, ring_sector_counts
 
 from .isochrones import (
@@ -125,7 +126,7 @@ def walk_distances(net: WalkNetwork, lat: ArrayLike, lon: ArrayLike, *,
     -------
     pandas.DataFrame
         ``walk_m`` (metres, 0.1 m; NaN unless reached), ``access_m`` (the place's straight walk
-        to the network, NaN when none), ``status`` (one of :data:`STATUSES`).
+        to the network, NaN when none), ``walk_status`` (one of :data:`STATUSES`).
     """
     ends = ends if ends is not None else centre_distances(net, reach_m)
     la = np.asarray(lat, dtype=np.float64).reshape(-1)
@@ -138,7 +139,7 @@ def walk_distances(net: WalkNetwork, lat: ArrayLike, lon: ArrayLike, *,
     walk[~np.isfinite(walk)] = np.nan
     access[~np.isfinite(access)] = np.nan
     return pd.DataFrame({"walk_m": np.round(walk, 1), "access_m": np.round(access, 1),
-                         "status": status})
+                         "walk_status": status})
 
 
 @dataclass(frozen=True)
@@ -148,22 +149,24 @@ class WalkResult:
     Attributes
     ----------
     places
-        The places (all rows) with ``walk_m``, ``walk_min``, ``access_m``, ``status`` and
-        ``band_outer_min`` (the band the place falls in; NaN outside every band).
+        The places (all rows) with ``crow_m`` (geodesic distance to the centre), ``walk_m``,
+        ``walk_min``, ``access_m``, ``walk_status`` and ``band_outer_min`` (the band the place
+        falls in; NaN outside every band).
     table
         The band table (:data:`WALK_DENSITY_COLUMNS`).
     isochrones
         One polygon per walking time (WGS-84): ``minutes``, ``walk_m``, ``area_km2``.
     coverage
         :class:`WalkCoverage`.
-    speed_kmh, minutes
-        The settings used.
+    centre, speed_kmh, minutes
+        The centre and the settings used.
     """
 
     places: pd.DataFrame
     table: pd.DataFrame
     isochrones: gpd.GeoDataFrame
     coverage: WalkCoverage
+    centre: Centre
     speed_kmh: float
     minutes: tuple[float, ...]
 
@@ -196,6 +199,8 @@ def walk_analysis(places: pd.DataFrame, net: WalkNetwork, *,
     walk = walk_distances(net, places["lat"].to_numpy(), places["lon"].to_numpy(),
                           reach_m=reach_m, ends=ends)
     out = places.copy()
+    out["crow_m"] = np.round(distances_m(out["lat"].to_numpy(), out["lon"].to_numpy(),
+                                         net.centre.lat, net.centre.lon), 1)
     for col in walk.columns:
         out[col] = walk[col].to_numpy()
     t = walk["walk_m"].to_numpy() / per_min
@@ -210,7 +215,7 @@ def walk_analysis(places: pd.DataFrame, net: WalkNetwork, *,
     table = _band_table(places, net.centre, t, mins, iso["area_km2"].to_numpy(),
                         place_filter or PlaceFilter())
     cover = walk_coverage(net, radius_m=radius_m, reach_m=reach_m, field=field)
-    return WalkResult(out, table, iso, cover, speed, mins)
+    return WalkResult(out, table, iso, cover, net.centre, speed, mins)
 
 
 def _band_table(places: pd.DataFrame, centre: Centre, minutes_of: NDArray[np.float64],
