@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -38,12 +39,18 @@ COVERAGE_RADIUS_M = 1500.0
 """Radius of the disc whose covered share is reported (metres)."""
 
 
+@lru_cache(maxsize=16)
+def _inverse(lat: float, lon: float) -> Any:
+    from pyproj import Transformer
+
+    return Transformer.from_crs(local_crs(lat, lon), "EPSG:4326", always_xy=True)
+
+
 def to_wgs84(geom: Any, centre: Centre) -> Any:
     """Return a shapely geometry in the centre's metric projection as WGS-84 lon/lat."""
     import shapely
-    from pyproj import Transformer
 
-    tr = Transformer.from_crs(local_crs(centre.lat, centre.lon), "EPSG:4326", always_xy=True)
+    tr = _inverse(centre.lat, centre.lon)
 
     def _xy(coords: NDArray[np.float64]) -> NDArray[np.float64]:
         lon, lat = tr.transform(coords[:, 0], coords[:, 1])
