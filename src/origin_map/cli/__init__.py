@@ -6,8 +6,8 @@ Exit codes: 0 success; 1 invalid data or settings (the message says what and how
 Each sub-command lives in a module of this package, which registers its parser with a ``run``
 function (and, where options depend on each other, a ``check``): :mod:`._measure` (``stats``,
 ``report``, ``validate``), :mod:`._geocode`, :mod:`._analysis` (``compare``, ``cluster``,
-``coverage``) and :mod:`._app`. They share :mod:`._options` (argparse only: ``--help`` never
-imports pandas) and :mod:`._inputs` (reading places, writing CSV).
+``coverage``), :mod:`._app` and :mod:`._walk`. They share :mod:`._options` (argparse only:
+``--help`` never imports pandas) and :mod:`._inputs` (reading places, writing CSV).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from origin_map.cli._app import add_app_parser
 from origin_map.cli._geocode import add_geocode_parser
 from origin_map.cli._measure import EPILOG, add_measure_parsers
 from origin_map.cli._options import EXIT_DATA, EXIT_OK, EXIT_USAGE, SettingRefused
+from origin_map.cli._walk import add_walk_parser
 
 __all__ = ["EXIT_DATA", "EXIT_OK", "EXIT_USAGE", "build_parser", "main"]
 
@@ -38,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_geocode_parser(sub)
     add_analysis_parsers(sub)
     add_app_parser(sub)
+    add_walk_parser(sub)
     return parser
 
 
