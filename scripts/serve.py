@@ -52,10 +52,7 @@ global
 {stats}
 defaults
     mode http
-    retries 3                   # a refused connection is tried again ...
-    option redispatch 1         # ... on another worker (cookie or not) at every retry
-    retry-on conn-failure empty-response
-    timeout connect 5s
+{retries}    timeout connect 5s
     timeout client 60s
     timeout server 300s         # a script run, or a large upload being stored
     timeout tunnel 8h           # an open Streamlit websocket (one per browser tab)
@@ -72,24 +69,38 @@ backend streamlit
     option httpchk
     http-check send meth GET uri /_stcore/health
     http-check expect status 200
-    # a worker is out after 2 failed checks 1 s apart, or at once when live traffic cannot
-    # connect to it (observe layer4); back in after 2 good checks
-    default-server inter 1s fall 2 rise 2 observe layer4 error-limit 1 on-error mark-down
+{checks}
 {servers}
 """
 
 
+_FAILOVER = ("""\
+    retries 3                   # a refused connection is tried again ...
+    option redispatch 1         # ... on another worker (cookie or not) at every retry
+    retry-on conn-failure empty-response
+""", """\
+    # a worker is out after 2 failed checks 1 s apart, or at once when live traffic cannot
+    # connect to it (observe layer4); back in after 2 good checks
+    default-server inter 1s fall 2 rise 2 observe layer4 error-limit 1 on-error mark-down""")
+_CHECKS_ONLY = ("", "    default-server inter 2s fall 3 rise 2")
+
+
 def haproxy_config(worker_ports: Sequence[int], *, port: int, address: str = "127.0.0.1",
-                   worker_host: str = "127.0.0.1", stats_socket: Path | None = None) -> str:
+                   worker_host: str = "127.0.0.1", stats_socket: Path | None = None,
+                   failover: bool = True) -> str:
     """Return an HAProxy configuration for these worker ports (sticky cookie, websockets).
 
     ``stats_socket``: a Unix socket where HAProxy answers ``show stat`` (servers UP/DOWN).
+    ``failover=False`` gives the configuration before issue 20, for comparison: health checks
+    only (2 s apart, out after 3), no retries, no redispatch.
     """
     servers = "\n".join(f"    server w{i} {worker_host}:{p} check cookie w{i}"
                         for i, p in enumerate(worker_ports, 1))
     stats = f"    stats socket {stats_socket} mode 600 level user\n" if stats_socket else ""
+    retries, checks = _FAILOVER if failover else _CHECKS_ONLY
     return _CONFIG.format(workers=len(worker_ports), address=address, port=port,
-                          cookie=COOKIE, servers=servers, stats=stats)
+                          cookie=COOKIE, servers=servers, stats=stats, retries=retries,
+                          checks=checks)
 
 
 def free_port() -> int:
@@ -230,6 +241,20 @@ class Worker:
         return f"w{self.index}"
 
 
+def haproxy_states(stats_socket: Path) -> dict[str, str]:
+    """Return each server's status (``UP``, ``DOWN``, ``UP 1/2`` …) from HAProxy's socket."""
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as sock:
+        sock.settimeout(2)
+        sock.connect(str(stats_socket))
+        sock.sendall(b"show stat\n")
+        data = b""
+        while chunk := sock.recv(65536):
+            data += chunk
+    rows = csv.DictReader(data.decode().lstrip("# ").splitlines())
+    return {r["svname"]: r["status"] for r in rows
+            if r.get("svname") not in ("FRONTEND", "BACKEND")}
+
+
 def _describe_exit(code: int) -> str:
     if code < 0:
         with contextlib.suppress(ValueError):
@@ -242,16 +267,19 @@ class Cluster:
 
     ``url`` is the proxy's address, ``worker_urls`` the workers' own, ``worker_pids`` and
     ``proxy_pid`` the processes (for CPU and memory figures). :meth:`supervise` replaces dead
-    workers; ``events`` records (monotonic time, worker name, what, pid) for each death and
-    start; ``report`` receives each line meant for the operator (default: stderr).
+    workers (with ``failover=False`` it only reports them, and HAProxy has neither retries nor
+    redispatch: the set-up before issue 20, for comparison). ``events`` records (monotonic
+    time, worker name, what, pid) for each death and start; ``report`` receives each line meant
+    for the operator (default: stderr).
     """
 
     def __init__(self, workers: int = 2, *, port: int = 0, address: str = "127.0.0.1",
                  script: Path = ROOT / "app.py", extra_args: Sequence[str] = (),
-                 report: Callable[[str], None] | None = None) -> None:
+                 report: Callable[[str], None] | None = None, failover: bool = True) -> None:
         if workers < 1:
             raise ValueError("workers must be at least 1")
         self.workers, self.script, self.extra_args = workers, script, tuple(extra_args)
+        self.failover = failover
         self.address, self.port = address, port or free_port()
         host = "127.0.0.1" if address in ("0.0.0.0", "") else address
         self.url = f"http://{host}:{self.port}"
@@ -296,7 +324,7 @@ class Cluster:
             wait_healthy(url, self._procs)
         cfg = self.run_dir / "haproxy.cfg"
         cfg.write_text(haproxy_config(self.worker_ports, port=self.port, address=self.address,
-                                      stats_socket=self.stats_socket))
+                                      stats_socket=self.stats_socket, failover=self.failover))
         check = subprocess.run([HAPROXY, "-c", "-q", "-f", str(cfg)], capture_output=True,
                                text=True, check=False)
         if check.returncode:
@@ -320,7 +348,7 @@ class Cluster:
                 w.restart_at = now + delay
                 self.events.append((now, w.name, "died", w.proc.pid))
                 self.report(self._death_line(w, now - w.started, delay))
-            if w.restart_at is not None and now >= w.restart_at:
+            if w.restart_at is not None and now >= w.restart_at and self.failover:
                 old = w.proc.pid if w.proc else 0
                 self._start_worker(w)
                 w.restarts += 1
@@ -338,18 +366,7 @@ class Cluster:
 
     def server_states(self) -> dict[str, str]:
         """Return HAProxy's view of each worker (``UP``, ``DOWN`` …) from its stats socket."""
-        import socket as _socket
-
-        with _socket.socket(_socket.AF_UNIX, _socket.SOCK_STREAM) as sock:
-            sock.settimeout(2)
-            sock.connect(str(self.stats_socket))
-            sock.sendall(b"show stat\n")
-            data = b""
-            while chunk := sock.recv(65536):
-                data += chunk
-        rows = csv.DictReader(data.decode().lstrip("# ").splitlines())
-        return {r["svname"]: r["status"] for r in rows
-                if r.get("svname") not in ("FRONTEND", "BACKEND")}
+        return haproxy_states(self.stats_socket)
 
     def close(self) -> bool:
         """Stop HAProxy and the workers together; remove the run folder.
@@ -417,17 +434,21 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="the proxy's address (0.0.0.0: every interface)")
     ap.add_argument("--print-config", action="store_true",
                     help="print an haproxy.cfg for workers on ports 8601… and exit")
+    ap.add_argument("--no-failover", dest="failover", action="store_false",
+                    help="for comparison only: no HAProxy retries or redispatch, slower "
+                         "health checks, dead workers not replaced (benchmarks/failover.py)")
     ns = ap.parse_args(argv)
     if ns.print_config:
         print(haproxy_config([8600 + i for i in range(1, ns.workers + 1)], port=ns.port,
-                             address=ns.address), end="")
+                             address=ns.address, failover=ns.failover), end="")
         return 0
     if not Path(HAPROXY).exists():
         ap.exit(1, "serve: haproxy is not installed: `make proxy` (apt-get install haproxy)\n")
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, _raise_stop)
     try:
-        return serve(Cluster(ns.workers, port=ns.port, address=ns.address), address=ns.address)
+        return serve(Cluster(ns.workers, port=ns.port, address=ns.address,
+                             failover=ns.failover), address=ns.address)
     except RuntimeError as exc:
         print(f"serve: {exc}", file=sys.stderr)
         return 1
