@@ -153,7 +153,8 @@ def test_bad_rows_same_errors_and_same_table(kind, tmp_path, capsysbinary, monke
     assert lean_on == [False]  # the lean path declined; the normal path spoke
 
 
-@pytest.mark.parametrize("case", ["bom", "semicolon", "duplicate header", "gbk", "small"])
+@pytest.mark.parametrize("case", ["bom", "semicolon", "duplicate header", "gbk", "small",
+                                  "blank line", "CR line ends"])
 def test_files_the_lean_path_leaves_to_the_normal_one(case, tmp_path, monkeypatch) -> None:
     rows = [r for r in _good_rows(500) if '"' not in r]
     path = tmp_path / "f.csv"
@@ -162,6 +163,10 @@ def test_files_the_lean_path_leaves_to_the_normal_one(case, tmp_path, monkeypatc
         data = data.replace(",", ";")
     if case == "duplicate header":
         data = data.replace("note", "Name", 1)
+    if case == "blank line":
+        data = data.replace("\n", "\n\n", 100).replace("\n\n", "\n", 99)
+    if case == "CR line ends":
+        data = data.replace("\n", "\r")
     raw = data.encode("gbk" if case == "gbk" else "utf-8")
     path.write_bytes(b"\xef\xbb\xbf" + raw if case == "bom" else raw)
     if case != "small":
@@ -188,3 +193,13 @@ def test_other_commands_take_the_normal_path(opts, tmp_path, monkeypatch) -> Non
     args = build_parser().parse_args(["stats", "--data", str(csv)])
     args.datum = "wgs84"
     assert _lean.lean_places(args, resolve_centre(None)) is not None
+
+
+def test_too_many_rows_same_error(tmp_path, capsysbinary, monkeypatch, lean_on) -> None:
+    from origin_map import limits
+
+    monkeypatch.setattr(limits, "MAX_ROWS", 999)
+    csv = _write(tmp_path / "big.csv", _good_rows(1000))
+    lean, normal = _both(["stats", "--data", str(csv)], capsysbinary, monkeypatch, lean_on)
+    assert lean_on == [False] and lean == normal and lean[0] == 1
+    assert b"999" in lean[2]

@@ -14,7 +14,8 @@ record as long as the header, plain numbers as coordinates within range, unique 
 the vocabularies, no cell that needs stripping. At the first sign of anything else it returns
 ``None`` and the normal path reads the file and reports every problem as it always does (the
 same errors for bad rows, by construction). Files under :data:`LEAN_MIN_BYTES` always take the
-normal path: there the start-up dominates.
+normal path: there the start-up dominates. ``ORIGIN_MAP_LEAN=0`` in the environment turns the
+lean path off (the benchmark's side-by-side figure).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -69,16 +71,18 @@ def lean_places(args: argparse.Namespace, centre: Centre) -> pd.DataFrame | None
 
 def _eligible(args: argparse.Namespace) -> bool:
     """Return whether the command is the plain ring table of a local file (no search/areas)."""
-    return (getattr(args, "command", "") == "stats" and args.data is not None
+    return (os.environ.get("ORIGIN_MAP_LEAN", "1") != "0"
+            and getattr(args, "command", "") == "stats" and args.data is not None
             and args.engine == "memory" and args.h3 is None and not args.area
             and not args.by_outline and not args.search and args.unknown_values == "error"
             and "://" not in str(args.data))
 
 
 def _file_bytes(path: Path, max_bytes: int) -> bytes | None:
-    """Return the file's bytes if it is a large plain UTF-8 text file (no BOM), else None."""
-    from origin_map import limits
+    """Return the file's bytes if it is a large plain UTF-8 text file (no BOM), else None.
 
+    The row limit is checked on the records read (blank lines are refused by the reader).
+    """
     try:
         size = path.stat().st_size
         if not (path.is_file() and LEAN_MIN_BYTES <= size <= max_bytes):
@@ -93,8 +97,8 @@ def _file_bytes(path: Path, max_bytes: int) -> bytes | None:
             data.decode("utf-8")
         except UnicodeDecodeError:
             return None
-    if data.count(b"\n") > limits.MAX_ROWS or data.count(b"\r") != data.count(b"\r\n"):
-        return None
+    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
+        return None  # a line ended by CR alone
     return data
 
 
@@ -144,21 +148,24 @@ def _read(data: bytes, layout: _Layout) -> pa.Table | None:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
+    from origin_map import limits
+
     pos = [f"c{i}" for i in range(len(layout.names))]
     types = {pos[i]: (pa.float64() if c in ("lat", "lon") else
                       pa.dictionary(pa.int32(), pa.string()) if c in _VOCAB else pa.string())
              for c, i in layout.positions.items()}
     try:
-        return pacsv.read_csv(
+        table = pacsv.read_csv(
             pa.py_buffer(data),
             read_options=pacsv.ReadOptions(column_names=pos, skip_rows=1, use_threads=True),
             parse_options=pacsv.ParseOptions(delimiter=",", newlines_in_values=False,
-                                              ignore_empty_lines=True),
+                                              ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
                 include_columns=[pos[i] for i in layout.positions.values()], column_types=types,
                 strings_can_be_null=False, quoted_strings_can_be_null=False))
     except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        return None
+        return None  # a record longer or shorter than the header, a blank line, a text number
+    return table if table.num_rows <= limits.MAX_ROWS else None
 
 
 def _checked(table: pa.Table, layout: _Layout, datum: str) -> pd.DataFrame | None:
