@@ -111,6 +111,9 @@ def targets(rows: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
           lambda r: r["ours_over_floor"], lambda v: v <= 2, "{:.2f}x")
     check("origin-map stats, 1e6-row CSV: <= 0.5x naive geopandas script", w6,
           lambda r: r["ours_over_naive"], lambda v: v <= 0.5, "{:.2f}x")
+    lp = _find(rows, "cli_stats_lean_paired", 1_000_000)
+    check("origin-map stats, 1e6-row CSV: <= 1.2x bare script (median of paired runs)", lp,
+          lambda r: r["ours_over_floor"], lambda v: v <= 1.2, "{:.2f}x")
     m5 = _find(rows, "map_build", 100_000)
     check("map at 1e5 points: payload <= 3 MB", m5, lambda r: r["ours_bytes"],
           lambda v: v <= 3e6, "{:,.0f} bytes")

@@ -123,6 +123,11 @@ def main(argv: list[str] | None = None) -> int:
 
                 _progress(f"N = {n:,}: whole processes")
                 rows += run_whole(n, args.repeat, tmp)
+                if n >= 1_000_000:
+                    from wholeproc import run_paired
+
+                    _progress(f"N = {n:,}: origin-map stats vs the bare script, paired runs")
+                    rows += run_paired(n, max(7, args.repeat), tmp)
         if not args.no_whole:
             from wholeproc import run_startup
 

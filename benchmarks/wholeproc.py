@@ -6,6 +6,8 @@ the median of ``repeat`` runs; peak RSS is the child's ``ru_maxrss``.
 
 from __future__ import annotations
 
+import os
+import statistics
 import sys
 import tempfile
 from pathlib import Path
@@ -86,3 +88,73 @@ def run_startup(repeat: int) -> list[dict[str, Any]]:
                 peak_rss_mb=ours.peak_rss_mb,
                 note=f"origin-map stats on the shipped data (start-up dominated) vs python -c "
                      f"'import numpy, pandas'; origin-map --version: {version.median_s:.3f} s")]
+
+
+def run_paired(n: int, pairs: int, tmp: Path) -> list[dict[str, Any]]:
+    """``origin-map stats`` (lean path) against the bare script, in ``pairs`` paired runs.
+
+    Each pair runs the two commands back to back (the order alternating), so that both meet
+    the same load of a shared machine; the figure is the median of the pairs' ratios. The
+    normal path (``ORIGIN_MAP_LEAN=0``) runs in each pair too, for the side-by-side figure,
+    and its table must equal the lean path's byte for byte.
+    """
+    csv = tmp / f"cli_{n}.csv"
+    if not csv.exists():
+        write_cli_csv(synthetic_places(n), csv)
+    (tmp / "bare.py").write_text(BARE)
+    out_lean, out_normal = tmp / f"lean_{n}.csv", tmp / f"normal_{n}.csv"
+    stats = [origin_map_exe(), "stats", "--data", str(csv), "--rings", RINGS_ARG, "-o"]
+    normal_env = {**os.environ, "ORIGIN_MAP_LEAN": "0"}
+    cmds: dict[str, tuple[list[str], dict[str, str] | None]] = {
+        "lean": ([*stats, str(out_lean)], None),
+        "normal": ([*stats, str(out_normal)], normal_env),
+        "bare": ([sys.executable, str(tmp / "bare.py"), str(csv)], None)}
+    runs: dict[str, list[float]] = {k: [] for k in cmds}
+    peaks: dict[str, float] = dict.fromkeys(cmds, 0.0)
+    for i in range(max(1, pairs)):
+        order = list(cmds) if i % 2 == 0 else list(reversed(cmds))
+        for name in order:
+            cmd, env = cmds[name]
+            t = measure_process(cmd, 1, env=env)
+            if t.returncode:
+                raise RuntimeError(f"{name} failed: {t.stderr}")
+            runs[name].append(t.median_s)
+            peaks[name] = max(peaks[name], t.peak_rss_mb)
+    same = out_lean.read_bytes() == out_normal.read_bytes()
+    ratio = statistics.median(a / b for a, b in zip(runs["lean"], runs["bare"], strict=True))
+    normal_ratio = statistics.median(a / b for a, b in zip(runs["normal"], runs["bare"],
+                                                           strict=True))
+    out = row(n, "cli_stats_lean_paired", ours_s=statistics.median(runs["lean"]),
+                naive_s=statistics.median(runs["normal"]),
+                floor_s=statistics.median(runs["bare"]), peak_rss_mb=peaks["lean"],
+                naive_peak_rss_mb=peaks["normal"],
+                note=f"origin-map stats (lean path) vs the bare pandas+numpy script, median of "
+                     f"{len(runs['bare'])} paired ratios: {ratio:.2f}x; the normal path "
+                     f"(ORIGIN_MAP_LEAN=0, in the 'naive' columns): {normal_ratio:.2f}x; same "
+                     f"table byte for byte: {'yes' if same else 'NO'}; bare "
+                     f"{peaks['bare']:,.0f} MB")
+    out["ours_over_floor"] = ratio  # the median of the paired ratios, not of the medians
+    return [out]
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Print the paired figure alone: ``python benchmarks/wholeproc.py --n 1e6 --pairs 9``."""
+    import argparse
+
+    ap = argparse.ArgumentParser(description=main.__doc__)
+    ap.add_argument("--n", type=lambda t: int(float(t)), default=1_000_000)
+    ap.add_argument("--pairs", type=int, default=9)
+    ns = ap.parse_args(argv)
+    with tempfile.TemporaryDirectory(prefix="origin-map-lean-") as tmp:
+        (r,) = run_paired(ns.n, ns.pairs, Path(tmp))
+    load = os.getloadavg()[0]
+    print(f"N = {ns.n:,}, {ns.pairs} pairs, load average {load:.1f}\n"
+          f"  lean   {r['ours_s']:.3f} s (median), peak {r['peak_rss_mb']:,.0f} MB\n"
+          f"  normal {r['naive_s']:.3f} s (median), peak {r['naive_peak_rss_mb']:,.0f} MB\n"
+          f"  bare   {r['floor_s']:.3f} s (median)\n"
+          f"  {r['note']}")
+    return 0 if "byte for byte: yes" in r["note"] else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

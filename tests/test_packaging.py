@@ -49,7 +49,7 @@ def _run_app(argv: list[str], monkeypatch: pytest.MonkeyPatch) -> dict[str, obje
         seen.update(cmd=cmd, cwd=cwd)
         return 0
 
-    monkeypatch.setattr(_app.subprocess, "call", call)
+    monkeypatch.setattr(_app, "run_child", call)
     seen["code"] = main(argv)
     return seen
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
-from origin_map.cli._options import EXIT_DATA, EXIT_OK
+from origin_map.cli._options import EXIT_DATA
+from origin_map.cli._supervise import run_child
 
 __all__ = ["add_app_parser", "run_app", "streamlit_argv"]
 
@@ -38,10 +38,13 @@ def streamlit_argv(script: Path, *, port: int, address: str) -> list[str]:
 
 
 def run_app(args: argparse.Namespace) -> int:
-    """Serve the app until it stops; return Streamlit's exit code.
+    """Serve the app until it stops, or until this process gets SIGTERM, SIGINT or SIGHUP.
 
-    Streamlit runs in the app's folder, so that it reads the ``.streamlit/config.toml`` there
-    (static file serving, the upload limit) and serves the ``static/`` folder next to ``app.py``.
+    Streamlit runs as a child in its own process group; a stop signal is forwarded to it and
+    it is killed if it has not stopped within 8 s (:func:`._supervise.run_child`). Returns its
+    exit code (0 after a clean stop). Streamlit runs in the app's folder, so that it reads the
+    ``.streamlit/config.toml`` there (static file serving, the upload limit) and serves the
+    ``static/`` folder next to ``app.py``.
     """
     from origin_map.paths import app_dir
 
@@ -52,8 +55,4 @@ def run_app(args: argparse.Namespace) -> int:
               "the app as origin_map/_app)", file=sys.stderr)
         return EXIT_DATA
     print(f"origin-map: serving {script} on http://{args.address}:{args.port}", file=sys.stderr)
-    try:
-        return subprocess.call(streamlit_argv(script, port=args.port, address=args.address),
-                               cwd=folder)
-    except KeyboardInterrupt:
-        return EXIT_OK
+    return run_child(streamlit_argv(script, port=args.port, address=args.address), cwd=folder)

@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     from origin_map.measure.stats import PlaceFilter
     from origin_map.places.datasets import LoadResult
 
-__all__ = ["area_for", "memory_places", "outlines_for", "place_filter", "print_problems",
-           "read_input", "rings_and_filter", "write_csv"]
+__all__ = ["area_for", "datum_note", "memory_places", "outlines_for", "place_filter",
+           "print_problems", "read_input", "rings_and_filter", "write_csv"]
 
 
 def read_input(args: argparse.Namespace, centre: Centre | None = None) -> LoadResult:
@@ -36,10 +36,15 @@ def read_input(args: argparse.Namespace, centre: Centre | None = None) -> LoadRe
                          datum=args.datum, unknown_values=args.unknown_values, layer=args.layer,
                          sheet=sheet, centre=centre, max_bytes=int(args.max_mb * 1024 * 1024),
                          geometry=False)  # tables and messages only: no shapes needed
+    datum_note(args)
+    return result
+
+
+def datum_note(args: argparse.Namespace) -> None:
+    """Say on stderr that WGS-84 was assumed, when ``--datum`` was not given."""
     if getattr(args, "datum_assumed", False):
         print("origin-map: assuming WGS-84 coordinates; use --datum gcj02 for AMap/Tencent/"
               "WeChat coordinates or --datum bd09 for Baidu", file=sys.stderr)
-    return result
 
 
 def print_problems(problems: pd.DataFrame, stream: TextIO, severities: Sequence[str]) -> None:

@@ -17,6 +17,7 @@ from origin_map.cli._inputs import (
     rings_and_filter,
     write_csv,
 )
+from origin_map.cli._lean import lean_places
 from origin_map.cli._options import (
     EXIT_DATA,
     EXIT_OK,
@@ -182,7 +183,9 @@ def _cmd_stats(args: argparse.Namespace) -> int:
         print("origin-map: error: --area and --by-outline read CSV, XLSX, GeoJSON or GPKG "
               "places, not Parquet", file=sys.stderr)
         return EXIT_USAGE
-    source = parquet if parquet is not None else memory_places(args, centre)
+    source = parquet if parquet is not None else lean_places(args, centre)
+    if source is None:  # not Parquet, and not a large clean CSV: the normal path reads it
+        source = memory_places(args, centre)
     if source is None:
         return EXIT_DATA
     if args.engine == "memory" and parquet is None:

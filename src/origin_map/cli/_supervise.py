@@ -1,0 +1,104 @@
+"""Run a server child process that stops with its parent: signals forwarded, nothing orphaned.
+
+``origin-map app`` starts Streamlit as a child process. A supervisor (systemd, a container
+runtime, a CI job, a terminal's Ctrl-C) stops the *parent*; :func:`run_child` makes that stop
+the child too: the child runs in its own process group, SIGTERM, SIGINT and SIGHUP received by
+the parent are sent on to that group, and a group still alive after ``stop_timeout_s`` is
+killed. On Linux the child also gets SIGTERM when the parent dies without a chance to forward
+anything (``SIGKILL``): ``prctl(PR_SET_PDEATHSIG)``.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+__all__ = ["STOP_TIMEOUT_S", "run_child"]
+
+STOP_TIMEOUT_S = 8.0
+"""Seconds a child has to stop after the signal was forwarded, before it is killed."""
+_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
+def _parent_death_hook() -> Callable[[], None] | None:
+    """Return a ``preexec_fn`` asking Linux for SIGTERM when the parent dies, or None.
+
+    The C function is looked up here, before the fork; the child only calls it.
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        import ctypes
+
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    return lambda: prctl(1, int(signal.SIGTERM), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+
+
+def _killpg(pid: int, sig: int) -> None:
+    try:
+        os.killpg(pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def run_child(cmd: Sequence[str], *, cwd: Path | None = None, name: str = "origin-map",
+              stop_timeout_s: float = STOP_TIMEOUT_S) -> int:
+    """Run ``cmd`` until it exits, or until this process is asked to stop; return an exit code.
+
+    Returns
+    -------
+    int
+        The child's exit code when it ended by itself (non-zero: it failed; killed by a signal:
+        ``128 + signal``); 0 when it stopped cleanly after a forwarded signal; 1 when it had to
+        be killed because it did not stop within ``stop_timeout_s``.
+    """
+    received: list[float] = []  # when each stop signal arrived (monotonic seconds)
+    proc = subprocess.Popen(list(cmd), cwd=cwd, start_new_session=True,
+                            preexec_fn=_parent_death_hook())
+
+    def forward(signum: int, _frame: object) -> None:
+        received.append(time.monotonic())
+        _killpg(proc.pid, signal.SIGTERM if signum == signal.SIGHUP else signum)
+
+    old = {s: signal.signal(s, forward) for s in _STOP_SIGNALS}
+    try:
+        code = _wait(proc, received, stop_timeout_s, name)
+    finally:
+        for s, handler in old.items():
+            signal.signal(s, handler)
+        _killpg(proc.pid, signal.SIGKILL)  # anything the child left in its group
+    if code is None:
+        return 1
+    if code < 0:
+        print(f"{name}: the server was killed by {signal.Signals(-code).name}", file=sys.stderr)
+        return 128 - code
+    if code and not received:
+        print(f"{name}: the server exited with code {code}", file=sys.stderr)
+    return code
+
+
+def _wait(proc: subprocess.Popen[bytes], received: list[float], stop_timeout_s: float,
+          name: str) -> int | None:
+    """Wait for ``proc``; kill its group ``stop_timeout_s`` after the first stop signal.
+
+    Returns its exit code, or None when it had to be killed.
+    """
+    while True:
+        try:
+            return proc.wait(timeout=0.2)
+        except subprocess.TimeoutExpired:
+            pass
+        if received and time.monotonic() - received[0] > stop_timeout_s:
+            print(f"{name}: the server did not stop within {stop_timeout_s:g} s; killing it",
+                  file=sys.stderr)
+            _killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            return None
+
