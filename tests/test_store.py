@@ -10,6 +10,7 @@ package) through ``runuser``, in a folder given to that user. Each test gets a n
 from __future__ import annotations
 
 import glob
+import io
 import multiprocessing
 import os
 import shutil
@@ -410,3 +411,93 @@ def test_a_server_that_does_not_answer_is_a_clear_error() -> None:
     assert err.value.key == "store.error.unavailable"
     assert "secret" not in str(err.value)
     assert f"postgresql://om@127.0.0.1:{port}/x" in str(err.value)
+
+
+# ------------------------------------------------------------------ the command line
+def _cli(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+    from origin_map.cli import main
+
+    code = main(argv)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _store_args(url: str) -> list[str]:
+    if url.startswith("sqlite:"):
+        return ["--data-dir", url.removeprefix("sqlite:")]
+    return ["--store", url]
+
+
+def test_cli_save_show_export_delete(url: str, tmp_path: Path,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "firms.csv"
+    src.write_text(CSV, encoding="utf-8")
+    where = _store_args(url)
+    code, out, err = _cli(["datasets", "save", str(src), "--datum", "gcj02", "--name", "Mine",
+                           *where], capsys)
+    dataset_id = out.strip()
+    assert code == 0 and ID_PATTERN.fullmatch(dataset_id), err
+    assert "saved 4 places" in err
+    make_store(url).decide(dataset_id, Decision(0, "drop"))
+    code, out, _ = _cli(["datasets", "show", dataset_id, *where], capsys)
+    shown = dict(line.split(None, 1) for line in out.splitlines() if len(line.split()) > 1)
+    assert (shown["name"], shown["n_rows"], shown["n_decisions"]) == ("Mine", "4", "1")
+    assert (shown["file_name"], shown["reader"], shown["datum"]) == ("firms.csv", "csv", "gcj02")
+    out_csv = tmp_path / "out.csv"
+    assert _cli(["datasets", "export", dataset_id, "-o", str(out_csv), *where], capsys)[0] == 0
+    exported = pd.read_csv(out_csv, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert exported["id"].tolist() == ["b", "c", "d"]
+    assert exported["name_en"].iloc[0] == "'=HYPERLINK(\"http://x\")"  # never a formula
+    assert _cli(["datasets", "delete", dataset_id, *where], capsys)[0] == 0
+    code, _, err = _cli(["datasets", "show", dataset_id, *where], capsys)
+    assert code == 1 and "There is no dataset" in err
+
+
+def test_cli_dataset_option_counts_the_reviewed_places(url: str, places: pd.DataFrame,
+                                                       capsys: pytest.CaptureFixture[str]
+                                                       ) -> None:
+    store = make_store(url)
+    dataset_id = store.save(places, PROV)
+    store.decide(dataset_id, Decision(0, "drop"))
+    code, out, _ = _cli(["stats", "--dataset", dataset_id, "--radius-m", "100000", "--rings",
+                         "", *_store_args(url)], capsys)
+    assert code == 0
+    table = pd.read_csv(io.StringIO(out.lstrip("\ufeff")))
+    assert int(table.loc[table["sector"] == "all", "count"].iloc[0]) == 3
+    code, _, err = _cli(["stats", "--dataset", "'; DROP TABLE datasets; --",
+                         *_store_args(url)], capsys)
+    assert code == 1 and "is not a dataset id" in err
+    assert store.info(dataset_id).n_rows == 4
+
+
+def test_cli_refuses_data_and_dataset_together(tmp_path: Path, places: pd.DataFrame,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    store = open_store(None, data_dir=tmp_path)
+    dataset_id = store.save(places, PROV)
+    code, out, err = _cli(["cluster", "--dataset", dataset_id, "--data", "x.csv",
+                           "--data-dir", str(tmp_path)], capsys)
+    assert code == 1 and out == "" and "not both" in err
+
+
+def test_cli_save_refuses_a_file_with_invalid_rows(tmp_path: Path,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "bad.csv"
+    src.write_text("name,lat,lon\nok,39.9,116.3\nbad,95,116.3\n", encoding="utf-8")
+    code, out, err = _cli(["datasets", "save", str(src), "--data-dir", str(tmp_path)], capsys)
+    assert code == 1 and out == "" and "row 2" in err and "nothing saved" in err
+    code, out, err = _cli(["datasets", "save", str(src), "--skip-invalid", "--data-dir",
+                           str(tmp_path)], capsys)
+    assert code == 0 and "1 rows left out" in err
+    assert open_store(None, data_dir=tmp_path).info(out.strip()).n_rows == 1
+
+
+def test_cli_clean_up(tmp_path: Path, places: pd.DataFrame,
+                      capsys: pytest.CaptureFixture[str]) -> None:
+    store = open_store(None, data_dir=tmp_path)
+    store.clock = lambda: 1_000_000.0  # saved long ago
+    old = store.save(places, PROV)
+    code, _, err = _cli(["datasets", "clean-up", "--keep-days", "30", "--data-dir",
+                         str(tmp_path)], capsys)
+    assert code == 0 and "removed 1 dataset(s)" in err
+    with pytest.raises(DatasetNotFound):
+        store.info(old)
