@@ -117,7 +117,12 @@ def decode_rows(data: bytes) -> pd.DataFrame:
 def _latest(decisions: pd.DataFrame, actions: tuple[str, ...]) -> pd.DataFrame:
     """Return the last decision of ``actions`` per row (``decisions`` is in saving order)."""
     chosen = decisions.loc[decisions["action"].isin(actions)]
-    return chosen.drop_duplicates(subset="row", keep="last").set_index("row")
+    return chosen.drop_duplicates(subset="row", keep="last")
+
+
+def _set(out: pd.DataFrame, column: str, at: Any, values: Any) -> None:
+    """Set ``column`` at the row positions ``at`` (in place; other rows unchanged)."""
+    out.iloc[at, out.columns.get_loc(column)] = values
 
 
 def reviewed(rows: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
@@ -130,34 +135,37 @@ def reviewed(rows: pd.DataFrame, decisions: pd.DataFrame) -> pd.DataFrame:
     """
     import numpy as np
 
-    out = rows.copy()
+    out = rows.copy(deep=False)  # copy-on-write: ``rows`` is never changed
     accept = np.array(out["accept"].fillna(False), dtype=bool) if "accept" in out else \
         np.ones(len(out), dtype=bool)
     decisions = decisions.loc[decisions["row"] < len(out)]
-    keep = _latest(decisions, ("accept", "drop"))
-    accept[keep.index.to_numpy(dtype=np.int64)] = (keep["action"] == "accept").to_numpy()
+    if len(decisions):
+        keep = _latest(decisions, ("accept", "drop"))
+        accept[keep["row"].to_numpy(dtype=np.int64)] = (keep["action"] == "accept").to_numpy()
+        moved = _latest(decisions, ("position",))
+        moved = moved.loc[moved["lat"].notna() & moved["lon"].notna()]
+        if len(moved):
+            _move(out, moved)
+        sectors = _latest(decisions, ("sector",))
+        if len(sectors) and "sector" in out:
+            _set(out, "sector", sectors["row"].to_numpy(dtype=np.int64),
+                 sectors["sector"].to_numpy())
     out["accept"] = accept
-    moved = _latest(decisions, ("position",))
-    if len(moved):
-        _move(out, moved)
-    sectors = _latest(decisions, ("sector",))
-    if len(sectors) and "sector" in out:
-        out.loc[sectors.index, "sector"] = sectors["sector"].to_numpy()
     return out
 
 
 def _move(out: pd.DataFrame, moved: pd.DataFrame) -> None:
-    """Set the fixed positions of ``moved`` (a fix taken back, lat None, restores nothing)."""
-    fixed = moved.loc[moved["lat"].notna() & moved["lon"].notna()]
-    at = fixed.index
-    out["lat"] = out["lat"].astype("float64")
-    out["lon"] = out["lon"].astype("float64")
-    out.loc[at, "lat"] = fixed["lat"].to_numpy(dtype=float)
-    out.loc[at, "lon"] = fixed["lon"].to_numpy(dtype=float)
+    """Set the fixed positions of ``moved`` (rows whose latest fix has a position)."""
+    import numpy as np
+
+    at = moved["row"].to_numpy(dtype=np.int64)
+    for c in ("lat", "lon"):
+        out[c] = out[c].astype("float64")
+        _set(out, c, at, moved[c].to_numpy(dtype=float))
     if "position_quality" in out:
-        out.loc[at, "position_quality"] = "estimated"
+        _set(out, "position_quality", at, "estimated")
     if "position_note" in out:
-        out.loc[at, "position_note"] = FIXED_NOTE
+        _set(out, "position_note", at, FIXED_NOTE)
 
 
 def placed(rows: pd.DataFrame, decisions: pd.DataFrame, *, geometry: bool = True,
@@ -166,10 +174,13 @@ def placed(rows: pd.DataFrame, decisions: pd.DataFrame, *, geometry: bool = True
 
     The ``accept`` column is not kept; ``attrs["input_datum"]`` is ``datum``.
     """
-    table = reviewed(rows, decisions)
-    keep = table["accept"].to_numpy(dtype=bool)
-    out = table.drop(columns="accept")
-    if not keep.all():
+    if not len(decisions) and "accept" not in rows:
+        out, keep = rows, None  # nothing to apply
+    else:
+        table = reviewed(rows, decisions)
+        keep = table["accept"].to_numpy(dtype=bool)
+        out = table.drop(columns="accept")
+    if keep is not None and not keep.all():
         out = out.loc[keep].reset_index(drop=True)
     if geometry:
         import geopandas as gpd
