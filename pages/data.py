@@ -29,7 +29,7 @@ else:
     c1.button(text("data.load", lang), key="om_up_load", disabled=pending is None,
               type="primary", on_click=ui.load_pending_upload, kwargs={
                   "centre": s.centre, "datum": datum, "unknown_values": unknown,
-                  "keep_valid_rows": partial, "part": part})
+                  "keep_valid_rows": partial, "part": part, "saver": ui.save_upload})
     c2.button(text("data.drop", lang), key="om_up_drop", disabled=pending is None,
               on_click=ui.drop_pending_upload)
     result = ui.show_upload_result(lang)
@@ -43,6 +43,7 @@ ui.boundary_upload(s)
 ds = ui.dataset()
 if not ds.shipped:
     st.button(text("data.reset", lang), key="om_reset", on_click=ui.reset_dataset)
+ui.dataset_section(lang)
 st.subheader(text("data.places_title", lang))
 shown = ui.filtered_places(ds.token, ds.places, s.centre, s.rings, s.place_filter)
 shown = shown.drop(columns="geometry")

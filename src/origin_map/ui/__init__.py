@@ -39,6 +39,7 @@ from .state import PAGES, lang, sidebar
 _LAZY = {  # heavy modules (altair, scipy, matplotlib, rapidfuzz), imported when first used
     "chosen_hubs": ".analysis", "cluster_section": ".analysis", "compare_section": ".analysis",
     "geocode_section": ".geocoding", "needs_geocoding": ".geocoding",
+    "dataset_section": ".saved", "save_upload": ".saved",
 }
 
 
@@ -66,6 +67,7 @@ __all__ = [
     "column_labels",
     "compare_section",
     "dataset",
+    "dataset_section",
     "drop_pending_upload",
     "empty_selection",
     "filtered_places",
@@ -82,6 +84,7 @@ __all__ = [
     "problems_table",
     "report_buttons",
     "reset_dataset",
+    "save_upload",
     "show_upload_result",
     "sidebar",
     "table",
