@@ -8,7 +8,7 @@ WORKERS ?= 2
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: run test lint pytest chromium proxy bench load profile-map serve screenshot clean
+.PHONY: run test lint pytest chromium proxy postgres bench load profile-map serve screenshot clean
 
 $(VENV)/.stamp-app: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,13 @@ proxy:
 		echo "installing Debian's haproxy (reverse proxy for make serve)"; \
 		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q haproxy; }
 
+# Debian's PostgreSQL: tests/test_store.py starts a throw-away server from it in a temporary folder
+# (as the `postgres` user the package creates when run as root: PostgreSQL refuses root).
+postgres:
+	@command -v pg_ctl >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1 || { \
+		echo "installing Debian's postgresql (server for the dataset store tests)"; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q postgresql; }
+
 # WORKERS Streamlit processes on loopback behind HAProxy on PORT (sticky sessions).
 serve: $(VENV)/.stamp-app proxy
 	$(PY) scripts/serve.py --workers $(WORKERS) --port $(PORT)
@@ -44,7 +51,7 @@ lint: $(VENV)/.stamp-test
 	$(VENV)/bin/mypy
 
 # Everything, slow and browser tests too (-m ""), with a coverage figure at the end.
-pytest: $(VENV)/.stamp-test chromium proxy
+pytest: $(VENV)/.stamp-test chromium proxy postgres
 	$(PY) -m pytest -n 2 -m "" --cov --cov-report=term:skip-covered
 
 test: lint pytest

@@ -30,7 +30,7 @@ else:
     c1.button(text("data.load", lang), key="om_up_load", disabled=pending is None,
               type="primary", on_click=app.load_pending_upload, kwargs={
                   "centre": s.centre, "datum": datum, "unknown_values": unknown,
-                  "keep_valid_rows": partial, "part": part})
+                  "keep_valid_rows": partial, "part": part, "saver": app.save_upload})
     c2.button(text("data.drop", lang), key="om_up_drop", disabled=pending is None,
               on_click=app.drop_pending_upload)
     result = app.show_upload_result(lang)
@@ -44,6 +44,7 @@ app.boundary_upload(s)
 ds = app.dataset()
 if not ds.shipped:
     st.button(text("data.reset", lang), key="om_reset", on_click=app.reset_dataset)
+app.dataset_section(lang)
 st.subheader(text("data.places_title", lang))
 shown = app.filtered_places(ds.token, ds.places, s.centre, s.rings, s.place_filter)
 shown = shown.drop(columns="geometry")

@@ -59,3 +59,17 @@ def known_places() -> pd.DataFrame:
 def write_csv(path, text: str, encoding: str = "utf-8") -> str:
     path.write_bytes(text.encode(encoding))
     return str(path)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_dataset_store(tmp_path_factory: pytest.TempPathFactory):
+    """Datasets the app saves during the tests go to a temporary folder, not the user's."""
+    import os
+
+    before = os.environ.get("ORIGIN_MAP_DATA_DIR")
+    os.environ["ORIGIN_MAP_DATA_DIR"] = str(tmp_path_factory.mktemp("datasets"))
+    yield
+    if before is None:
+        os.environ.pop("ORIGIN_MAP_DATA_DIR", None)
+    else:
+        os.environ["ORIGIN_MAP_DATA_DIR"] = before

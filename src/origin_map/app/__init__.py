@@ -46,6 +46,7 @@ from origin_map.app.state import PAGES, lang, sidebar
 _LAZY = {  # heavy modules (altair, scipy, matplotlib, rapidfuzz), imported when first used
     "chosen_hubs": ".analysis", "cluster_section": ".analysis", "compare_section": ".analysis",
     "geocode_section": ".geocoding", "needs_geocoding": ".geocoding",
+    "dataset_section": ".saved", "save_upload": ".saved",
 }
 
 
@@ -73,6 +74,7 @@ __all__ = [
     "column_labels",
     "compare_section",
     "dataset",
+    "dataset_section",
     "drop_pending_upload",
     "empty_selection",
     "filtered_places",
@@ -89,6 +91,7 @@ __all__ = [
     "problems_table",
     "report_buttons",
     "reset_dataset",
+    "save_upload",
     "show_upload_result",
     "sidebar",
     "table",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +33,7 @@ class Dataset:
     name: str
     datum: str
     places: Any  # geopandas.GeoDataFrame
+    stored_id: str = ""  # its id in the dataset store (origin_map.app.saved), if saved
 
     @property
     def shipped(self) -> bool:
@@ -200,11 +202,13 @@ def drop_pending_upload() -> None:
 
 
 def load_pending_upload(*, centre: Centre, datum: str, unknown_values: str,
-                        keep_valid_rows: bool, part: str = "") -> None:
+                        keep_valid_rows: bool, part: str = "",
+                        saver: Callable[[Dataset, bytes], Dataset] | None = None) -> None:
     """Validate the picked file and make it the dataset if acceptable (a button's callback).
 
     Runs before the page draws, so the page shows the new data at once. The outcome is kept
-    for :func:`show_upload_result`; a rejected file leaves the current data in place.
+    for :func:`show_upload_result`; a rejected file leaves the current data in place. An
+    accepted file is passed to ``saver`` (with its bytes), which returns it saved.
     """
     pending = pending_upload()
     if pending is None:
@@ -227,7 +231,8 @@ def load_pending_upload(*, centre: Centre, datum: str, unknown_values: str,
         outcome.update(result=result, accepted=accept)
         if accept:
             token = hashlib.sha1(data + f"|{datum}|{unknown_values}".encode()).hexdigest()[:16]
-            set_dataset(Dataset(token, name, datum, result.places))
+            ds = Dataset(token, name, datum, result.places)
+            set_dataset(saver(ds, data) if saver is not None else ds)
             drop_pending_upload()
     st.session_state[_K + "upload_result"] = outcome
 

@@ -16,6 +16,7 @@ from typing import Any
 import streamlit as st
 
 from origin_map import i18n
+from origin_map.app import saved
 from origin_map.app.areas import area_status, exact
 from origin_map.app.data import centres, dataset, pending_upload
 from origin_map.app.show import md_escape
@@ -61,6 +62,8 @@ def _init_state() -> None:
     ss[_RAW] = {}
     ss[_MSG] = {m.setting: m for m in messages}
     ss[_K + "initialised"] = True
+    if saved.URL_KEY in st.query_params:  # ?data=ID: that saved dataset, or why not
+        saved.open_linked(str(st.query_params[saved.URL_KEY]))
 
 
 def lang() -> str:
@@ -210,6 +213,8 @@ def _draw_settings(lang: str) -> None:
 
 def _write_query(good: dict[str, Any]) -> None:
     q = to_query(good)
+    if dataset().stored_id:
+        q[saved.URL_KEY] = dataset().stored_id
     if dict(st.query_params) != q:
         st.query_params.from_dict(q)
 
@@ -228,6 +233,7 @@ def sidebar() -> View:
     language = lang()
     _navigation(language)
     _link_messages(language)
+    saved.show_note(language, st.sidebar)
     _draw_settings(language)
     good = st.session_state[_GOOD]
     view = exact(resolve(good, centres()))

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from origin_map import __version__
 from origin_map.cli._analysis import add_analysis_parsers
 from origin_map.cli._app import add_app_parser
+from origin_map.cli._datasets import add_datasets_parser
 from origin_map.cli._geocode import add_geocode_parser
 from origin_map.cli._measure import EPILOG, add_measure_parsers
 from origin_map.cli._options import EXIT_DATA, EXIT_OK, EXIT_USAGE, SettingRefused
@@ -40,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_analysis_parsers(sub)
     add_app_parser(sub)
     add_walk_parser(sub)
+    add_datasets_parser(sub)
     return parser
 
 

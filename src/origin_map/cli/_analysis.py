@@ -55,6 +55,9 @@ L_mad_p, and decay_* rows (density per ring against the uniform n/area). See doc
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--data", metavar="FILE",
                    help="places file (CSV, XLSX, GeoJSON, GPKG); default: the shipped data")
+    from origin_map.cli._store import add_dataset_options
+
+    add_dataset_options(p)
     add_data_options(p)
     add_filter_options(p)
     add_output_option(p)

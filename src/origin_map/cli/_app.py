@@ -23,6 +23,12 @@ def add_app_parser(sub: Any) -> None:
                    help="port to serve on (default 8501)")
     p.add_argument("--address", default="127.0.0.1", metavar="A",
                    help="address to listen on (default 127.0.0.1; 0.0.0.0 for every interface)")
+    from origin_map.cli._store import add_store_options
+
+    add_store_options(p)
+    p.add_argument("--keep-days", type=float, metavar="N",
+                   help="remove saved datasets not opened for N days (default: "
+                        "$ORIGIN_MAP_KEEP_DAYS, else 90)")
     p.set_defaults(run=run_app)
 
 
@@ -35,6 +41,18 @@ def streamlit_argv(script: Path, *, port: int, address: str) -> list[str]:
     return [sys.executable, "-m", "origin_map.app.launch", "--script", str(script),
             "--server.address", address, "--server.port", str(port),
             "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+
+
+def _store_env(args: argparse.Namespace) -> dict[str, Any]:
+    """Return ``{"env": ...}``: the dataset store options as the app's variables ({} if none)."""
+    import os
+
+    from origin_map.store.datasets import ENV_DATA_DIR, ENV_KEEP_DAYS, ENV_STORE
+
+    given = {name: str(value) for name, value in (
+        (ENV_STORE, getattr(args, "store", None)), (ENV_DATA_DIR, getattr(args, "data_dir", None)),
+        (ENV_KEEP_DAYS, getattr(args, "keep_days", None))) if value is not None}
+    return {"env": {**os.environ, **given}} if given else {}
 
 
 def run_app(args: argparse.Namespace) -> int:
@@ -55,4 +73,5 @@ def run_app(args: argparse.Namespace) -> int:
               "the app as origin_map/_app)", file=sys.stderr)
         return EXIT_DATA
     print(f"origin-map: serving {script} on http://{args.address}:{args.port}", file=sys.stderr)
-    return run_child(streamlit_argv(script, port=args.port, address=args.address), cwd=folder)
+    return run_child(streamlit_argv(script, port=args.port, address=args.address), cwd=folder,
+                     **_store_env(args))

@@ -79,6 +79,10 @@ def memory_places(args: argparse.Namespace, centre: Centre | None) -> pd.DataFra
     """Return the places to count (shipped or --data), or None after printing the problems."""
     from origin_map.places.datasets import shipped_places
 
+    if getattr(args, "dataset", None) is not None:
+        from origin_map.cli._store import dataset_places
+
+        return dataset_places(args)
     if args.data is None:
         return shipped_places(geometry=False)  # counting needs no shapes
     result = read_input(args, centre)

@@ -141,6 +141,9 @@ def add_measure_options(p: argparse.ArgumentParser) -> None:
                    help="places file (CSV, XLSX, GeoJSON, GPKG), or a .parquet file or a "
                         "folder of GeoParquet files (validated places); default: the "
                         "shipped data")
+    from origin_map.cli._store import add_dataset_options
+
+    add_dataset_options(p)
     add_data_options(p)
     p.add_argument("--centre", "--center", metavar="ID|LAT,LON",
                    help="a centre id from geodata/centres.csv or 'LAT,LON' (WGS-84); "

@@ -15,7 +15,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 __all__ = ["STOP_TIMEOUT_S", "run_child"]
@@ -49,7 +49,8 @@ def _killpg(pid: int, sig: int) -> None:
 
 
 def run_child(cmd: Sequence[str], *, cwd: Path | None = None, name: str = "origin-map",
-              stop_timeout_s: float = STOP_TIMEOUT_S) -> int:
+              stop_timeout_s: float = STOP_TIMEOUT_S,
+              env: Mapping[str, str] | None = None) -> int:
     """Run ``cmd`` until it exits, or until this process is asked to stop; return an exit code.
 
     Returns
@@ -60,7 +61,7 @@ def run_child(cmd: Sequence[str], *, cwd: Path | None = None, name: str = "origi
         be killed because it did not stop within ``stop_timeout_s``.
     """
     received: list[float] = []  # when each stop signal arrived (monotonic seconds)
-    proc = subprocess.Popen(list(cmd), cwd=cwd, start_new_session=True,
+    proc = subprocess.Popen(list(cmd), cwd=cwd, env=env, start_new_session=True,
                             preexec_fn=_parent_death_hook())
 
     def forward(signum: int, _frame: object) -> None:

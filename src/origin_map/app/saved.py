@@ -1,0 +1,132 @@
+"""The session's saved dataset: opened from a link, saved when loaded, its link, its deletion.
+
+A loaded list is saved in the dataset store (:mod:`origin_map.store`) and its id is carried in
+the page's link as ``?data=ID`` with every other setting, so a refresh, a second browser or
+another worker behind the proxy opens the same list. A link whose id is broken or unknown says
+so in the sidebar and the shipped data is shown instead. The store is opened once per server
+process (from the environment ``origin-map app`` sets: ``ORIGIN_MAP_STORE``,
+``ORIGIN_MAP_DATA_DIR``, ``ORIGIN_MAP_KEEP_DAYS``), which also removes the datasets not opened
+for that many days.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from origin_map.app.data import Dataset, dataset, reset_dataset, set_dataset
+from origin_map.app.show import md_escape
+from origin_map.i18n import text
+from origin_map.store.errors import StoreError
+from origin_map.store.model import Provenance
+
+_NOTE = "om_store_note"  # (catalogue key, StoreError): why the list was not saved or opened
+URL_KEY = "data"
+"""The query-string key of a dataset id."""
+
+
+@st.cache_resource(show_spinner=False)
+def _store() -> Any:
+    """Return the store of this server process (or the :class:`StoreError` opening it gave).
+
+    Opening it removes the datasets not opened for ``keep_days`` days: the clean-up runs at
+    every server start (and ``origin-map datasets clean-up`` runs it from cron).
+    """
+    from origin_map.store.datasets import store_from_env
+
+    try:
+        store = store_from_env()
+        store.clean_up()
+    except StoreError as exc:
+        return exc
+    return store
+
+
+def _note(key: str, exc: StoreError) -> None:
+    st.session_state[_NOTE] = (key, exc)
+
+
+def open_linked(dataset_id: str) -> None:
+    """Make the dataset of a link this session's data; else keep why not (shipped data stays)."""
+    store = _store()
+    if isinstance(store, StoreError):
+        _note("store.fallback", store)
+        return
+    try:
+        opened = store.open(dataset_id)
+    except StoreError as exc:
+        _note("store.fallback", exc)
+        return
+    info = opened.info
+    set_dataset(Dataset(f"store-{info.id}-{info.n_decisions}", info.name,
+                        info.provenance.datum, opened.places(), stored_id=info.id))
+
+
+def saved(ds: Dataset, provenance: Provenance) -> Dataset:
+    """Save ``ds``'s places as a new dataset; return it with its id (unchanged if refused)."""
+    store = _store()
+    st.session_state.pop(_NOTE, None)
+    try:
+        if isinstance(store, StoreError):
+            raise store
+        dataset_id = store.save(ds.places, provenance, name=ds.name)
+    except StoreError as exc:
+        _note("store.not_saved", exc)
+        return ds
+    return replace(ds, stored_id=dataset_id)
+
+
+def save_upload(ds: Dataset, data: bytes) -> Dataset:
+    """Save an accepted upload (its reader decided from the file's content, as on reading)."""
+    from origin_map.io.sniff import detect_format
+
+    reader = detect_format(data, ds.name)[0] if data.strip() else ""
+    return saved(ds, Provenance(ds.name, reader, ds.datum))
+
+
+def show_note(lang: str, where: Any) -> None:
+    """Show why the link's dataset was not opened, or why the list was not saved."""
+    note = st.session_state.get(_NOTE)
+    if note is None:
+        return
+    key, exc = note
+    where.warning(md_escape(text(key, lang, reason=exc.text(lang))))
+
+
+def link_of(dataset_id: str) -> str:
+    """Return the link that opens this page with ``dataset_id`` and the current settings."""
+    query = {**st.query_params.to_dict(), URL_KEY: dataset_id}
+    base = str(getattr(st.context, "url", "") or "").split("?", 1)[0]
+    return f"{base}?{urlencode(query)}"
+
+
+def _delete(dataset_id: str) -> None:
+    store = _store()
+    if not isinstance(store, StoreError):
+        try:
+            store.delete(dataset_id)
+        except StoreError as exc:  # already removed: the session goes back all the same
+            _note("store.fallback", exc)
+    reset_dataset()
+    st.session_state["om_store_deleted"] = dataset_id
+
+
+def dataset_section(lang: str) -> None:
+    """On the Data page: the link to this session's saved dataset, and its delete button."""
+    deleted = st.session_state.pop("om_store_deleted", None)
+    if deleted:
+        st.info(text("store.deleted", lang, id=deleted))
+    ds = dataset()
+    if not ds.stored_id:
+        return
+    store = _store()
+    st.subheader(text("store.link", lang))
+    st.caption(text("store.copy_link", lang))
+    st.code(link_of(ds.stored_id), language=None, wrap_lines=True)
+    days = store.limits.keep_days if not isinstance(store, StoreError) else 0
+    st.caption(text("store.link_help", lang, days=f"{days:g}"))
+    st.button(text("store.delete", lang), key="om_store_delete", on_click=_delete,
+              args=(ds.stored_id,))

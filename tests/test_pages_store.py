@@ -1,0 +1,122 @@
+"""Saved datasets in the app (AppTest): an upload is saved, ``?data=ID`` reopens it with its
+review, the Data page offers the link and deletion, a broken link says so and falls back."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from origin_map.store.datasets import open_store
+from origin_map.store.ids import ID_PATTERN
+from origin_map.store.model import Provenance
+from origin_map.store.rows import Decision
+from tests.test_pages import app, texts, upload
+
+FIRMS = (b"id,name,sector,kind,lat,lon\n"
+         b"a,<b>Alpha</b>,large_models,firm,39.9927,116.3252\n"
+         b"b,Beta,chips,firm,39.9900,116.3300\n"
+         b"c,Gamma,research,university,39.9950,116.3200\n")
+
+
+@pytest.fixture(autouse=True)
+def store_dir(monkeypatch, tmp_path):
+    """Each test's own store (the app opens it once per process: the cache is cleared)."""
+    from origin_map.app import saved
+
+    monkeypatch.setenv("ORIGIN_MAP_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("ORIGIN_MAP_STORE", raising=False)
+    saved._store.clear()
+    yield tmp_path
+    saved._store.clear()
+
+
+def n_places(at) -> int:
+    at.switch_page("pages/overview.py").run()
+    return int(at.metric[0].value)
+
+
+def test_an_upload_is_saved_and_its_link_reopens_it(store_dir):
+    at = app({"r": "5000"})
+    at.switch_page("pages/data.py").run()
+    upload(at, "firms.csv", FIRMS)
+    assert not at.exception
+    dataset_id = at.query_params["data"]
+    assert ID_PATTERN.fullmatch(dataset_id)
+    link = next(c.value for c in at.code if "data=" in c.value)
+    assert f"data={dataset_id}" in link and "r=5000" in link
+    assert "Copy link to this dataset" in " ".join(c.value for c in at.caption)
+    info = open_store(None, data_dir=store_dir).info(dataset_id)
+    assert (info.name, info.n_rows, info.provenance) == ("firms.csv", 3,
+                                                         Provenance("firms.csv", "csv", "wgs84"))
+    again = app(dict(at.query_params))  # a refresh, or a colleague with the link
+    assert not again.exception
+    assert "firms.csv" in texts(again.sidebar.caption)
+    assert again.text_input(key="om_radius").value == "5000"
+    assert n_places(again) == 3
+    assert again.query_params["data"] == dataset_id  # the link stays on every page
+
+
+def test_a_link_opens_the_dataset_with_its_review(store_dir, tmp_path):
+    path = tmp_path / "firms.csv"
+    path.write_bytes(FIRMS)
+    from origin_map.places.datasets import load_places
+
+    store = open_store(None, data_dir=store_dir)
+    dataset_id = store.save(load_places(path), Provenance("firms.csv", "csv"))
+    store.decide(dataset_id, Decision(1, "drop"))
+    at = app({"data": dataset_id, "r": "5000"})
+    assert not at.exception
+    assert n_places(at) == 2
+    at.switch_page("pages/data.py").run()
+    names = at.dataframe[0].value["name_en"].tolist()
+    assert sorted(names) == ["<b>Alpha</b>", "Gamma"]  # data, shown as text
+
+
+@pytest.mark.parametrize(("query", "words"), [
+    ({"data": "'; DROP TABLE datasets; --"}, "is not a dataset id"),
+    ({"data": "0123456789abAAAAAAAAAAAAAAAAAAAAAA"}, "There is no dataset"),
+    ({"data": "bad id", "lang": "zh"}, "不是数据集编号"),
+])
+def test_a_broken_link_says_so_and_shows_the_shipped_data(query, words):
+    at = app(query)
+    assert not at.exception
+    warning = texts(at.sidebar.warning)
+    assert words in warning
+    assert ("Showing the shipped data" in warning) or ("现改为显示内置数据" in warning)
+    assert "data" not in at.query_params  # the broken id is not carried on
+    assert n_places(at) == n_places(app())
+
+
+def test_delete_this_dataset(store_dir):
+    at = app()
+    at.switch_page("pages/data.py").run()
+    upload(at, "firms.csv", FIRMS)
+    dataset_id = at.query_params["data"]
+    at.button(key="om_store_delete").click().run()
+    assert not at.exception
+    assert f"Dataset {dataset_id} was deleted" in texts(at.info)
+    assert "data" not in at.query_params
+    assert "geodata/places.csv" in texts(at.sidebar.caption)
+    again = app({"data": dataset_id})
+    assert "There is no dataset" in texts(again.sidebar.warning)
+
+
+def test_an_unavailable_store_keeps_the_upload_and_says_it_is_not_saved(monkeypatch):
+    monkeypatch.setenv("ORIGIN_MAP_STORE", "postgresql://om@127.0.0.1:1/none?connect_timeout=2")
+    at = app()
+    at.switch_page("pages/data.py").run()
+    upload(at, "firms.csv", FIRMS)
+    assert not at.exception
+    assert "3 places loaded" in texts(at.success)
+    assert "could not be saved, so a refresh will lose it" in texts(at.sidebar.warning)
+    assert "data" not in at.query_params
+    assert not [c for c in at.code if "data=" in c.value]
+
+
+def test_saved_rows_are_the_uploaded_places(store_dir):
+    at = app()
+    at.switch_page("pages/data.py").run()
+    upload(at, "firms.csv", FIRMS)
+    opened = open_store(None, data_dir=store_dir).open(at.query_params["data"])
+    session = at.session_state["om_dataset"].places
+    pd.testing.assert_frame_equal(opened.places(), session)
