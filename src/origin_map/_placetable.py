@@ -24,17 +24,20 @@ from ._checks import (
     no_problems,
     row_errors,
     text_column,
+    vocab_lookup,
 )
-from ._columns import COLUMN_ALIASES, canonical_columns
+from ._columns import COLUMN_ALIASES, KEPT_COLUMNS, canonical_columns, recognised_columns
 from ._coords import check_coordinates, far_check, parse_coordinate
 from .errors import DataValidationError, Problem, ref
+from .io.firmlist import firm_values
 
 if TYPE_CHECKING:
     from ._rawtable import RawTable
     from .geometry import Centre
 
-__all__ = ["Columns", "flag_far", "place_columns", "places_frame", "problems_of",
-           "rejected_rows", "sorted_problems", "usable_frame", "valid_rows"]
+__all__ = ["Columns", "Recognised", "flag_far", "place_columns", "places_frame", "problems_of",
+           "recognise", "recognised_frame", "rejected_rows", "sorted_problems", "usable_frame",
+           "valid_rows"]
 
 
 @dataclass
@@ -50,15 +53,19 @@ class Columns:
     """Coordinates as read (NaN where invalid), in the input datum."""
 
 
-def usable_frame(raw: RawTable) -> tuple[pd.DataFrame, np.ndarray]:
+def usable_frame(raw: RawTable, *, rows_are: str | None = None, notes: list[Problem] | None = None
+                 ) -> tuple[pd.DataFrame, np.ndarray]:
     """Return the frame with canonical column names and each row's record number.
+
+    Registry values are read (:func:`origin_map.io.firmlist.firm_values`); ``rows_are="firm"``
+    makes every row a firm. Notes on the columns are appended to ``notes``.
 
     Raises
     ------
     DataValidationError
         When there is no latitude or longitude column, or no data row.
     """
-    frame, _ = canonical_columns(raw.frame)
+    frame, notes = recognised_frame(raw.frame, rows_are=rows_are, notes=notes)
     frame = frame.reset_index(drop=True)
     missing = [c for c in ("lat", "lon") if c not in frame.columns]
     if missing:
@@ -78,10 +85,60 @@ def usable_frame(raw: RawTable) -> tuple[pd.DataFrame, np.ndarray]:
     return frame, raw.numbers()
 
 
+def recognised_frame(table: pd.DataFrame, *, rows_are: str | None = None,
+                     notes: list[Problem] | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+    """Return the table with canonical column names and registry values read, and notes.
+
+    A column named like ``sector`` (``行业``, ``category`` …) of which fewer than half the values
+    are sectors of the list keeps its own name, with a warning: a file is never refused for it.
+    ``rows_are="firm"``: every row is a firm (``kind``), whatever the file says.
+    """
+    notes = [] if notes is None else notes
+    sources = dict(recognised_columns(table.columns))
+    frame, _ = canonical_columns(table)
+    if "sector" in frame.columns and sources["sector"].strip().lower() != "sector":
+        mapping = vocab_lookup()["sector"][0]
+        values = text_column(frame, "sector")
+        given = values[values != ""]
+        known = given.str.lower().isin(list(mapping)).sum()
+        if len(given) and known * 2 < len(given):
+            frame = frame.rename(columns={"sector": sources["sector"]})
+            notes.append(Problem.of(None, sources["sector"], "firmlist.sector_kept",
+                                    "firmlist.sector_kept_fix", severity="warning",
+                                    col=sources["sector"], example=str(given.iloc[0])[:40]))
+    firms = firm_values(frame, sources)
+    frame = firms.frame
+    notes += firms.notes
+    if rows_are is not None:
+        frame["kind"] = rows_are
+        notes.append(Problem.of(None, "kind", "firmlist.rows_are", severity="info",
+                                kind=rows_are))
+    # TODO(sector rules): wire origin_map.places.sector_rules.assign_sectors(frame) here, the
+    # one call site: rows without a sector get one by rule (name, scope, industry).
+    return frame, notes
+
+
+@dataclass(frozen=True)
+class Recognised:
+    """What a table's header says: the recognised columns, and whether it lists firms."""
+
+    columns: list[tuple[str, str]]
+    """(canonical column, header name), e.g. ``("name", "企业名称")``."""
+    registry: bool
+    """A registry or company-database export: every row is a firm."""
+
+
+def recognise(table: pd.DataFrame) -> Recognised:
+    """Return the recognised columns of ``table`` and whether it is a registry export."""
+    sources = dict(recognised_columns(table.columns))
+    frame, _ = canonical_columns(table)
+    return Recognised(list(sources.items()), firm_values(frame, sources).registry)
+
+
 def place_columns(frame: pd.DataFrame, raw: RawTable, numbers: np.ndarray, *, datum: str,
-                  unknown_values: str) -> Columns:
+                  unknown_values: str, notes: list[Problem] | None = None) -> Columns:
     """Return every column of the places table, checked, with the problems found."""
-    parts = [file_problem(p) for p in raw.notes]
+    parts = [file_problem(p) for p in [*raw.notes, *(notes or [])]]
     parts.append(row_errors(raw))
     lat, lon, coord_probs = check_coordinates(frame, numbers)
     parts += coord_probs
@@ -175,7 +232,7 @@ def places_frame(cols: Columns, frame: pd.DataFrame, valid: np.ndarray, lat: np.
     out = cols.values
     out["lat"], out["lon"] = np.round(lat, 7), np.round(lon, 7)
     for c in frame.columns:  # user columns follow the COLUMNS, as read
-        if c not in COLUMN_ALIASES:
+        if c not in COLUMN_ALIASES or c in KEPT_COLUMNS:
             key = "geometry (column)" if c == "geometry" else str(c)
             while key in out:  # a user column already called 'geometry (column)'
                 key += " (column)"

@@ -39,6 +39,7 @@ from .state import PAGES, lang, sidebar
 _LAZY = {  # heavy modules (altair, scipy, matplotlib, rapidfuzz), imported when first used
     "chosen_hubs": ".analysis", "cluster_section": ".analysis", "compare_section": ".analysis",
     "geocode_section": ".geocoding", "needs_geocoding": ".geocoding",
+    "show_recognised": ".geocoding",
 }
 
 
@@ -82,6 +83,7 @@ __all__ = [
     "problems_table",
     "report_buttons",
     "reset_dataset",
+    "show_recognised",
     "show_upload_result",
     "sidebar",
     "table",
