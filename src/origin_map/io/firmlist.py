@@ -149,22 +149,25 @@ def _capital_of(value: object, per_10k: bool) -> float:
 def registry_status(values: pd.Series) -> pd.Series:
     """Return ``current``/``historic`` for registration status words; other values unchanged.
 
-    ``存续（在营、开业、在册）`` is current; ``注销``, ``吊销，未注销``, ``迁出`` are historic.
+    ``存续（在营、开业、在册）`` is current; ``注销``, ``吊销，未注销``, ``迁出`` are historic. Each
+    distinct value is looked at once; a column without status words is returned as it is.
     """
     codes, uniques = pd.factorize(values)
-    mapped = []
-    for u in uniques:
-        t = str(u).strip().lower()
-        if any(w in t for w in HISTORIC_WORDS):
-            mapped.append("historic")
-        elif any(w in t for w in CURRENT_WORDS):
-            mapped.append("current")
-        else:
-            mapped.append(str(u))
-    if not mapped:
+    texts = [str(u) for u in uniques]
+    mapped = [_status_of(t) for t in texts]
+    if mapped == texts:
         return values
-    return pd.Series(np.asarray(mapped, dtype=object)[codes], index=values.index,
-                     dtype="str").where(codes >= 0, "")
+    return pd.Series(np.asarray([*mapped, ""], dtype=object)[codes], index=values.index,
+                     dtype="str")
+
+
+def _status_of(text: str) -> str:
+    t = text.strip().lower()
+    if any(w in t for w in HISTORIC_WORDS):
+        return "historic"
+    if any(w in t for w in CURRENT_WORDS):
+        return "current"
+    return text
 
 
 @dataclass
@@ -178,14 +181,25 @@ class FirmValues:
 
 
 def _year_text(values: pd.Series) -> pd.Series:
-    """Return the column with every readable date as its year; other values as written."""
+    """Return the column with every readable date as its year; other values as written.
+
+    Each distinct value is read once; a column of plain years is returned as it is.
+    """
     if pd.api.types.is_integer_dtype(values.dtype):
         return values
-    found = years(values)
-    text = values.astype(object).where(values.notna(), "").astype(str)
-    made = pd.Series(found, index=values.index).map(lambda y: "" if np.isnan(y) else
-                                                    str(int(y)))
-    return made.where(~np.isnan(found), text).astype("str")
+    codes, uniques = pd.factorize(values)
+    texts = [str(u) for u in uniques]
+    found = [_year_of(u) for u in uniques]
+    made = [t if np.isnan(y) else str(int(y)) for t, y in zip(texts, found, strict=True)]
+    if made == texts:
+        return values
+    return pd.Series(np.asarray([*made, ""], dtype=object)[codes], index=values.index,
+                     dtype="str")
+
+
+def _year_strings(found: np.ndarray) -> pd.Series:
+    """Return years (NaN: none) as text, ``""`` where there is none."""
+    return pd.Series(["" if np.isnan(y) else str(int(y)) for y in found], dtype="str")
 
 
 def _registry(frame: pd.DataFrame, sources: Mapping[str, str], status_words: bool) -> bool:
@@ -212,9 +226,10 @@ def firm_values(frame: pd.DataFrame, sources: Mapping[str, str]) -> FirmValues:
     notes: list[Problem] = []
     status_words = False
     if "status" in out.columns:
-        given = out["status"].astype(object).where(out["status"].notna(), "").astype("str")
-        out["status"] = registry_status(given)
-        status_words = bool((out["status"] != given).any())
+        before = out["status"]
+        mapped = registry_status(before)
+        status_words = mapped is not before
+        out["status"] = mapped
     for col in ("since", "until"):
         if col in out.columns:
             out[col] = _year_text(out[col])
@@ -223,8 +238,7 @@ def firm_values(frame: pd.DataFrame, sources: Mapping[str, str]) -> FirmValues:
         if "approved_date" in out and "status" in out:
             historic = (out["status"] == "historic").to_numpy(dtype=bool)
             until = np.where(np.isnan(until) & historic, years(out["approved_date"]), until)
-        out["until"] = pd.Series(until, index=out.index).map(
-            lambda y: "" if np.isnan(y) else str(int(y))).astype("str")
+        out["until"] = _year_strings(until).set_axis(out.index)
     if "capital" in out.columns:
         out["capital_cny"] = capital_cny(out["capital"],
                                          per_10k="万" in sources.get("capital", ""))
