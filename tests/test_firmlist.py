@@ -219,6 +219,22 @@ def test_a_sector_like_column_of_other_values_is_kept_with_a_warning_not_refused
     assert ok.places["sector"].tolist() == ["large_models"]  # a sector column stays one
 
 
+def test_company_types_and_odd_statuses_are_kept_and_a_registry_stays_firms() -> None:
+    text = ("企业名称,统一社会信用代码,类型,状态,lat,lon\n"
+            "示例甲,91110108EXAMPLE1,有限责任公司,存续,39.99,116.33\n"
+            "示例乙,91110108EXAMPLE2,股份有限公司,清算,39.98,116.32\n"
+            "示例丙,91110108EXAMPLE3,有限责任公司,清算,39.98,116.32\n")
+    result = read_places(text.encode(), name="t.csv")
+    places = result.places
+    assert len(places) == 3 and result.n_errors == 0
+    assert places["kind"].tolist() == ["firm"] * 3  # 类型 held company types: kept as 类型
+    assert places["类型"].tolist() == ["有限责任公司", "股份有限公司", "有限责任公司"]
+    assert places["状态"].tolist() == ["存续", "清算", "清算"]  # 2 of 3 not a status: kept
+    assert places["status"].tolist() == ["current"] * 3
+    warned = result.problems.loc[result.problems["severity"] == "warning", "field"]
+    assert sorted(warned) == ["状态", "类型"]
+
+
 def test_rows_are_firm_makes_every_row_a_firm_and_says_so() -> None:
     text = "name,address,lat,lon\n甲,x,39.99,116.33\n乙,y,39.98,116.32\n"
     plain = read_places(text.encode(), name="t.csv")

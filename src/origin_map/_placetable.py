@@ -89,26 +89,21 @@ def recognised_frame(table: pd.DataFrame, *, rows_are: str | None = None,
                      notes: list[Problem] | None = None) -> tuple[pd.DataFrame, list[Problem]]:
     """Return the table with canonical column names and registry values read, and notes.
 
-    A column named like ``sector`` (``行业``, ``category`` …) of which fewer than half the values
-    are sectors of the list keeps its own name, with a warning: a file is never refused for it.
+    A column named like ``sector``, ``kind`` or ``status`` of which fewer than half the values
+    are in the list keeps its own name, with a warning: a file is never refused for it.
     ``rows_are="firm"``: every row is a firm (``kind``), whatever the file says.
     """
     notes = [] if notes is None else notes
     sources = dict(recognised_columns(table.columns))
     frame, _ = canonical_columns(table)
-    if "sector" in frame.columns and sources["sector"].strip().lower() != "sector":
-        mapping = vocab_lookup()["sector"][0]
-        values = text_column(frame, "sector")
-        given = values[values != ""]
-        known = given.str.lower().isin(list(mapping)).sum()
-        if len(given) and known * 2 < len(given):
-            frame = frame.rename(columns={"sector": sources["sector"]})
-            notes.append(Problem.of(None, sources["sector"], "firmlist.sector_kept",
-                                    "firmlist.sector_kept_fix", severity="warning",
-                                    col=sources["sector"], example=str(given.iloc[0])[:40]))
-    firms = firm_values(frame, sources)
-    frame = firms.frame
-    notes += firms.notes
+    as_read = frame.get("status")
+    for col in ("kind", "sector", "status"):  # status once its registry words are read
+        if col == "status":
+            firms = firm_values(frame, sources)
+            frame = firms.frame
+            notes += firms.notes
+        if col in frame.columns and sources.get(col, col).strip().lower() != col:
+            frame = _keep_if_not_vocab(frame, col, sources[col], notes, as_read)
     if rows_are is not None:
         frame["kind"] = rows_are
         notes.append(Problem.of(None, "kind", "firmlist.rows_are", severity="info",
@@ -133,6 +128,29 @@ def recognise(table: pd.DataFrame) -> Recognised:
     sources = dict(recognised_columns(table.columns))
     frame, _ = canonical_columns(table)
     return Recognised(list(sources.items()), firm_values(frame, sources).registry)
+
+
+def _keep_if_not_vocab(frame: pd.DataFrame, col: str, header: str, notes: list[Problem],
+                       as_read: pd.Series | None = None) -> pd.DataFrame:
+    """Give column ``col`` back its own name ``header`` if under half its values are in the list.
+
+    A column named like ``sector`` (``行业``, ``category`` …), ``kind`` (``type``) or
+    ``status`` that holds other things (industries, company types) is kept as it is, with a
+    warning, and the column takes its default: a file is never refused for it. ``as_read``:
+    the status column before its registry words were read.
+    """
+    mapping, default = vocab_lookup()[col]
+    values = text_column(frame, col)
+    given = values[values != ""]
+    if not len(given) or given.str.lower().isin(list(mapping)).sum() * 2 >= len(given):
+        return frame
+    notes.append(Problem.of(None, header, "firmlist.column_kept", "firmlist.column_kept_fix",
+                            severity="warning", col=header, what=col, default=default,
+                            example=str(given.iloc[0])[:40]))
+    frame = frame.rename(columns={col: header})
+    if col == "status" and as_read is not None:
+        frame[header] = as_read  # as written, not as read for the status
+    return frame
 
 
 def place_columns(frame: pd.DataFrame, raw: RawTable, numbers: np.ndarray, *, datum: str,

@@ -36,8 +36,8 @@ HISTORIC_WORDS = ("注销", "吊销", "撤销", "迁出", "停业", "歇业", "c
                   "inactive")
 """A registration status holding one of these words is ``historic`` (looked for first:
 ``吊销，未注销`` and ``inactive`` are historic)."""
-CURRENT_WORDS = ("存续", "在业", "开业", "在营", "在册", "active", "operating", "in business",
-                 "existing")
+CURRENT_WORDS = ("存续", "在业", "开业", "在营", "在册", "正常", "active", "operating",
+                 "in business", "existing")
 """A registration status holding one of these words (and no historic one) is ``current``."""
 _CREDIT_CODE = ("信用代码", "credit code", "uscc")
 _OTHER_CURRENCY = ("美元", "港元", "港币", "欧元", "日元", "英镑", "usd", "hkd", "eur", "jpy",
