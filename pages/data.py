@@ -14,8 +14,11 @@ st.markdown(text("data.upload_help", lang))
 st.file_uploader(text("data.file", lang), key="om_upload", on_change=app.keep_pending_upload,
                  type=["csv", "txt", "tsv", "xlsx", "geojson", "json", "gpkg"])
 pending = app.pending_upload()
+app.show_recognised(lang)
+firms = st.checkbox(text("firmlist.rows_are_firms", lang), key="om_up_firms",
+                    help=text("firmlist.rows_are_help", lang))
 if app.needs_geocoding(lang):
-    app.geocode_section(s.centre, lang)
+    app.geocode_section(s.centre, lang, rows_are=firms)
 else:
     datum = st.selectbox(text("data.datum", lang), list(vocab.DATUMS), key="om_up_datum",
                          format_func=lambda d: vocab.datum_label(d, lang))
@@ -30,7 +33,8 @@ else:
     c1.button(text("data.load", lang), key="om_up_load", disabled=pending is None,
               type="primary", on_click=app.load_pending_upload, kwargs={
                   "centre": s.centre, "datum": datum, "unknown_values": unknown,
-                  "keep_valid_rows": partial, "part": part, "saver": app.save_upload})
+                  "keep_valid_rows": partial, "part": part, "saver": app.save_upload,
+                  "rows_are": firms})
     c2.button(text("data.drop", lang), key="om_up_drop", disabled=pending is None,
               on_click=app.drop_pending_upload)
     result = app.show_upload_result(lang)

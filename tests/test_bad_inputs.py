@@ -95,7 +95,8 @@ CATALOGUE: list[tuple[str, dict[str, Any], Loads | Fails]] = [
     ("header_only.csv", {}, Fails("header but no data rows")),
     ("no_coordinates.csv", {}, Fails(r"No latitude or longitude column found \(columns "
                                      r"present: id, name, address\)")),
-    ("title_row.csv", {}, Fails("delete the rows above it")),
+    ("title_row.csv", {}, Loads(1, P((None, None, "info", "1 row(s) above the header were "
+                                                          "skipped")))),
     ("extra_and_duplicate_columns.csv", {},
      Loads(2, P((None, "lat", "warning", "appears more than once")))),
     ("latitude_and_lat.csv", {}, Loads(1)),

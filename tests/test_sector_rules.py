@@ -327,3 +327,26 @@ if __name__ == "__main__":
     pd.set_option("display.width", 120)
     print(precision_table(labelled()).to_string(float_format=lambda v: f"{v:.2f}"))
     sys.exit(0)
+
+
+def test_a_list_without_sectors_gets_them_by_rule_when_read(tmp_path):
+    from origin_map.places.datasets import read_places
+
+    path = tmp_path / "firms.csv"
+    path.write_text("name,lat,lon\n北京某某芯片科技有限公司,39.9927,116.3252\n"
+                    "示例餐饮管理有限公司,39.9924,116.33\n示例大模型科技有限公司,39.99,116.32\n"
+                    "示例有限公司,39.99,116.32\n", encoding="utf-8")
+    result = read_places(path, rows_are="firm")
+    got = dict(zip(result.places["name_zh"], result.places["sector"], strict=True))
+    assert got == {"北京某某芯片科技有限公司": "chips", "示例餐饮管理有限公司": "services",
+                   "示例大模型科技有限公司": "large_models", "示例有限公司": "unknown"}
+    assert list(result.places["sector_rule"]) == ["name-chips:name", "name-catering:name",
+                                                  "name-large-models:name", ""]
+    note = result.problems.loc[result.problems["problem_key"] == "sector_rules.assigned_note"]
+    assert note["problem"].str.startswith("3 of 4 rows got a sector by keyword rule").all()
+
+
+def test_a_file_with_its_own_sectors_is_left_as_it_is():
+    from origin_map.places.datasets import shipped_places
+
+    assert "sector_rule" not in shipped_places().columns

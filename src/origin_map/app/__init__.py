@@ -47,6 +47,7 @@ _LAZY = {  # heavy modules (altair, scipy, matplotlib, rapidfuzz), imported when
     "chosen_hubs": ".analysis", "cluster_section": ".analysis", "compare_section": ".analysis",
     "geocode_section": ".geocoding", "needs_geocoding": ".geocoding",
     "dataset_section": ".saved", "save_upload": ".saved",
+    "show_recognised": ".geocoding",
 }
 
 
@@ -92,6 +93,7 @@ __all__ = [
     "report_buttons",
     "reset_dataset",
     "save_upload",
+    "show_recognised",
     "show_upload_result",
     "sidebar",
     "table",

@@ -15,11 +15,19 @@ from origin_map.app.show import md_escape, problems_table
 from origin_map.errors import DataValidationError, OriginMapError
 from origin_map.geo.geometry import Centre, Rings
 from origin_map.i18n import text
+from origin_map.io.rawtable import RawTable
+from origin_map.io.readers import read_raw
 from origin_map.measure.areas import area_density_table, area_headline
 from origin_map.measure.outlines import load_outlines, outline_distances_m
 from origin_map.measure.stats import PlaceFilter, density_table, h3_table, headline, with_distances
 from origin_map.places import vocab
-from origin_map.places.datasets import LoadResult, load_centres, read_places, shipped_places
+from origin_map.places.columns import coordinate_positions
+from origin_map.places.datasets import (
+    LoadResult,
+    load_centres,
+    places_from_raw,
+    shipped_places,
+)
 
 SHIPPED = "shipped"
 _K = "om_"
@@ -201,8 +209,31 @@ def drop_pending_upload() -> None:
     st.session_state.pop(_K + "pending", None)
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def _read_upload(digest: str, _data: bytes, name: str, part: str) -> RawTable:
+    chosen = part.strip() or None
+    sheet: str | int | None = int(chosen) if chosen and chosen.isdigit() else chosen
+    return read_raw(_data, name=name, sheet=sheet, layer=chosen,
+                    float_columns=coordinate_positions)
+
+
+def upload_table(part: str = "") -> RawTable | None:
+    """Return the picked file as read (sheet or layer ``part``); read once, then cached.
+
+    Raises
+    ------
+    OriginMapError
+        When the file cannot be read as a table (the message says why).
+    """
+    pending = pending_upload()
+    if pending is None:
+        return None
+    name, data = pending
+    return _read_upload(hashlib.sha1(data).hexdigest(), data, name, part)
+
+
 def load_pending_upload(*, centre: Centre, datum: str, unknown_values: str,
-                        keep_valid_rows: bool, part: str = "",
+                        keep_valid_rows: bool, part: str = "", rows_are: bool = False,
                         saver: Callable[[Dataset, bytes], Dataset] | None = None) -> None:
     """Validate the picked file and make it the dataset if acceptable (a button's callback).
 
@@ -216,10 +247,10 @@ def load_pending_upload(*, centre: Centre, datum: str, unknown_values: str,
     name, data = pending
     outcome: dict[str, Any] = {"name": name}
     try:
-        chosen = part.strip() or None
-        sheet: str | int | None = int(chosen) if chosen and chosen.isdigit() else chosen
-        result = read_places(data, name=name, datum=datum, unknown_values=unknown_values,
-                             centre=centre, sheet=sheet, layer=chosen)
+        raw = upload_table(part)
+        assert raw is not None
+        result = places_from_raw(raw, datum=datum, unknown_values=unknown_values,
+                                 centre=centre, rows_are="firm" if rows_are else None)
     except DataValidationError as exc:
         outcome["problems"] = pd.DataFrame([p.as_dict() for p in exc.problems])
         outcome["error"] = True
@@ -230,7 +261,8 @@ def load_pending_upload(*, centre: Centre, datum: str, unknown_values: str,
         accept = len(result.places) > 0 and (result.n_errors == 0 or keep_valid_rows)
         outcome.update(result=result, accepted=accept)
         if accept:
-            token = hashlib.sha1(data + f"|{datum}|{unknown_values}".encode()).hexdigest()[:16]
+            token = hashlib.sha1(data + f"|{datum}|{unknown_values}|{rows_are}".encode()
+                                 ).hexdigest()[:16]
             ds = Dataset(token, name, datum, result.places)
             set_dataset(saver(ds, data) if saver is not None else ds)
             drop_pending_upload()
@@ -252,9 +284,14 @@ def show_upload_result(lang: str) -> LoadResult | None:
             problems_table(outcome["problems"], lang)
         return None
     result: LoadResult = outcome["result"]
-    if outcome["accepted"]:
+    firms = int((result.places["kind"] == "firm").sum())
+    if outcome["accepted"] and "total" in outcome:  # geocoded rows, reviewed and loaded
+        st.success(text("firmlist.loaded", lang, name=name, n=len(result.places), firms=firms,
+                        left_out=outcome["total"] - len(result.places)))
+    elif outcome["accepted"]:
         st.success(text("data.loaded", lang, name=name, n=len(result.places),
-                        left_out=len(result.rejected), datum=vocab.datum_name(result.datum)))
+                        left_out=len(result.rejected), datum=vocab.datum_name(result.datum))
+                   + " " + text("firmlist.where", lang, firms=firms))
     else:
         st.error(text("data.rejected", lang, name=name, n=result.n_errors))
     if len(result.problems):

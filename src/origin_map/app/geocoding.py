@@ -15,16 +15,22 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from origin_map.app.data import Dataset, drop_pending_upload, pending_upload, set_dataset
+from origin_map.app.data import (
+    Dataset,
+    drop_pending_upload,
+    pending_upload,
+    set_dataset,
+    upload_table,
+)
 from origin_map.app.show import column_labels, md_escape
 from origin_map.errors import OriginMapError
-from origin_map.geocode import ADDRESS_ALIASES, geocode_table, to_places_frame, unplaced_rows
+from origin_map.geocode import geocode_table, to_places_frame, unplaced_rows
 from origin_map.geocode.providers import PROVIDERS
-from origin_map.geocode.table import find_column
 from origin_map.i18n import text
 from origin_map.io.export import to_csv_bytes
-from origin_map.io.readers import read_raw
-from origin_map.places.datasets import read_places
+from origin_map.places.columns import column_for, coordinate_positions
+from origin_map.places.datasets import places_from_frame
+from origin_map.places.table import recognise
 
 _K = "om_geo_"
 PROVIDER_IDS = ("gazetteer", *PROVIDERS)
@@ -34,27 +40,46 @@ _REVIEW = ("geocode_level", "geocode_score", "geocode_match", "geocode_reason", 
 first — level, score, what matched, why — then the editable position."""
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def _raw_table(digest: str, _data: bytes, name: str) -> pd.DataFrame:
-    return read_raw(_data, name=name).frame
-
-
-def needs_geocoding(lang: str) -> tuple[str, pd.DataFrame] | None:
-    """Return the picked file's name and table when it has addresses but no coordinates."""
+def _picked_table() -> tuple[str, pd.DataFrame] | None:
+    """Return the picked file's name and table as read (once), or None if it is not a table."""
     pending = pending_upload()
     if pending is None:
         return None
-    name, data = pending
     try:
-        frame = _raw_table(hashlib.sha1(data).hexdigest(), data, name)
+        raw = upload_table()
     except OriginMapError:
         return None  # not a table: the load step says why
-    lowered = {str(c).strip().lower() for c in frame.columns}
-    has_coordinates = bool(lowered & {"lat", "latitude", "纬度"}) and bool(
-        lowered & {"lon", "lng", "longitude", "经度"})
-    if has_coordinates or find_column(frame, ADDRESS_ALIASES) is None:
+    return (pending[0], raw.frame) if raw is not None else None
+
+
+def needs_geocoding(lang: str) -> tuple[str, pd.DataFrame] | None:
+    """Return the picked file's name and table when it has addresses but no coordinates.
+
+    Both are judged by the places reader's column names (:mod:`origin_map.places.columns`): a file
+    with ``lat_wgs84``/``lon_wgs84`` and an address loads as places.
+    """
+    found = _picked_table()
+    if found is None:
         return None
-    return name, frame
+    header = found[1].columns
+    if len(coordinate_positions(header)) == 2 or column_for(header, "address") is None:
+        return None
+    return found
+
+
+def show_recognised(lang: str) -> None:
+    """Say which columns of the picked file were recognised, and whether it lists firms."""
+    found = _picked_table()
+    if found is None:
+        return
+    seen = recognise(found[1])
+    if not seen.columns:
+        st.caption(text("firmlist.recognised_none", lang))
+        return
+    mapping = ", ".join(f"{c} ← {md_escape(h)}" for c, h in seen.columns)
+    st.info(text("firmlist.recognised", lang, mapping=mapping))
+    if seen.registry:
+        st.caption(text("firmlist.registry_ui", lang))
 
 
 def _provider_form(lang: str) -> dict[str, Any]:
@@ -91,8 +116,11 @@ def _run(frame: pd.DataFrame, centre: Any, opts: dict[str, Any], lang: str) -> N
     st.session_state[_K + "result"] = (review, result.summary.lines(lang))
 
 
-def geocode_section(centre: Any, lang: str) -> None:
-    """Offer geocoding for a picked file that has addresses but no coordinates."""
+def geocode_section(centre: Any, lang: str, rows_are: bool = False) -> None:
+    """Offer geocoding for a picked file that has addresses but no coordinates.
+
+    ``rows_are``: the user ticked "every row is a firm".
+    """
     found = needs_geocoding(lang)
     if found is None:
         return
@@ -100,6 +128,7 @@ def geocode_section(centre: Any, lang: str) -> None:
     st.subheader(text("geo.title", lang))
     st.info(text("geo.intro", lang, name=md_escape(name), n=len(frame)))
     opts = _provider_form(lang)
+    opts["rows_are"] = "firm" if rows_are else None
     if st.button(text("geo.run", lang), key=_K + "run", type="primary"):
         _run(frame, centre, opts, lang)
     if _K + "result" in st.session_state:
@@ -147,14 +176,18 @@ def review_columns(columns: list[str], lang: str) -> dict[str, Any]:
 
 
 def _load(places: pd.DataFrame, name: str, lang: str) -> None:
-    data = to_csv_bytes(places.drop(columns="accept"))
-    result = read_places(data, name=f"{name} (geocoded)", datum="wgs84",
-                         unknown_values="default")
+    """Validate the accepted rows in memory (no file written or read) and make them the data."""
+    table = places.drop(columns="accept")
+    result = places_from_frame(table, name=f"{name} (geocoded)", datum="wgs84",
+                               unknown_values="default")
     if not len(result.places):
         st.error(text("geo.nothing", lang))
         return
-    token = "geo-" + hashlib.sha1(data).hexdigest()[:16]
+    review = st.session_state[_K + "result"][0]
+    token = "geo-" + hashlib.sha1(to_csv_bytes(table)).hexdigest()[:16]
     set_dataset(Dataset(token, f"{name} (geocoded)", "wgs84", result.places))
+    st.session_state["om_upload_result"] = {"name": f"{name} (geocoded)", "result": result,
+                                            "accepted": True, "total": len(review)}
     drop_pending_upload()
     st.session_state.pop(_K + "result", None)
     st.rerun()

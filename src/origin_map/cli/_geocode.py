@@ -10,6 +10,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ._options import add_rows_are_option
+
 __all__ = ["add_geocode_parser", "run_geocode"]
 
 _LEVELS = ("building", "compound", "street_number", "road", "district")  # geocode.LEVELS
@@ -64,6 +66,7 @@ def add_geocode_parser(sub: Any) -> None:
     p.add_argument("--max-mb", type=float, default=float(MAX_UPLOAD_MB), metavar="MB",
                    help=f"refuse input files larger than this (default {MAX_UPLOAD_MB})")
     p.add_argument("--no-progress", action="store_true", help="no progress bar on stderr")
+    add_rows_are_option(p)
     p.set_defaults(run=run_geocode)
 
 
@@ -78,6 +81,19 @@ def _progress_bar(total: int, enabled: bool) -> tuple[Any, Any]:
         bar.update(done - bar.n)
 
     return bar, update
+
+
+def _say_recognised(result: Any, rows_are: str | None) -> None:
+    """Say on stderr which columns were recognised and whether every row is a firm."""
+    from origin_map.i18n import text
+
+    if result.columns:
+        mapping = ", ".join(f"{c} ← {h}" for c, h in result.columns)
+        print(f"origin-map: {text('firmlist.recognised', mapping=mapping)}", file=sys.stderr)
+    if rows_are:
+        print(f"origin-map: {text('firmlist.rows_are', kind=rows_are)}", file=sys.stderr)
+    elif result.kind == "firm":
+        print(f"origin-map: {text('firmlist.registry')}", file=sys.stderr)
 
 
 def run_geocode(args: argparse.Namespace) -> int:
@@ -105,7 +121,8 @@ def run_geocode(args: argparse.Namespace) -> int:
         result = geocode_table(raw.frame, provider=args.provider, key=args.key, url=args.url,
                                cache_path=args.cache, centre=centre, progress=update,
                                address_column=args.address_column,
-                               name_column=args.name_column, min_level=args.min_level)
+                               name_column=args.name_column, min_level=args.min_level,
+                               rows_are=args.rows_are)
     finally:
         if bar is not None:
             bar.close()
@@ -123,6 +140,7 @@ def run_geocode(args: argparse.Namespace) -> int:
           f"{name_note}, provider {result.summary.provider})", file=sys.stderr)
     for line in result.summary.lines():
         print(f"  {line}", file=sys.stderr)
+    _say_recognised(result, args.rows_are)
     if len(unplaced) and args.output:
         print(f"origin-map: {len(unplaced)} unplaced row(s) have no lat/lon; "
               f"`origin-map stats --data {args.output} --skip-invalid` leaves them out"

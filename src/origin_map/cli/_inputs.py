@@ -25,6 +25,11 @@ __all__ = ["area_for", "datum_note", "memory_places", "outlines_for", "place_fil
            "print_problems", "read_input", "rings_and_filter", "write_csv"]
 
 
+_SAID = ("firmlist.registry", "firmlist.rows_are", "firmlist.title_rows",
+         "sector_rules.assigned_note")
+"""Notes on how the file was read that every command says on stderr."""
+
+
 def read_input(args: argparse.Namespace, centre: Centre | None = None) -> LoadResult:
     """Read and check the places file of ``validate`` (``FILE``) or the others (``--data``)."""
     from origin_map.places.datasets import read_places
@@ -35,7 +40,10 @@ def read_input(args: argparse.Namespace, centre: Centre | None = None) -> LoadRe
     result = read_places(args.file if args.command == "validate" else args.data,
                          datum=args.datum, unknown_values=args.unknown_values, layer=args.layer,
                          sheet=sheet, centre=centre, max_bytes=int(args.max_mb * 1024 * 1024),
-                         geometry=False)  # tables and messages only: no shapes needed
+                         geometry=False,  # tables and messages only: no shapes needed
+                         rows_are=getattr(args, "rows_are", None))
+    for note in result.problems.loc[result.problems["problem_key"].isin(_SAID), "problem"]:
+        print(f"origin-map: {note}", file=sys.stderr)
     datum_note(args)
     return result
 

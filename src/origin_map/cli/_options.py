@@ -13,7 +13,7 @@ from typing import Any
 
 __all__ = ["EXIT_DATA", "EXIT_OK", "EXIT_USAGE", "SettingRefused", "add_area_options",
            "add_data_options", "add_filter_options", "add_measure_options", "add_output_option",
-           "add_setting_option", "lang_choices"]
+           "add_rows_are_option", "add_setting_option", "lang_choices"]
 
 EXIT_OK, EXIT_DATA, EXIT_USAGE = 0, 1, 2
 """Success; invalid data or settings (the message says what and how to fix it); wrong usage."""
@@ -109,6 +109,17 @@ def add_data_options(p: argparse.ArgumentParser) -> None:
                         "is set to the default value (sector 'unknown') with a warning")
     p.add_argument("--layer", help="GeoPackage layer to read (default: the first)")
     p.add_argument("--sheet", help="Excel sheet to read (default: the first)")
+    add_rows_are_option(p)
+
+
+def add_rows_are_option(p: argparse.ArgumentParser) -> None:
+    """Add ``--rows-are KIND``: what every row of the file is (``--kind`` is the filter)."""
+    from origin_map.places.vocab import KINDS
+
+    p.add_argument("--rows-are", choices=list(KINDS), metavar="KIND", default=None,
+                   help="every row of the file is this kind, e.g. 'firm' for a list of firms "
+                        "(a registry export is recognised as one without it); not the "
+                        "--kind filter, which counts only the rows of a kind")
 
 
 def add_filter_options(p: argparse.ArgumentParser) -> None:

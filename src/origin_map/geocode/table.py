@@ -27,19 +27,20 @@ from origin_map.geo.geometry import Centre
 from origin_map.geocode._result import LEVELS, Match
 from origin_map.geocode._run import FAR_KM, Run, output_frame
 from origin_map.geocode.messages import level_label, message
+from origin_map.places.columns import COLUMN_ALIASES, column_for
+from origin_map.places.table import Recognised, recognise
 
 if TYPE_CHECKING:
     from origin_map.geocode._provider import Provider
 
 __all__ = ["ADDRESS_ALIASES", "OUTPUT_COLUMNS", "GeocodeResult", "GeocodeSummary",
-           "find_column", "geocode_table", "shipped_gazetteer", "to_places_frame",
+           "geocode_table", "shipped_gazetteer", "to_places_frame",
            "unplaced_rows"]
 
-ADDRESS_ALIASES = ("address", "地址", "详细地址", "办公地址", "注册地址", "addr", "通讯地址",
-                   "所在地址", "企业地址", "公司地址")
-"""Accepted names of the address column, in order of preference."""
-NAME_ALIASES = ("name", "name_zh", "名称", "企业名称", "公司名称", "机构名称", "名字", "中文名",
-                "中文名称", "name_en", "英文名", "title", "place")
+ADDRESS_ALIASES = COLUMN_ALIASES["address"]
+"""Accepted names of the address column (the places reader's: :mod:`origin_map.places.columns`)."""
+NAME_ALIASES = (*COLUMN_ALIASES["name"], *COLUMN_ALIASES["name_zh"],
+                *COLUMN_ALIASES["name_en"])
 OUTPUT_COLUMNS = ("lat", "lon", "geocode_level", "geocode_score", "geocode_source",
                   "geocode_match", "geocode_reason")
 Progress = Callable[[int, int], None]
@@ -89,16 +90,14 @@ class GeocodeResult:
     address_column: str
     name_column: str | None = None
     notes: list[str] = field(default_factory=list)
+    columns: list[tuple[str, str]] = field(default_factory=list)
+    """The recognised columns (canonical column, header), as the places reader takes them."""
+    kind: str | None = None
+    """``firm`` when every row was made a firm (a registry export, or ``rows_are``)."""
 
     def unplaced(self) -> pd.DataFrame:
         """Return the rows not placed, with their reason (see :func:`unplaced_rows`)."""
         return unplaced_rows(self.frame)
-
-
-def find_column(frame: pd.DataFrame, aliases: tuple[str, ...]) -> str | None:
-    """Return the first column of ``frame`` named like one of ``aliases`` (case-insensitive)."""
-    names = {str(c).strip().lower(): c for c in reversed(list(frame.columns))}
-    return next((str(names[a.lower()]) for a in aliases if a.lower() in names), None)
 
 
 def _address_column(frame: pd.DataFrame, given: str | None) -> str:
@@ -108,7 +107,7 @@ def _address_column(frame: pd.DataFrame, given: str | None) -> str:
             raise DataValidationError([Problem(None, given, f"There is no column {given!r}.",
                                                f"Use one of: {cols}.")])
         return given
-    col = find_column(frame, ADDRESS_ALIASES)
+    col = column_for(frame.columns, "address")  # the column the places reader takes
     if col is None:
         found = ", ".join(map(str, list(frame.columns)[:30])) or "none"
         raise DataValidationError([Problem(
@@ -164,7 +163,7 @@ def geocode_table(frame: pd.DataFrame, *, provider: object = "gazetteer", key: s
                   centre: Centre | None = None, progress: Progress | None = None,
                   address_column: str | None = None, name_column: str | None = None,
                   min_level: str = "district", lang: str = "en",
-                  gazetteer: object = None) -> GeocodeResult:
+                  gazetteer: object = None, rows_are: str | None = None) -> GeocodeResult:
     """Geocode every row of ``frame``; keep all rows and columns, add the result columns.
 
     Parameters
@@ -186,10 +185,10 @@ def geocode_table(frame: pd.DataFrame, *, provider: object = "gazetteer", key: s
         Column names; found by their usual names when omitted.
     min_level
         Results coarser than this level are not placed (default ``district``: keep all).
-    lang
-        Language of the reasons (``en`` or ``zh``).
-    gazetteer
-        A :class:`~origin_map.geocode.gazetteer.Gazetteer` to use instead of the shipped one.
+    lang, gazetteer
+        Language of the reasons (``en``, ``zh``); a :class:`~.gazetteer.Gazetteer` to use.
+    rows_are
+        ``"firm"``: every row is a firm (in ``kind``), as a registry export's rows are.
 
     Raises
     ------
@@ -203,7 +202,9 @@ def geocode_table(frame: pd.DataFrame, *, provider: object = "gazetteer", key: s
     if min_level not in LEVELS:
         raise SettingsError(f"Unknown level {min_level!r}; use one of {', '.join(LEVELS)}.")
     addr_col = _address_column(frame, address_column)
-    name_col = name_column if name_column in frame.columns else find_column(frame, NAME_ALIASES)
+    name_col = name_column if name_column in frame.columns else next(
+        (c for c in (column_for(frame.columns, k) for k in ("name", "name_zh", "name_en")) if c),
+        None)
     centre = centre or resolve_centre(None)
     online = _online_provider(provider, key, url)
     run = Run(online, cache_path, gazetteer or shipped_gazetteer() if not online else None,
@@ -213,8 +214,24 @@ def geocode_table(frame: pd.DataFrame, *, provider: object = "gazetteer", key: s
     finally:
         run.close()
     out, far = output_frame(_protect_columns(frame), results, centre, lang, run.cut_rows)
+    found, kind = _kind_of_rows(frame, out, rows_are)
     return GeocodeResult(out, _summary(len(frame), results, run, online, far), addr_col,
-                         name_col)
+                         name_col, columns=found.columns, kind=kind)
+
+
+def _kind_of_rows(frame: pd.DataFrame, out: pd.DataFrame, rows_are: str | None
+                  ) -> tuple[Recognised, str | None]:
+    """Write ``rows_are`` (or ``firm`` for a registry export) in the kind column of ``out``.
+
+    The column is the one the places reader takes for kind, else a new ``kind``; return what
+    the header says and the kind written (None: nothing written).
+    """
+    found = recognise(frame)
+    own = column_for(frame.columns, "kind")
+    kind = rows_are or ("firm" if found.registry and own is None else None)
+    if kind is not None:
+        out[own or "kind"] = kind
+    return found, kind
 
 
 def _online_provider(provider: object, key: str | None, url: str | None) -> Provider | None:

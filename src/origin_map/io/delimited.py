@@ -24,6 +24,7 @@ import pandas as pd
 
 from origin_map import limits
 from origin_map.errors import DataValidationError, InputLimitError, Problem
+from origin_map.io.firmlist import TITLE_LOOK_ROWS, header_row
 from origin_map.io.rawtable import (
     FloatColumns,
     RawTable,
@@ -173,6 +174,14 @@ def _parse_csv(head: bytes, encoding: str, notes: list[Problem], name: str,
         raise refuse(name, "validate.problem.empty_file", "validate.fix.upload_table")
     body = "\n".join(lines[lead:])
     sep = _sniff_delimiter(body)
+    title = header_row([next(csv.reader([ln], delimiter=sep), []) for ln in
+                        lines[lead:lead + TITLE_LOOK_ROWS]])
+    if title:  # a title or notes above the header: skipped, and said so
+        notes.append(Problem.of(None, None, "firmlist.title_rows", severity="info", n=title,
+                                text=lines[lead].strip()[:60]))
+        lead += title
+        body = "\n".join(lines[lead:])
+        sep = _sniff_delimiter(body)
     header = next(csv.reader(io.StringIO(body), delimiter=sep), [])
     columns = column_names(header, notes, name)
     pos = [f"c{i}" for i in range(len(columns))]

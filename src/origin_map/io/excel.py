@@ -14,6 +14,7 @@ import pandas as pd
 
 from origin_map import limits
 from origin_map.errors import Problem
+from origin_map.io.firmlist import TITLE_LOOK_ROWS, header_row
 from origin_map.io.rawtable import RawTable, column_names, drop_blank_rows, too_many_rows
 from origin_map.io.sniff import refuse
 
@@ -88,6 +89,11 @@ def read_excel_bytes(data: bytes, name: str, sheet: str | int | None = None) -> 
     if not header:
         raise refuse(name, "validate.problem.sheet_empty", "validate.fix.sheet_with_places",
                      "sheet", sheet=repr(chosen))
+    title = header_row([header, *rows[:TITLE_LOOK_ROWS - 1]])
+    if title:  # a title or notes above the header: skipped, and said so
+        notes.append(Problem.of(None, None, "firmlist.title_rows", severity="info", n=title,
+                                text=" ".join(header)[:60]))
+        header, rows = rows[title - 1], rows[title:]
     width = max([len(header), *map(len, rows)])
     columns = column_names(header + [""] * (width - len(header)), notes, name)
     frame = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], columns=columns, dtype=str)

@@ -24,6 +24,7 @@ from origin_map.geo.datums import convert, normalise_datum
 from origin_map.geo.geometry import Centre
 from origin_map.io.readers import MAX_BYTES_DEFAULT, Source, read_raw
 from origin_map.paths import geodata_dir
+from origin_map.places import vocab
 from origin_map.places.columns import coordinate_positions
 from origin_map.places.coords import parse_dms
 from origin_map.places.table import (
@@ -51,6 +52,8 @@ __all__ = [
     "load_centres",
     "load_places",
     "parse_dms",
+    "places_from_frame",
+    "places_from_raw",
     "read_places",
     "resolve_centre",
     "shipped_places",
@@ -131,7 +134,8 @@ def read_places(source: Source, *, datum: str = "wgs84", fmt: str | None = None,
                 name: str | None = None, layer: str | None = None,
                 sheet: str | int | None = None, unknown_values: str = "error",
                 centre: Centre | None = None, far_m: float = FAR_WARNING_M,
-                max_bytes: int = MAX_BYTES_DEFAULT, geometry: bool = True) -> LoadResult:
+                max_bytes: int = MAX_BYTES_DEFAULT, geometry: bool = True,
+                rows_are: str | None = None) -> LoadResult:
     """Read and validate a places file, keeping the valid rows and reporting every problem.
 
     Parameters
@@ -162,7 +166,8 @@ def read_places(source: Source, *, datum: str = "wgs84", fmt: str | None = None,
         ``False``: a plain DataFrame with the same columns and values and no ``geometry``
         column, for callers that only need the table, such as ``origin-map stats``: building
         the points is most of the loading time of a large file, and geopandas is not imported.
-        Validation is the same.
+    rows_are
+        ``"firm"``: every row is a firm, whatever the file says (a registry export is one).
 
     Returns
     -------
@@ -183,15 +188,26 @@ def read_places(source: Source, *, datum: str = "wgs84", fmt: str | None = None,
         raise SettingsError("unknown_values must be 'error' or 'default'.")
     raw = read_raw(source, fmt=fmt, name=name, layer=layer, sheet=sheet, max_bytes=max_bytes,
                    float_columns=coordinate_positions)
-    return _validated(raw, datum=datum, unknown_values=unknown_values, centre=centre,
-                      far_m=far_m, geometry=geometry)
+    return places_from_raw(raw, datum=datum, unknown_values=unknown_values, centre=centre,
+                           far_m=far_m, geometry=geometry, rows_are=rows_are)
 
 
-def _validated(raw: RawTable, *, datum: str, unknown_values: str, centre: Centre | None,
-               far_m: float, geometry: bool) -> LoadResult:
-    """Check every row of ``raw``; return the valid places, the problems and the rows left out."""
-    frame, numbers = usable_frame(raw)
-    cols = place_columns(frame, raw, numbers, datum=datum, unknown_values=unknown_values)
+def places_from_raw(raw: RawTable, *, datum: str = "wgs84", unknown_values: str = "error",
+                    centre: Centre | None = None, far_m: float = FAR_WARNING_M,
+                    geometry: bool = True, rows_are: str | None = None) -> LoadResult:
+    """Check every row of a table already read; return what :func:`read_places` returns.
+
+    ``raw`` is a :class:`~origin_map.io.rawtable.RawTable` (what the readers return; see
+    :func:`places_from_frame` for a DataFrame in memory, e.g. reviewed geocoding results). The
+    other parameters are those of :func:`read_places`.
+    """
+    datum = normalise_datum(datum)
+    if rows_are not in (None, *vocab.KINDS):
+        raise SettingsError(f"rows_are must be one of {', '.join(vocab.KINDS)}.")
+    notes: list[Problem] = []
+    frame, numbers = usable_frame(raw, rows_are=rows_are, notes=notes)
+    cols = place_columns(frame, raw, numbers, datum=datum, unknown_values=unknown_values,
+                         notes=notes)
     problems = problems_of(cols.parts, raw)
     valid = valid_rows(problems, numbers)
     lat, lon = convert(cols.lat, cols.lon, src=datum, dst="wgs84")
@@ -200,6 +216,18 @@ def _validated(raw: RawTable, *, datum: str, unknown_values: str, centre: Centre
     places = places_frame(cols, frame, valid, lat, lon, geometry=geometry, datum=datum)
     return LoadResult(places, sorted_problems(problems), rejected_rows(raw, valid, numbers),
                       raw.name, datum)
+
+
+def places_from_frame(frame: pd.DataFrame, *, name: str = "table", **kwargs: Any
+                      ) -> LoadResult:
+    """Check the rows of a DataFrame in memory as :func:`read_places` checks a file's.
+
+    No file is written or read: the geocoded, reviewed rows of the Data page are validated so.
+    ``kwargs`` are those of :func:`places_from_raw`.
+    """
+    from ._rawtable import RawTable as _Raw
+
+    return places_from_raw(_Raw(frame.reset_index(drop=True), "table", name), **kwargs)
 
 
 def load_places(source: Source, **kwargs: Any) -> gpd.GeoDataFrame | pd.DataFrame:

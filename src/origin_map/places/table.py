@@ -16,6 +16,8 @@ import numpy as np
 import pandas as pd
 
 from origin_map.errors import DataValidationError, Problem, ref
+from origin_map.io.firmlist import firm_values
+from origin_map.places import vocab
 from origin_map.places.checks import (
     ALL_PROBLEM_COLUMNS,
     check_ids,
@@ -27,16 +29,23 @@ from origin_map.places.checks import (
     no_problems,
     row_errors,
     text_column,
+    vocab_lookup,
 )
-from origin_map.places.columns import COLUMN_ALIASES, canonical_columns
+from origin_map.places.columns import (
+    COLUMN_ALIASES,
+    KEPT_COLUMNS,
+    canonical_columns,
+    recognised_columns,
+)
 from origin_map.places.coords import check_coordinates, far_check, parse_coordinate
 
 if TYPE_CHECKING:
     from origin_map.geo.geometry import Centre
     from origin_map.io.rawtable import RawTable
 
-__all__ = ["Columns", "flag_far", "place_columns", "places_frame", "problems_of",
-           "rejected_rows", "sorted_problems", "usable_frame", "valid_rows"]
+__all__ = ["Columns", "Recognised", "flag_far", "place_columns", "places_frame", "problems_of",
+           "recognise", "recognised_frame", "rejected_rows", "sorted_problems", "usable_frame",
+           "valid_rows"]
 
 
 @dataclass
@@ -52,15 +61,19 @@ class Columns:
     """Coordinates as read (NaN where invalid), in the input datum."""
 
 
-def usable_frame(raw: RawTable) -> tuple[pd.DataFrame, np.ndarray]:
+def usable_frame(raw: RawTable, *, rows_are: str | None = None, notes: list[Problem] | None = None
+                 ) -> tuple[pd.DataFrame, np.ndarray]:
     """Return the frame with canonical column names and each row's record number.
+
+    Registry values are read (:func:`origin_map.io.firmlist.firm_values`); ``rows_are="firm"``
+    makes every row a firm. Notes on the columns are appended to ``notes``.
 
     Raises
     ------
     DataValidationError
         When there is no latitude or longitude column, or no data row.
     """
-    frame, _ = canonical_columns(raw.frame)
+    frame, notes = recognised_frame(raw.frame, rows_are=rows_are, notes=notes)
     frame = frame.reset_index(drop=True)
     missing = [c for c in ("lat", "lon") if c not in frame.columns]
     if missing:
@@ -80,10 +93,96 @@ def usable_frame(raw: RawTable) -> tuple[pd.DataFrame, np.ndarray]:
     return frame, raw.numbers()
 
 
+def recognised_frame(table: pd.DataFrame, *, rows_are: str | None = None,
+                     notes: list[Problem] | None = None) -> tuple[pd.DataFrame, list[Problem]]:
+    """Return the table with canonical column names and registry values read, and notes.
+
+    A column named like ``sector``, ``kind`` or ``status`` of which fewer than half the values
+    are in the list keeps its own name, with a warning: a file is never refused for it.
+    ``rows_are="firm"``: every row is a firm (``kind``), whatever the file says.
+    """
+    notes = [] if notes is None else notes
+    sources = dict(recognised_columns(table.columns))
+    frame, _ = canonical_columns(table)
+    as_read = frame.get("status")
+    for col in ("kind", "sector", "status"):  # status once its registry words are read
+        if col == "status":
+            firms = firm_values(frame, sources)
+            frame = firms.frame
+            notes += firms.notes
+        if col in frame.columns and sources.get(col, col).strip().lower() != col:
+            frame = _keep_if_not_vocab(frame, col, sources[col], notes, as_read)
+    if rows_are is not None:
+        frame["kind"] = rows_are
+        notes.append(Problem.of(None, "kind", "firmlist.rows_are", severity="info",
+                                kind=rows_are))
+    return _sectors_by_rule(frame, notes), notes
+
+
+def _sectors_by_rule(frame: pd.DataFrame, notes: list[Problem]) -> pd.DataFrame:
+    """Give rows without a sector one by keyword rule (name, scope, industry), said in a note.
+
+    ``sector_rule`` says which rule on which field; a file whose every row has a sector, or
+    whose rows no rule matches, is returned as it is (no ``sector_rule`` column).
+    """
+    from origin_map.places.sector_rules import RULE_COLUMN, assign_sectors
+
+    if "sector" in frame.columns and not frame["sector"].astype("string").fillna("").str.strip(
+            ).str.lower().isin(["", vocab.DEFAULT_SECTOR]).any():
+        return frame
+    assigned = assign_sectors(frame)
+    n = int((assigned[RULE_COLUMN] != "").sum())
+    if n == 0:
+        return frame
+    notes.append(Problem.of(None, "sector", "sector_rules.assigned_note", severity="info",
+                            n=str(n), total=str(len(frame))))
+    return assigned
+
+
+@dataclass(frozen=True)
+class Recognised:
+    """What a table's header says: the recognised columns, and whether it lists firms."""
+
+    columns: list[tuple[str, str]]
+    """(canonical column, header name), e.g. ``("name", "企业名称")``."""
+    registry: bool
+    """A registry or company-database export: every row is a firm."""
+
+
+def recognise(table: pd.DataFrame) -> Recognised:
+    """Return the recognised columns of ``table`` and whether it is a registry export."""
+    sources = dict(recognised_columns(table.columns))
+    frame, _ = canonical_columns(table)
+    return Recognised(list(sources.items()), firm_values(frame, sources).registry)
+
+
+def _keep_if_not_vocab(frame: pd.DataFrame, col: str, header: str, notes: list[Problem],
+                       as_read: pd.Series | None = None) -> pd.DataFrame:
+    """Give column ``col`` back its own name ``header`` if under half its values are in the list.
+
+    A column named like ``sector`` (``行业``, ``category`` …), ``kind`` (``type``) or
+    ``status`` that holds other things (industries, company types) is kept as it is, with a
+    warning, and the column takes its default: a file is never refused for it. ``as_read``:
+    the status column before its registry words were read.
+    """
+    mapping, default = vocab_lookup()[col]
+    values = text_column(frame, col)
+    given = values[values != ""]
+    if not len(given) or given.str.lower().isin(list(mapping)).sum() * 2 >= len(given):
+        return frame
+    notes.append(Problem.of(None, header, "firmlist.column_kept", "firmlist.column_kept_fix",
+                            severity="warning", col=header, what=col, default=default,
+                            example=str(given.iloc[0])[:40]))
+    frame = frame.rename(columns={col: header})
+    if col == "status" and as_read is not None:
+        frame[header] = as_read  # as written, not as read for the status
+    return frame
+
+
 def place_columns(frame: pd.DataFrame, raw: RawTable, numbers: np.ndarray, *, datum: str,
-                  unknown_values: str) -> Columns:
+                  unknown_values: str, notes: list[Problem] | None = None) -> Columns:
     """Return every column of the places table, checked, with the problems found."""
-    parts = [file_problem(p) for p in raw.notes]
+    parts = [file_problem(p) for p in [*raw.notes, *(notes or [])]]
     parts.append(row_errors(raw))
     lat, lon, coord_probs = check_coordinates(frame, numbers)
     parts += coord_probs
@@ -180,7 +279,7 @@ def places_frame(cols: Columns, frame: pd.DataFrame, valid: np.ndarray, lat: np.
     out = cols.values
     out["lat"], out["lon"] = np.round(lat, 7), np.round(lon, 7)
     for c in frame.columns:  # user columns follow the COLUMNS, as read
-        if c not in COLUMN_ALIASES:
+        if c not in COLUMN_ALIASES or c in KEPT_COLUMNS:
             key = "geometry (column)" if c == "geometry" else str(c)
             while key in out:  # a user column already called 'geometry (column)'
                 key += " (column)"
