@@ -39,6 +39,8 @@ from .state import PAGES, lang, sidebar
 _LAZY = {  # heavy modules (altair, scipy, matplotlib, rapidfuzz), imported when first used
     "chosen_hubs": ".analysis", "cluster_section": ".analysis", "compare_section": ".analysis",
     "geocode_section": ".geocoding", "needs_geocoding": ".geocoding",
+    "cached_walk": ".walk", "coverage_caption": ".walk", "not_covered": ".walk",
+    "walk_headline": ".walk", "walk_table_section": ".walk", "OVERVIEW_MINUTES": ".walk",
 }
 
 
@@ -49,6 +51,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "OVERVIEW_MINUTES",
     "PAGES",
     "SHIPPED",
     "Dataset",
@@ -59,12 +62,14 @@ __all__ = [
     "cached_density",
     "cached_h3",
     "cached_headline",
+    "cached_walk",
     "centres",
     "chosen_hubs",
     "clear_area",
     "cluster_section",
     "column_labels",
     "compare_section",
+    "coverage_caption",
     "dataset",
     "drop_pending_upload",
     "empty_selection",
@@ -76,6 +81,7 @@ __all__ = [
     "map_for",
     "md_escape",
     "needs_geocoding",
+    "not_covered",
     "pending_upload",
     "place_details",
     "places_with_distances",
@@ -86,5 +92,7 @@ __all__ = [
     "sidebar",
     "table",
     "take_drawing",
+    "walk_headline",
+    "walk_table_section",
     "warm_caches",
 ]
