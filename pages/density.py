@@ -32,6 +32,8 @@ if table["count"].any() and s.area is None:
     c2.altair_chart(charts.density_chart(table, lang), width="stretch")
     c3.altair_chart(charts.cumulative_chart(table, lang), width="stretch")
 
+app.walk_table_section(s, ds)
+
 st.subheader(text("density.h3_title", lang, res=s.h3_resolution))
 h3t = app.cached_h3(ds.token, ds.places, s.centre, s.h3_resolution, s.place_filter,
                    s.rings.outer_m)

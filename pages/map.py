@@ -30,9 +30,16 @@ if s.place_filter.year is not None:
                     unknown=unknown_years(ds.places)))
 if s.basemap == "gaode":
     st.caption(text("map.gaode_note", lang))
+walk = None
+if st.toggle(text("walk.choice", lang), key="om_walk_map", help=text("walk.choice_help", lang)):
+    walk = app.cached_walk(ds.token, ds.places, s.centre, s.place_filter)
+    if walk is None:
+        app.not_covered(lang)
+    else:
+        st.caption(app.coverage_caption(walk, ds.places, s))
 left, right = st.columns([3, 1])
 with left:
-    out = app.map_for(s, ds, shown)
+    out = app.map_for(s, ds, shown, walk)
 app.take_drawing(out, s)
 with right:
     st.markdown(f"**{text('map.details', lang)}**")

@@ -20,6 +20,10 @@ if s.area is not None:
                             km2=f"{s.area.area_km2:,.3f}"),
                        app.cached_area_headline(ds.token, ds.places, s.value("area"), s.area,
                                                s.place_filter, s.by_outline)))
+walk = app.cached_walk(ds.token, ds.places, s.centre, s.place_filter) if s.area is None else None
+if walk is not None:
+    figures.append((text("walk.within", lang, minutes=app.OVERVIEW_MINUTES),
+                    app.walk_headline(walk, ds.places, s)))
 for column, (title, f) in zip(st.columns(len(figures)), figures, strict=True):
     with column:
         st.subheader(title)
@@ -32,6 +36,8 @@ for column, (title, f) in zip(st.columns(len(figures)), figures, strict=True):
         cols[2 % len(cols)].metric(text("overview.firms", lang), f["firms"])
         cols[3 % len(cols)].metric(text("overview.ai_share", lang),
                                    "–" if share != share else f"{share:.0%}")
+if walk is not None:
+    st.caption(app.coverage_caption(walk, ds.places, s))
 by_point, by_outline = (other, h) if s.by_outline else (h, other)
 st.caption(text("overview.outline_note", lang, point=by_point["institutions"],
                 outline=by_outline["institutions"], radius=f"{h['radius_m']:,}"))

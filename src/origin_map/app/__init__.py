@@ -48,6 +48,8 @@ _LAZY = {  # heavy modules (altair, scipy, matplotlib, rapidfuzz), imported when
     "geocode_section": ".geocoding", "needs_geocoding": ".geocoding",
     "dataset_section": ".saved", "save_upload": ".saved",
     "show_recognised": ".geocoding",
+    "cached_walk": ".walk", "coverage_caption": ".walk", "not_covered": ".walk",
+    "walk_headline": ".walk", "walk_table_section": ".walk", "OVERVIEW_MINUTES": ".walk",
 }
 
 
@@ -58,6 +60,7 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
+    "OVERVIEW_MINUTES",
     "PAGES",
     "SHIPPED",
     "Dataset",
@@ -68,12 +71,14 @@ __all__ = [
     "cached_density",
     "cached_h3",
     "cached_headline",
+    "cached_walk",
     "centres",
     "chosen_hubs",
     "clear_area",
     "cluster_section",
     "column_labels",
     "compare_section",
+    "coverage_caption",
     "dataset",
     "dataset_section",
     "drop_pending_upload",
@@ -86,6 +91,7 @@ __all__ = [
     "map_for",
     "md_escape",
     "needs_geocoding",
+    "not_covered",
     "pending_upload",
     "place_details",
     "places_with_distances",
@@ -98,5 +104,7 @@ __all__ = [
     "sidebar",
     "table",
     "take_drawing",
+    "walk_headline",
+    "walk_table_section",
     "warm_caches",
 ]

@@ -99,16 +99,21 @@ def base_parts(basemap: str, lang: str, key: str) -> BaseParts:
 def layer_parts(token: str, _shown: pd.DataFrame, centre: Centre, rings: Rings,
                 place_filter: PlaceFilter, basemap: str, lang: str, heatmap: bool,
                 h3_key: tuple[int, ...] | None, _h3: pd.DataFrame | None,
-                outlines_key: str, _outlines: Any, area_key: str, _area: Any
-                ) -> tuple[str, str]:
+                outlines_key: str, _outlines: Any, area_key: str, _area: Any,
+                walk_key: str = "", _walk: Any = None) -> tuple[str, str]:
     """Return the rendered data layers for a dataset and settings (shared by every session).
 
     ``_shown`` is the filtered places of ``token`` under ``place_filter`` (so it is not hashed);
     ``h3_key`` identifies the H3 cells drawn (None: no H3 layer), ``area_key`` the area
-    ("" for none).
+    ("" for none), ``walk_key`` the walking analysis ``_walk`` drawn under the rest ("": none).
     """
     layers = map_layers(_shown, centre, rings, basemap=basemap, lang=lang, heatmap=heatmap,
                         h3_cells=_h3, outlines=_outlines, area=_area)
+    if _walk is not None:
+        from origin_map.render.walk_layers import walk_groups
+
+        layers.groups[0:0] = walk_groups(_walk.isochrones, _walk.coverage.area,
+                                         basemap=basemap, lang=lang)
     return render_layers(layers, base_map(basemap=basemap, lang=lang))
 
 
@@ -161,8 +166,12 @@ def map_key(basemap: str, lang: str) -> str:
     return "om_map_" + hashlib.sha1(f"{basemap}|{lang}".encode()).hexdigest()[:8]
 
 
-def map_for(view: View, ds: Dataset, shown: pd.DataFrame) -> dict[str, Any] | None:
-    """Draw the map of ``shown`` (the view's filtered places of ``ds``); return its report."""
+def map_for(view: View, ds: Dataset, shown: pd.DataFrame, walk: Any = None
+            ) -> dict[str, Any] | None:
+    """Draw the map of ``shown`` (the view's filtered places of ``ds``); return its report.
+
+    ``walk`` is a :class:`~origin_map.measure.walk.WalkResult` whose isochrones are drawn too.
+    """
     h3 = None
     h3_key: tuple[int, ...] | None = None
     if view.h3:  # the same cells as the Density page's H3 table
@@ -171,9 +180,10 @@ def map_for(view: View, ds: Dataset, shown: pd.DataFrame) -> dict[str, Any] | No
         h3_key = (view.h3_resolution,)
     key = map_key(view.basemap, view.lang)
     parts = base_parts(view.basemap, view.lang, key)
+    walk_key = "" if walk is None else f"walk|{ds.token}|{view.centre}|{view.place_filter}"
     layers = layer_parts(ds.token, shown, view.centre, view.rings, view.place_filter,
                          view.basemap, view.lang, view.heatmap, h3_key, h3, "shipped",
-                         outlines(), view.value("area"), view.area)
+                         outlines(), view.value("area"), view.area, walk_key, walk)
     return show_map(parts, layers, centre=view.centre, rings=view.rings, basemap=view.basemap,
                     key=key)
 

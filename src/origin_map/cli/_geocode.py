@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from ._options import add_rows_are_option
+from origin_map.cli._options import add_rows_are_option
 
 __all__ = ["add_geocode_parser", "run_geocode"]
 
