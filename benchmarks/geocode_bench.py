@@ -24,7 +24,8 @@ from rapidfuzz import fuzz, process
 from origin_map.geocode import Gazetteer, geocode_table
 from origin_map.geometry import distances_m
 
-EVAL = Path(__file__).resolve().parents[1] / "tests" / "data" / "geocode_eval.csv"
+import os
+EVAL = Path(os.environ.get("GEOCODE_EVAL", Path(__file__).resolve().parents[1] / "tests" / "data" / "geocode_eval.csv"))
 
 
 def naive_matcher(gaz: Gazetteer):
