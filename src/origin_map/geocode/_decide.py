@@ -352,6 +352,10 @@ def decide(gaz: Gazetteer, address: object, name: object = None) -> Match:
             if by_number.level != "none":
                 return replace(by_number, score=0.45, reasons=(conflict,))
         return Match(source="gazetteer", reasons=(conflict,))
+    if found is not None and found.reasons and found.reasons[0][0] == "campus_point":
+        unit = gaz.names.match(p.text[p.body_start:], units_only=True)  # 清华大学自动化系
+        if unit is not None and unit.placed:
+            return unit
     if found is not None:
         return found
     if name and not (p.road or ev.hits or ev.compounds):  # "北京市海淀区" and a known name

@@ -24,22 +24,22 @@ from ._features import AGREE_M, Feature, centroid, spread_m
 from ._result import Match
 from .normalise import normalise_address, parse_address
 
-__all__ = ["NameIndex", "name_core"]
+__all__ = ["NameIndex", "distinctive", "name_core", "name_cores"]
 
 _REGION = re.compile(r"^(?:中国|北京市?(?!大学)|海淀区?)+|\((?:北京|中国|海淀)[^()]*\)")
 _NOTE = re.compile(r"早期|时期|旧址|地址|办公|校区|段$|创立|[,:]|等$|\d{4}")
 """A bracketed part of a place's name that is a note, not a name (快手（早期办公地）)."""
 _LEGAL = re.compile(r"(?:股份有限公司|有限责任公司|集团有限公司|有限公司|集团|公司|分公司|"
                     r"办公室|总部|分部|北京分部)$")
-_TRADE = re.compile(r"(?:网络科技|信息科技|智能科技|信息技术|信息服务|科技|技术|网络|软件|"
+_TRADE = re.compile(r"(?:网络科技|信息科技|信息技术|信息服务|科技|技术|网络|软件|"
                     r"商务顾问|咨询|服务)$")
 _GENERIC_ZH = re.compile(r"科技|创新|创业|国际|大厦|大楼|中心|广场|主楼|学院|研究院|研究所|"
-                         r"实验室|教学楼|大学|人工智能|智能|信息|数据|网络|软件|北京|中国|"
-                         r"中关村|清华|海淀|五道口|第?[一二三四五六七八九十\d]+|[楼馆厅园座区]$")
+                         r"实验室|教学楼|大学|人工智能|智能|信息|数据|网络|软件|中国|"
+                         r"中关村|海淀|五道口|第?[一二三四五六七八九十\d]+|[楼馆厅园座区]$")
 _LATIN_DROP = frozenset(
     "the inc ltd co corp corporation company limited llc gmbh plc group holdings beijing china "
     "office branch technology technologies tech science sciences network networks information "
-    "software of and".split())
+    "software of and haidian district".split())
 _GENERIC_LATIN = frozenset(
     "ai lab labs building tower plaza center centre park university institute research "
     "international digital data cloud smart intelligence intelligent innovation global "
@@ -49,25 +49,40 @@ SCORES = {"building": 0.7, "current": 0.6, "historic": 0.45}
 """Score of a name match: a known building's name, a current place, a historic place."""
 
 
-def name_core(name: object) -> str:
-    """Return the core of a name: region, legal form and trade words removed, lower case.
+def name_cores(name: object) -> list[str]:
+    """Return the cores of a name, the fullest first: region and legal form removed, then the
+    trade words one by one (北京百川智能科技有限公司 → 百川智能科技, 百川智能), lower case.
 
     Examples
     --------
-    >>> name_core("北京智谱华章科技有限公司"), name_core("Zhipu AI Co., Ltd.")
-    ('智谱华章', 'zhipu ai')
+    >>> name_cores("北京智谱华章科技有限公司"), name_cores("Zhipu AI Co., Ltd.")
+    (['智谱华章科技', '智谱华章'], ['zhipu ai'])
     """
     s = normalise_address(name)
-    if re.search(r"[\u3400-\u9fff]", s):
-        s = re.sub(r"\s+", "", _REGION.sub("", s))
-        for _ in range(3):
-            s = _TRADE.sub("", _LEGAL.sub("", s))
-        return s
-    words = [w for w in re.findall(r"[a-z0-9]+", s) if w not in _LATIN_DROP]
-    return " ".join(words)
+    if not re.search(r"[\u3400-\u9fff]", s):
+        words = [w for w in re.findall(r"[a-z0-9]+", s)
+                 if w not in _LATIN_DROP and not (w.isdigit() and len(w) >= 5)]
+        return [" ".join(words)]
+    s = re.sub(r"\s+", "", _REGION.sub("", s))
+    for _ in range(3):
+        s = _LEGAL.sub("", s)
+    out = [s]
+    while (t := _TRADE.sub("", out[-1])) != out[-1]:
+        out.append(t)
+    latin_tail = re.sub(r"[a-z.]+$", "", out[0])  # 智谱AI → 智谱
+    if latin_tail != out[0]:
+        out.append(latin_tail)
+    return [c for c in dict.fromkeys(out) if c]
 
 
-def _distinctive(core: str) -> bool:
+def name_core(name: object) -> str:
+    """Return the fullest core of a name (see :func:`name_cores`)."""
+    cores = name_cores(name)
+    return cores[0] if cores else ""
+
+
+def distinctive(core: str) -> bool:
+    """Whether a name core tells one place apart (not only generic words, long enough)."""
     if re.search(r"[\u3400-\u9fff]", core):
         rest = _GENERIC_ZH.sub("", core)
         return len(rest) >= 2 and bool(rest.strip("东西南北中新老"))
@@ -89,11 +104,16 @@ class NameIndex:
     by_core: dict[str, list[_Entry]] = field(default_factory=lambda: defaultdict(list))
 
     def add(self, names: list[str], entry: _Entry) -> None:
-        """Index ``entry`` under the distinctive cores of ``names``."""
+        """Index ``entry`` under the distinctive cores of ``names``.
+
+        The fullest core, and shorter ones of three characters or more (百川智能科技 → 百川智能,
+        not 华宇软件 → 华宇: two characters are often another firm's brand too).
+        """
         for name in names:
-            core = name_core(name)
-            if _distinctive(core) and entry not in self.by_core[core]:
-                self.by_core[core].append(entry)
+            cores = name_cores(name)
+            for core in cores[:1] + [c for c in cores[1:] if len(c) >= 3]:
+                if distinctive(core) and entry not in self.by_core[core]:
+                    self.by_core[core].append(entry)
 
     def add_places(self, places: pd.DataFrame | None) -> None:
         """Index the places of ``places.csv`` that are in the gazetteer's area."""
@@ -106,17 +126,22 @@ class NameIndex:
                 continue
             zh, en = str(getattr(row, "name_zh", "")), str(getattr(row, "name_en", ""))
             status = "historic" if getattr(row, "status", "") == "historic" else "current"
-            feat = Feature(str(row.id), zh or en, "place", lat, lon, "places.csv")
+            kind = "campus" if getattr(row, "kind", "") in ("university", "park") else "place"
+            feat = Feature(str(row.id), zh or en, kind, lat, lon, "places.csv")
             self.add(_name_parts(zh) + _name_parts(en), _Entry(feat, status, zh or en))
 
-    def match(self, name: str) -> Match | None:
-        """Return the position of the building or place called ``name``, or None."""
+    def match(self, name: str, *, units_only: bool = False) -> Match | None:
+        """Return the position of the building or place called ``name``, or None.
+
+        ``units_only``: not a campus (a university, a park) itself, only what is on one.
+        """
         p = parse_address(name)
         if p.elsewhere:
             return Match.none("name_elsewhere", name=name, place=p.elsewhere)
-        entries = self.by_core.get(name_core(name), [])
+        entries = next((self.by_core[c] for c in name_cores(name) if c in self.by_core), [])
         for status in ("building", "current", "historic"):
-            found = [e for e in entries if e.status == status]
+            found = [e for e in entries if e.status == status
+                     and not (units_only and e.feature.kind == "campus")]
             if not found:
                 continue
             feats = list({e.feature.fid: e.feature for e in found}.values())

@@ -30,7 +30,7 @@ from ._features import (
     reach_m,
     spread_m,
 )
-from ._names import NameIndex, building_entry
+from ._names import NameIndex, building_entry, distinctive, name_core
 from ._pinyin_keys import name_keys, road_keys
 from ._result import Match
 from .normalise import normalise_address, parse_address
@@ -285,8 +285,8 @@ class Gazetteer:
             if _CJK.search(base):
                 if len(base) >= 3:
                     self.aliases[base].append((feat, tower))
-                for key in name_keys(base):  # 东升大厦 → "dongsheng building"
-                    self.pinyin[_latin(key)].append((feat, tower))
+                for key in name_keys(base) if distinctive(name_core(base)) else ():
+                    self.pinyin[_latin(key)].append((feat, tower))  # 东升大厦: dongsheng building
             elif len(base) >= 6 and re.search(r"[a-z]{3}", base):
                 key = english_key(base)
                 self.english[key].append((feat, tower))

@@ -20,6 +20,7 @@ from origin_map.datasets import read_places
 from origin_map.errors import OriginMapError
 from origin_map.export import to_csv_bytes
 from origin_map.geocode import ADDRESS_ALIASES, geocode_table, to_places_frame, unplaced_rows
+from origin_map.geocode.messages import level_label
 from origin_map.geocode.providers import PROVIDERS
 from origin_map.geocode.table import find_column
 from origin_map.i18n import text
@@ -115,7 +116,7 @@ def _review(name: str, lang: str) -> None:
     shown = ["accept", *own, *(c for c in _REVIEW if c in review.columns)]
     view = review[shown].copy()
     if "geocode_level" in view:  # shown in the reader's language, kept as codes in files
-        view["geocode_level"] = [text(f"geocode.level.{v}", lang) for v in view["geocode_level"]]
+        view["geocode_level"] = [level_label(v, lang) for v in view["geocode_level"]]
     edited = st.data_editor(
         view, key=_K + "editor", hide_index=True, width="stretch",
         disabled=[c for c in shown if c not in ("accept", "lat", "lon")],
