@@ -51,7 +51,7 @@ _ORDINAL = {"1": "yi", "2": "er", "3": "san", "4": "si", "5": "wu", "6": "liu"}
 _ROAD_END = re.compile(r"\b(road|rd|street|st|avenue|ave|lane|lu|jie|dajie|dadao|hutong|"
                        r"donglu|xilu|nanlu|beilu|zhonglu|dongjie|xijie|nanjie|beijie|"
                        r"nandajie|beidajie|dongdajie|xidajie)\b\.?"
-                       r"(?:\s+(east|west|south|north|[ewsn])\b\.?(?!\s*\d))?"
+                       r"(?:\s+(?:east|west|south|north)\b|\s+[ewsn]\b\.?(?!\s*\d))?"
                        r"|\b[a-z]{4,}(lu|jie)\b")
 """A road's last word, and a direction written after it ("Zhongguancun Road East"); or a
 road written in one word ("Zhongguancundonglu")."""
@@ -113,11 +113,11 @@ def _road_candidate(text: str, m: re.Match[str]) -> tuple[int, dict[str, object]
     head = text[: m.end()]
     parts = re.split(r",|\bno\.?\s*\d+|\b\d+\b(?!\s*(?:th|st|nd|rd)\b)", head)
     name = parts[-1].strip() if parts else ""
-    word = m.group(1) or m.group(3)  # the road word, or the end of a road in one word
+    word = m.group(1) or m.group(2)  # the road word, or the end of a road in one word
     short = _ADMIN_WORDS.sub("", name)
     if re.search(r"[a-z]{3}", short.replace(word, "", 1)):
         name = short  # "Beijing Shi Haidian Qu Zhongguancun Donglu"
-    if not re.search(r"[a-z]{3}", name[: len(name) - len(word)] if m.group(3)
+    if not re.search(r"[a-z]{3}", name[: len(name) - len(word)] if m.group(2)
                      else name.replace(word, "")):
         return None
     before = _NUMBER_BEFORE.search(text[: m.end() - len(name)])

@@ -50,8 +50,10 @@ SCORES = {"building": 0.7, "current": 0.6, "historic": 0.45}
 
 
 def name_cores(name: object) -> list[str]:
-    """Return the cores of a name, the fullest first: region and legal form removed, then the
-    trade words one by one (北京百川智能科技有限公司 → 百川智能科技, 百川智能), lower case.
+    """Return the cores of a name, the fullest first, lower case.
+
+    Region and legal form removed, then the trade words one by one (北京百川智能科技有限公司 →
+    百川智能科技, 百川智能); a Latin tail after a Chinese name dropped (智谱AI → 智谱).
 
     Examples
     --------
