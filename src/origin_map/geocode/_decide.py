@@ -334,7 +334,9 @@ def decide(gaz: Gazetteer, address: object, name: object = None) -> Match:
             return found
         return Match.none("ambiguous_name", name=how, spread=spread_m(f for _, f, _ in good))
     found = None
-    if not ev.hits:
+    other_block = bool(ev.hits and ev.compounds) and all(  # "Building 12, Huaqing Jiayuan"
+        _conflict(f, p, ev.road).endswith("号楼") for _, f, _ in ev.hits)
+    if not ev.hits or other_block:
         found = _structured(gaz, p, ev)
         if found is None or found.level != "building":
             found = _fuzzy(gaz, p, ev) or _homophone(gaz, p, ev) or found
