@@ -216,6 +216,7 @@ def test_a_unit_on_a_campus_goes_to_its_building(gaz: Gazetteer) -> None:
     ("北京智谱华章科技有限公司", "zhipu", 0.6),  # registered name = the bracketed name
     ("智谱", "zhipu", 0.6),
     ("Zhipu AI Co., Ltd.", "zhipu", 0.6),
+    ("Beijing Zhipu Huazhang Technology Co., Ltd.", "zhipu", 0.6),  # the pinyin of 智谱华章
     ("东升大厦", "origin", 0.7),  # a building of the gazetteer
     ("Dongsheng Building", "origin", 0.7),
 ])

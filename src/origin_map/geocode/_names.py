@@ -114,8 +114,11 @@ class NameIndex:
         for name in names:
             cores = name_cores(name)
             for core in cores[:1] + [c for c in cores[1:] if len(c) >= 3]:
-                if distinctive(core) and entry not in self.by_core[core]:
-                    self.by_core[core].append(entry)
+                if not distinctive(core):
+                    continue
+                for key in (core, _pinyin_key(core)):
+                    if key and entry not in self.by_core[key]:
+                        self.by_core[key].append(entry)
 
     def add_places(self, places: pd.DataFrame | None) -> None:
         """Index the places of ``places.csv`` that are in the gazetteer's area."""
@@ -140,7 +143,8 @@ class NameIndex:
         p = parse_address(name)
         if p.elsewhere:
             return Match.none("name_elsewhere", name=name, place=p.elsewhere)
-        entries = next((self.by_core[c] for c in name_cores(name) if c in self.by_core), [])
+        keys = [k for c in name_cores(name) for k in (c, f"py:{c.replace(' ', '')}")]
+        entries = next((self.by_core[k] for k in keys if k in self.by_core), [])
         for status in ("building", "current", "historic"):
             found = [e for e in entries if e.status == status
                      and not (units_only and e.feature.kind == "campus")]
@@ -155,6 +159,20 @@ class NameIndex:
             return Match(lat, lon, "name", SCORES[status], f"gazetteer:{feats[0].source}",
                          f"{shown} ← {name}", ((reason, {"name": found[0].shown}),))
         return None
+
+
+def _pinyin_key(core: str) -> str:
+    """Return the pinyin key of a Chinese core, or "" if it is not Chinese or is short.
+
+    As an English name writes it: 智谱华章 → ``py:zhipuhuazhang`` ("Beijing Zhipu Huazhang
+    Technology Co., Ltd.").
+    """
+    from pypinyin import lazy_pinyin
+
+    if not re.fullmatch(r"[\u3400-\u9fff]+", core):
+        return ""
+    key = "".join(lazy_pinyin(core)).lower()
+    return f"py:{key}" if len(key) >= 6 else ""
 
 
 def _name_parts(name: str) -> list[str]:
