@@ -248,6 +248,8 @@ def test_generic_unknown_or_ambiguous_names_are_not_placed(gaz: Gazetteer, name:
 def test_a_vague_address_with_a_known_name_is_placed_by_the_name(gaz: Gazetteer) -> None:
     assert gaz.match("北京市海淀区", "智谱").level == "name"
     assert gaz.match("上海市徐汇区", "智谱").level == "none"  # the address says elsewhere
+    assert gaz.match("北京市海淀区五道口", "智谱").level == "name"  # a neighbourhood word
+    assert gaz.match("北京市海淀区上地十街", "智谱").level == "none"  # another place: not by name
 
 
 def test_a_list_of_names_only_is_geocoded(gaz: Gazetteer) -> None:

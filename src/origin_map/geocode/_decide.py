@@ -16,6 +16,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from ._admin import LOCAL_AREAS
 from ._english import english_key
 from ._features import AGREE_M, NUMBER_REACH_M, Compound, Feature, centroid, reach_m, spread_m
 from ._interpolate import interpolate
@@ -360,7 +361,7 @@ def decide(gaz: Gazetteer, address: object, name: object = None) -> Match:
             return unit
     if found is not None:
         return found
-    if name and not (p.road or ev.hits or ev.compounds):  # "北京市海淀区" and a known name
+    if name and _says_nothing(p):  # "北京市海淀区" (or "五道口") and a known name
         by_name = gaz.names.match(str(name).strip())
         if by_name is not None:
             return by_name
@@ -368,6 +369,19 @@ def decide(gaz: Gazetteer, address: object, name: object = None) -> Match:
         return interpolate(gaz, ev.road, p.number) or Match.none(
             "unknown_number", road=ev.road, number=p.number)
     return Match.none("nothing")
+
+
+_VAGUE = re.compile("|".join(sorted(LOCAL_AREAS, key=len, reverse=True))
+                    + r"|\b(?:beijing|haidian|district|qu|shi|china|p r|city)\b|[\d\s,.;:()-]")
+
+
+def _says_nothing(p: ParsedAddress) -> bool:
+    """Whether the address says no more than the district or a neighbourhood.
+
+    Then the row's name may place it (北京市海淀区五道口); an address naming anything else
+    (上地十街, a road the gazetteer does not know) may not.
+    """
+    return not _VAGUE.sub("", p.text[p.body_start:])
 
 
 def _by_name(gaz: Gazetteer, name: object, p: ParsedAddress, ev: _Evidence) -> Match | None:
