@@ -145,6 +145,17 @@ def test_the_pinyin_of_a_generic_name_identifies_nothing(gaz: Gazetteer) -> None
     assert name_keys("阳光厅") == []  # three characters: too short to be known by sound
 
 
+@pytest.mark.parametrize("address", [
+    "Dongsheng Building, Kunshan, Jiangsu",  # a county-level city, a province
+    "Dongsheng Dasha, Xinjiang",
+    "No. 8 East Zhongguancun Road, Chaoyang District, Beijing",
+])
+def test_an_english_address_naming_another_place_is_not_placed(gaz: Gazetteer,
+                                                              address: str) -> None:
+    m = gaz.match(address)
+    assert m.level == "none" and "outside the gazetteer's area" in m.reason_text()
+
+
 def test_an_unknown_english_road_is_named_as_written(gaz: Gazetteer) -> None:
     m = gaz.match("No. 76 Zhichun Road, Haidian District, Beijing")
     assert m.level == "none" and "zhichun road" in m.reason_text()
