@@ -207,7 +207,8 @@ def test_an_outline_gives_its_compound_a_point() -> None:
     assert m.level == "compound" and "[outline:huaqing]" in m.matched
     assert distance_m((m.lat, m.lon), centre) < 1  # block 7 is inside: the outline's centroid
     assert gaz.match("北京市海淀区华清嘉园7号楼").level == "building"  # a known block stays
-    assert gaz.match("某大学").level == "none"  # 3.2 km² is a campus: its centre says little
+    m = gaz.match("某大学")  # 3.2 km² is a campus: its outline's centre, flagged as such
+    assert (m.level, m.score) == ("compound", 0.35) and "campus" in m.reason_text()
 
 
 @pytest.mark.parametrize(("address", "fid", "score"), [

@@ -89,10 +89,10 @@ def test_excel_input(tmp_path) -> None:
 
 def test_cli_without_address_column(tmp_path, capsys) -> None:
     src = tmp_path / "x.csv"
-    src.write_text("名称,城市\na,b\n", encoding="utf-8")
+    src.write_text("城市,备注\na,b\n", encoding="utf-8")  # (a name column alone: by name)
     assert main(["geocode", str(src)]) == 1
     err = capsys.readouterr().err
-    assert "No address column found (columns present: 名称, 城市)" in err
+    assert "No address column found (columns present: 城市, 备注)" in err
     assert "Traceback" not in err
 
 

@@ -25,6 +25,7 @@ from origin_map.app.data import (
 from origin_map.app.show import column_labels, md_escape
 from origin_map.errors import OriginMapError
 from origin_map.geocode import geocode_table, to_places_frame, unplaced_rows
+from origin_map.geocode.messages import level_label
 from origin_map.geocode.providers import PROVIDERS
 from origin_map.i18n import text
 from origin_map.io.export import to_csv_bytes
@@ -143,7 +144,7 @@ def _review(name: str, lang: str) -> None:
     shown = ["accept", *own, *(c for c in _REVIEW if c in review.columns)]
     view = review[shown].copy()
     if "geocode_level" in view:  # shown in the reader's language, kept as codes in files
-        view["geocode_level"] = [text(f"geocode.level.{v}", lang) for v in view["geocode_level"]]
+        view["geocode_level"] = [level_label(v, lang) for v in view["geocode_level"]]
     edited = st.data_editor(
         view, key=_K + "editor", hide_index=True, width="stretch",
         disabled=[c for c in shown if c not in ("accept", "lat", "lon")],

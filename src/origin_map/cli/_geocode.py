@@ -14,7 +14,8 @@ from origin_map.cli._options import add_rows_are_option
 
 __all__ = ["add_geocode_parser", "run_geocode"]
 
-_LEVELS = ("building", "compound", "street_number", "road", "district")  # geocode.LEVELS
+_LEVELS = ("building", "compound", "street_number", "street_number_interpolated", "name", "road",
+           "district")  # geocode.LEVELS
 
 _EPILOG = """\
 examples:
@@ -25,7 +26,8 @@ examples:
   origin-map geocode firms.csv --provider nominatim --url http://localhost:8080 -o out.csv
 
 Added columns: lat, lon (WGS-84, empty when not placed), geocode_level (building, compound,
-street_number, road, district, none), geocode_score (0-1), geocode_source, geocode_match,
+street_number, street_number_interpolated, name, road, district, none), geocode_score (0-1),
+geocode_source, geocode_match,
 geocode_reason. Every input row and column is kept. Keys: --key or ORIGIN_MAP_AMAP_KEY,
 ORIGIN_MAP_BAIDU_KEY, ORIGIN_MAP_TENCENT_KEY; never logged or written anywhere.
 """
@@ -136,7 +138,9 @@ def run_geocode(args: argparse.Namespace) -> int:
     if args.unplaced:
         args.unplaced.write_bytes(to_csv_bytes(unplaced))
     name_note = f", names from '{result.name_column}'" if result.name_column else ""
-    print(f"origin-map: geocoded {raw.name} (addresses from '{result.address_column}'"
+    source = (f"addresses from '{result.address_column}'" if result.address_column
+              else "no address column: by name only")
+    print(f"origin-map: geocoded {raw.name} ({source}"
           f"{name_note}, provider {result.summary.provider})", file=sys.stderr)
     for line in result.summary.lines():
         print(f"  {line}", file=sys.stderr)

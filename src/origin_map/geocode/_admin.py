@@ -53,6 +53,12 @@ ENGLISH_ELSEWHERE = frozenset(
     "hongkong macau macao taipei hsinchu chaoyang dongcheng xicheng fengtai shijingshan "
     "mentougou fangshan tongzhou shunyi changping daxing huairou pinggu miyun yanqing yizhuang "
     "pudong xuhui huangpu jingan minhang nanshan futian luohu baoan longgang tianhe "
-    "langfang baoding tangshan".split()
+    "langfang baoding tangshan "
+    "hebei shanxi liaoning jilin heilongjiang jiangsu zhejiang anhui fujian jiangxi shandong "
+    "henan hubei hunan guangdong hainan sichuan guizhou yunnan shaanxi gansu qinghai taiwan "
+    "guangxi tibet xizang ningxia xinjiang mongolia kunshan changshu taicang zhangjiagang "
+    "jiangyin yixing yiwu cixi yuyao shunde nansha songjiang jiading minhang qingpu fengxian "
+    "chongming binhai".split()
 )
-"""Lower-case English names of other cities and districts (including Beijing's other districts)."""
+"""Lower-case English names of other provinces, cities and districts (including Beijing's other
+districts): an English address naming one is not placed."""

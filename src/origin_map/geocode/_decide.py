@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from origin_map.geocode._admin import LOCAL_AREAS
 from origin_map.geocode._english import english_key
 from origin_map.geocode._features import (
     AGREE_M,
@@ -25,6 +27,7 @@ from origin_map.geocode._features import (
     reach_m,
     spread_m,
 )
+from origin_map.geocode._interpolate import interpolate
 from origin_map.geocode._result import Match
 from origin_map.geocode.normalise import ParsedAddress, normalise_address, parse_address
 
@@ -112,13 +115,19 @@ def _add_hits(gaz: Gazetteer, ev: _Evidence, alias: str,
             ev.compounds.append(Compound(feat.name, feat))
 
 
+@lru_cache(maxsize=8)
+def _longest_first(keys: tuple[str, ...]) -> list[str]:
+    return sorted(keys, key=len, reverse=True)
+
+
 def _scan_english(gaz: Gazetteer, p: ParsedAddress) -> _Evidence:
     padded = f" {english_key(p.text)} "
     ev = _Evidence(road=gaz.road_of(p.road, english=True), rest=p.text)
-    for key in sorted(gaz.english, key=len, reverse=True):
+    for key in _longest_first(tuple(gaz.english)):
         if f" {key} " in padded:
             _add_hits(gaz, ev, key, gaz.english[key])
             padded = padded.replace(f" {key} ", " | ")
+    _scan_pinyin(gaz, ev, padded.split())
     if not ev.hits:  # "Tsinghua Tongfang Technology Plaza", "Qidi Science Building, TusPark"
         words = set(padded.split())
         named = {c.name for c in ev.compounds}
@@ -134,9 +143,33 @@ def _scan_english(gaz: Gazetteer, p: ParsedAddress) -> _Evidence:
     return ev
 
 
-def _own_words(key: str) -> set[str]:
+_SUFFIX_WORDS = frozenset({"building", "plaza", "center"})
+
+
+def _scan_pinyin(gaz: Gazetteer, ev: _Evidence, tokens: list[str]) -> None:
+    """Find Chinese names written in pinyin, in words of any length.
+
+    "Dongsheng Dasha", "Huaqing Jiayuan", "Lanqiying": runs of whole words whose letters are
+    a name's key (:func:`._pinyin_keys.name_keys`).
+    """
+    for i in range(len(tokens)):
+        run = ""
+        for tok in tokens[i:i + 8]:
+            if not tok.isalpha():
+                break
+            if tok in _SUFFIX_WORDS and run and f"{run} {tok}" in gaz.pinyin:
+                _add_hits(gaz, ev, f"{run} {tok}", gaz.pinyin[f"{run} {tok}"])
+            run += tok
+            if run in gaz.pinyin_compounds:
+                ev.compounds.append(gaz.compounds[gaz.pinyin_compounds[run]])
+            elif run in gaz.pinyin:
+                _add_hits(gaz, ev, run, gaz.pinyin[run])
+
+
+@lru_cache(maxsize=4096)
+def _own_words(key: str) -> frozenset[str]:
     """Return the words of an English name that tell it apart (not "building", "tsinghua"…)."""
-    return {w for w in key.split() if w.isalpha() and len(w) > 2} - _GENERIC_WORDS
+    return frozenset(w for w in key.split() if w.isalpha() and len(w) > 2) - _GENERIC_WORDS
 
 
 def _conflict(f: Feature, p: ParsedAddress, road: str) -> str:
@@ -291,13 +324,15 @@ def decide(gaz: Gazetteer, address: object, name: object = None) -> Match:
     """Return the gazetteer's best position for ``address`` (see the module doc)."""
     text = normalise_address(address)
     if not text:
-        return Match.none("empty")
+        return gaz.match_name(str(name).strip()) if name and str(name).strip() \
+            else Match.none("empty")
     p = parse_address(text, normalised=True)
     if p.elsewhere:
         return Match.none("elsewhere", place=p.elsewhere, area=AREA_LABEL)
     ev = _scan(gaz, p)
     if p.road and p.number and not ev.road:
-        return Match.none("unknown_road", road=p.road[-12:])
+        a, b = p.road_span
+        return Match.none("unknown_road", road=p.text[a:b] if p.english else p.road[-12:])
     good = [(a, f, tw) for a, f, tw in ev.hits if not _conflict(f, p, ev.road)]
     if good:
         agree = ev.road and p.number and any(f.road == ev.road for _, f, _ in good)
@@ -308,7 +343,9 @@ def decide(gaz: Gazetteer, address: object, name: object = None) -> Match:
             return found
         return Match.none("ambiguous_name", name=how, spread=spread_m(f for _, f, _ in good))
     found = None
-    if not ev.hits:
+    other_block = bool(ev.hits and ev.compounds) and all(  # "Building 12, Huaqing Jiayuan"
+        _conflict(f, p, ev.road).endswith("号楼") for _, f, _ in ev.hits)
+    if not ev.hits or other_block:
         found = _structured(gaz, p, ev)
         if found is None or found.level != "building":
             found = _fuzzy(gaz, p, ev) or _homophone(gaz, p, ev) or found
@@ -326,11 +363,33 @@ def decide(gaz: Gazetteer, address: object, name: object = None) -> Match:
             if by_number.level != "none":
                 return replace(by_number, score=0.45, reasons=(conflict,))
         return Match(source="gazetteer", reasons=(conflict,))
+    if found is not None and found.reasons and found.reasons[0][0] == "campus_point":
+        unit = gaz.names.match(p.text[p.body_start:], units_only=True)  # 清华大学自动化系
+        if unit is not None and unit.placed:
+            return unit
     if found is not None:
         return found
+    if name and _says_nothing(p):  # "北京市海淀区" (or "五道口") and a known name
+        by_name = gaz.names.match(str(name).strip())
+        if by_name is not None:
+            return by_name
     if ev.road and p.number:
-        return Match.none("unknown_number", road=ev.road, number=p.number)
+        return interpolate(gaz, ev.road, p.number) or Match.none(
+            "unknown_number", road=ev.road, number=p.number)
     return Match.none("nothing")
+
+
+_VAGUE = re.compile("|".join(sorted(LOCAL_AREAS, key=len, reverse=True))
+                    + r"|\b(?:beijing|haidian|district|qu|shi|china|p r|city)\b|[\d\s,.;:()-]")
+
+
+def _says_nothing(p: ParsedAddress) -> bool:
+    """Whether the address says no more than the district or a neighbourhood.
+
+    Then the row's name may place it (北京市海淀区五道口); an address naming anything else
+    (上地十街, a road the gazetteer does not know) may not.
+    """
+    return not _VAGUE.sub("", p.text[p.body_start:])
 
 
 def _by_name(gaz: Gazetteer, name: object, p: ParsedAddress, ev: _Evidence) -> Match | None:

@@ -7,10 +7,15 @@ from dataclasses import dataclass, field
 
 from origin_map.geocode.messages import message
 
-__all__ = ["LEVELS", "Match", "level_rank"]
+__all__ = ["LEVELS", "NEW_LEVELS", "Match", "level_rank"]
 
-LEVELS = ("building", "compound", "street_number", "road", "district", "none")
-"""Geocode levels from the finest to ``none`` (not placed)."""
+LEVELS = ("building", "compound", "street_number", "street_number_interpolated", "name", "road",
+          "district", "none")
+"""Geocode levels from the finest to ``none`` (not placed). ``street_number_interpolated``: a
+number placed along its road between two known numbers of the same side; ``name``: a row
+placed by its name alone (a known building or a firm of the shipped places)."""
+NEW_LEVELS = ("street_number_interpolated", "name")
+"""Levels of the geocoder's second round (their labels are in the catalogue's ``geocode2``)."""
 
 
 def level_rank(level: str) -> int:
@@ -36,6 +41,9 @@ class Match:
         What was matched, as written in the gazetteer or returned by the provider.
     reasons
         Message keys and arguments (see :mod:`.messages`): why not placed, or caveats.
+    uncertainty_m
+        How far the true position may be from the point, in metres, where the geocoder states
+        it (an interpolated street number); NaN otherwise.
     """
 
     lat: float = math.nan
@@ -45,6 +53,7 @@ class Match:
     source: str = ""
     matched: str = ""
     reasons: tuple[tuple[str, dict[str, object]], ...] = field(default_factory=tuple)
+    uncertainty_m: float = math.nan
 
     @property
     def placed(self) -> bool:

@@ -20,7 +20,18 @@ import pandas as pd
 
 from origin_map.geocode._admin import LOCAL_AREAS
 from origin_map.geocode._english import english_key
-from origin_map.geocode._features import AGREE_M, Compound, Feature, centroid, distance_m, spread_m
+from origin_map.geocode._features import (
+    AGREE_M,
+    NUMBER_REACH_M,
+    Compound,
+    Feature,
+    centroid,
+    distance_m,
+    reach_m,
+    spread_m,
+)
+from origin_map.geocode._names import NameIndex, building_entry, distinctive, name_core
+from origin_map.geocode._pinyin_keys import name_keys, road_keys
 from origin_map.geocode._result import Match
 from origin_map.geocode.normalise import normalise_address, parse_address
 
@@ -70,6 +81,30 @@ def _cell(row: pd.Series, col: str) -> str:
     return "" if pd.isna(v) else str(v).strip()
 
 
+def _block_mean(comp: Compound) -> Feature | None:
+    """Return the point of a compound known only by its buildings, if they make one place.
+
+    Buildings that agree (within :data:`AGREE_M`) give their mean; three or more blocks of a
+    residential compound (蓝旗营 6–12号楼, 240 m apart) give theirs when each is within
+    :data:`~._features.NUMBER_REACH_M` of it, which says so.
+    """
+    n = len(comp.buildings)
+    if spread_m(comp.buildings) <= AGREE_M:
+        source = "buildings.csv (mean of its buildings)"
+    elif sum(bool(f.building_no) for f in comp.buildings) >= 3 and (
+            reach := reach_m(comp.buildings)) <= NUMBER_REACH_M:
+        source = f"buildings.csv (mean of its {n} known blocks, each within {reach:.0f} m)"
+    else:
+        return None
+    lat, lon = (round(v, 7) for v in centroid(comp.buildings))
+    return Feature(f"compound:{comp.name}", comp.name, "compound", lat, lon, source)
+
+
+def _latin(key: str) -> str:
+    """Return a pinyin key as English text is compared (清华 is written Tsinghua)."""
+    return key.replace("qinghua", "tsinghua").replace("daxue", "university")
+
+
 @lru_cache(maxsize=8192)
 def _sound(ch: str) -> str:
     """Return the toneless pinyin of one character, read on its own (厦 → sha)."""
@@ -101,6 +136,10 @@ class Gazetteer:
         self.explain_re: re.Pattern[str] = re.compile("(?!)")
         self._word_places: dict[str, bool] = {}
         self.by_first_sound: dict[str, list[tuple[tuple[str, ...], str, str]]] = {}
+        self.pinyin: dict[str, list[tuple[Feature, str]]] = defaultdict(list)
+        self.pinyin_compounds: dict[str, str] = {}
+        self.names = NameIndex()
+        self._named_buildings: list[tuple[Feature, list[str]]] = []
 
     # ------------------------------------------------------------------ building
     @classmethod
@@ -148,6 +187,7 @@ class Gazetteer:
             gaz._add_named(row, seen, "centres.csv", "building")
         gaz._add_outlines(outlines)
         gaz._finish()
+        gaz.names.add_places(places)
         return gaz
 
     def _add_outlines(self, outlines: gpd.GeoDataFrame | None) -> None:
@@ -159,21 +199,24 @@ class Gazetteer:
             geom = row.get("geometry")
             names = split_names(row.get("name_zh"), row.get("name_en"))
             comp = next((self.compounds[n] for n in names if n in self.compounds), None)
-            if geom is None or geom.is_empty or not names or (comp and comp.point):
+            campus = bool(comp and comp.point and comp.point.kind == "campus")
+            if geom is None or geom.is_empty or not names or (
+                    comp and comp.point and not campus):
                 continue
             lat0, lon0 = geom.representative_point().y, geom.representative_point().x
             local = to_local(geom, lat0, lon0)
             pts = [to_local(MultiPoint([(f.lon, f.lat)]), lat0, lon0)
                    for f in (comp.buildings if comp else [])]
             hull = unary_union([local, *pts]).convex_hull
-            if hull.area > 2_000_000:  # a campus, not a compound: its centre says little
-                continue
+            if hull.area > 2_000_000:  # a campus: the centre of its outline, not a map POI
+                campus, hull = True, local
             comp = comp or self.compounds.setdefault(names[0], Compound(names[0]))
             c = to_local(hull.centroid, lat0, lon0, inverse=True)
             fid = str(row.get("place_id") or names[0])
-            comp.point = Feature(f"outline:{fid}", comp.name, "compound", round(c.y, 7),
-                                 round(c.x, 7), "areas.geojson (centroid of the outline and "
-                                 "the compound's buildings)")
+            comp.point = Feature(f"outline:{fid}", comp.name, "campus" if campus else "compound",
+                                 round(c.y, 7), round(c.x, 7), "areas.geojson (centroid of the "
+                                 + ("campus outline)" if campus else
+                                    "outline and the compound's buildings)"))
 
     def _point(self, row: pd.Series) -> tuple[float, float] | None:
         try:
@@ -205,7 +248,7 @@ class Gazetteer:
         compound = next((n for n in names if n in self.compounds), "")
         p = parse_address(_cell(row, "address")) if _cell(row, "address") else None
         road, number = (p.road, p.number) if p and not p.english and not p.elsewhere else ("", "")
-        if compound:
+        if compound and kind != "campus":  # a university keeps its campus kind
             kind = "compound"
         feat = Feature(fid, _cell(row, "name_zh") or _cell(row, "name_en"), kind, *point, source,
                        self._known_road(road) or road, _numbers(number),
@@ -214,6 +257,8 @@ class Gazetteer:
 
     def _register(self, feat: Feature, names: list[str]) -> None:
         self.features.append(feat)
+        if feat.kind == "building" and feat.source == "buildings.csv":
+            self._named_buildings.append((feat, names))
         if feat.road:
             self.roads.add(feat.road)
         if feat.compound:
@@ -240,6 +285,8 @@ class Gazetteer:
             if _CJK.search(base):
                 if len(base) >= 3:
                     self.aliases[base].append((feat, tower))
+                for key in name_keys(base) if distinctive(name_core(base)) else ():
+                    self.pinyin[_latin(key)].append((feat, tower))  # 东升大厦: dongsheng building
             elif len(base) >= 6 and re.search(r"[a-z]{3}", base):
                 key = english_key(base)
                 self.english[key].append((feat, tower))
@@ -253,20 +300,19 @@ class Gazetteer:
 
     def _finish(self) -> None:
         """Index street numbers, give compounds a point, build the scan and pinyin lists."""
-        from pypinyin import lazy_pinyin
-
         for feat in self.features:
             for num in feat.numbers:
                 key = (feat.road, num)
                 (self.campus_by_number if feat.kind == "campus" else self.by_number)[key].append(
                     feat)
         for comp in self.compounds.values():
-            if comp.point is None and len(comp.buildings) >= 2 \
-                    and spread_m(comp.buildings) <= AGREE_M:
-                lat, lon = centroid(comp.buildings)
-                comp.point = Feature(f"compound:{comp.name}", comp.name, "compound", lat, lon,
-                                     "buildings.csv (mean of its buildings)")
-        self.road_keys = {"".join(lazy_pinyin(r)).lower(): r for r in self.roads}
+            if comp.point is None and len(comp.buildings) >= 2:
+                comp.point = _block_mean(comp)
+        self._index_latin()
+        for feat, names in self._named_buildings:
+            home = self.compounds.get(feat.compound)
+            campus = bool(home and home.point and home.point.kind == "campus")
+            self.names.add(*building_entry(feat, names, campus))
         scan = [(a, "feature") for a in self.aliases] + [(c, "compound") for c in self.compounds]
         self.scan = sorted(set(scan), key=lambda x: (-len(x[0]), x[1] == "feature", x[0]))
         self.fuzzy_choices = [a for a in self.aliases if len(a) >= 4]
@@ -280,6 +326,21 @@ class Gazetteer:
                 self.by_first_sound[sounds[0]].append((sounds, alias, kind))
         words = sorted({*self.roads, *LOCAL_AREAS}, key=len, reverse=True)
         self.explain_re = re.compile("|".join(map(re.escape, words)) or "(?!)")
+
+    def _index_latin(self) -> None:
+        """Index roads and names by their pinyin keys; drop keys that name places apart."""
+        keys: dict[str, set[str]] = defaultdict(set)
+        for road in self.roads:
+            for key in road_keys(road):
+                keys[key].add(road)
+        self.road_keys = {k: next(iter(v)) for k, v in keys.items() if len(v) == 1}
+        for key in [k for k, v in self.pinyin.items() if spread_m(f for f, _ in v) > AGREE_M]:
+            del self.pinyin[key]
+        names: dict[str, set[str]] = defaultdict(set)
+        for comp in self.compounds:
+            for key in name_keys(comp, compound=True):
+                names[_latin(key)].add(comp)
+        self.pinyin_compounds = {k: next(iter(v)) for k, v in names.items() if len(v) == 1}
 
     @staticmethod
     def pinyin_of(text: str) -> list[str]:
@@ -305,7 +366,8 @@ class Gazetteer:
         if not written:
             return ""
         if english:
-            for key in (written, written.removesuffix("jie") + "dajie"):
+            for key in (written, written.removesuffix("jie") + "dajie",
+                        re.sub(r"jie(dong|xi|nan|bei)?$", r"dajie\1", written)):
                 if key in self.road_keys:
                     return self.road_keys[key]
             return ""
@@ -317,6 +379,10 @@ class Gazetteer:
             (road, number), [])
         names = {f.compound for f in feats if f.compound}
         return [self.compounds[n] for n in sorted(names) if n in self.compounds]
+
+    def match_name(self, name: str) -> Match:
+        """Return the position of a row known only by its name (a building or a shipped firm)."""
+        return self.names.match(name) or Match.none("name_unknown", name=name)
 
     def match(self, address: object, name: object = None) -> Match:
         """Return the best position for ``address`` (and optionally a place ``name``).

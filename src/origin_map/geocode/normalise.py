@@ -1,7 +1,8 @@
 """Normalise and parse Chinese (and English) street addresses.
 
 :func:`normalise_address` makes the spellings of one address comparable: full-width characters
-become half-width, Chinese numerals before a unit become digits (成府路二十八号 → 成府路28号),
+become half-width, traditional characters simplified (中關村東路 → 中关村东路), Chinese
+numerals before a unit become digits (成府路二十八号 → 成府路28号),
 spaces inside Chinese text go, letters are lower-cased. :func:`parse_address` then splits a
 normalised address into its administrative prefix (city, district), road and street number,
 building number inside a compound (``1号院8号楼``), tower (``A座``); floors and rooms are
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from importlib import resources
 
 from origin_map.geocode._admin import (
     AREA_SUFFIXES,
@@ -60,6 +62,18 @@ _CITY = re.compile(r"^(?P<name>[\u3400-\u9fff]{2,3}?)(?<![超城门])市")
 _DISTRICT = re.compile(r"^(?P<name>[\u3400-\u9fff]{1,4}?)(?:新区|区|县)")
 
 
+
+
+def _t2s_table() -> dict[int, int]:
+    """Return the traditional → simplified table of ``t2s_chars.txt`` for ``str.translate``."""
+    raw = resources.files("origin_map.geocode").joinpath("t2s_chars.txt").read_text("utf-8")
+    return {ord(line[0]): ord(line[1]) for line in raw.splitlines()
+            if len(line) == 2 and not line.startswith("#")}
+
+
+_T2S = _t2s_table()
+"""One character to one (OpenCC's first simplified form; see scripts/make_t2s_table.py)."""
+
 _BARE_CITIES = (LOCAL_CITY, *sorted(PROVINCES | CITIES, key=len, reverse=True))
 _BARE_CITY = re.compile("|".join(_BARE_CITIES))
 _ELSEWHERE_ANYWHERE = re.compile("|".join(n for n in _BARE_CITIES[1:] if len(n) >= 2))
@@ -83,7 +97,8 @@ def cn_number(text: str) -> int:
 def normalise_address(text: object) -> str:
     """Return a comparable spelling of an address.
 
-    Full-width characters become half-width (NFKC), letters lower case, Chinese numerals
+    Full-width characters become half-width (NFKC), traditional characters simplified
+    (``海淀區`` → ``海淀区``), letters lower case, Chinese numerals
     before a unit (号 层 楼 栋 座 室 …) digits, dashes ``-``, ``#`` 号; spaces next to Chinese
     characters and a leading country name (中国, China) and 6-digit postcodes are removed.
 
@@ -94,7 +109,7 @@ def normalise_address(text: object) -> str:
     """
     if text is None:
         return ""
-    s = unicodedata.normalize("NFKC", str(text)).lower().translate(_OPEN)
+    s = unicodedata.normalize("NFKC", str(text)).lower().translate(_OPEN).translate(_T2S)
     s = _DASHES.sub("-", s)
     s = _CN_NUMERAL.sub(lambda m: str(cn_number(m.group(0))), s)
     s = _POSTCODE.sub(" ", s)

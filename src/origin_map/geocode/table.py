@@ -193,7 +193,9 @@ def geocode_table(frame: pd.DataFrame, *, provider: object = "gazetteer", key: s
     Raises
     ------
     DataValidationError
-        No address column (the message names the columns found and the accepted names).
+        No address column (the message names the columns found and the accepted names); a
+        table with a name column and no address column is geocoded by its names (offline
+        gazetteer only; ``address_column`` of the result is then "").
     SettingsError
         Unknown provider, or a keyed provider without a key (before any request).
     """
@@ -201,12 +203,14 @@ def geocode_table(frame: pd.DataFrame, *, provider: object = "gazetteer", key: s
 
     if min_level not in LEVELS:
         raise SettingsError(f"Unknown level {min_level!r}; use one of {', '.join(LEVELS)}.")
-    addr_col = _address_column(frame, address_column)
     name_col = name_column if name_column in frame.columns else next(
         (c for c in (column_for(frame.columns, k) for k in ("name", "name_zh", "name_en")) if c),
         None)
-    centre = centre or resolve_centre(None)
     online = _online_provider(provider, key, url)
+    names_only = (address_column is None and name_col is not None and online is None
+                  and column_for(frame.columns, "address") is None)  # a list of names only
+    addr_col = "" if names_only else _address_column(frame, address_column)
+    centre = centre or resolve_centre(None)
     run = Run(online, cache_path, gazetteer or shipped_gazetteer() if not online else None,
               min_level)
     try:
@@ -246,7 +250,7 @@ def _online_provider(provider: object, key: str | None, url: str | None) -> Prov
 def _geocode_rows(run: Run, frame: pd.DataFrame, addr_col: str, name_col: str | None,
                   progress: Progress | None) -> list[Match]:
     """Return the match of every row, in order; report progress every 25 rows."""
-    addresses = frame[addr_col].map(_cell_text).tolist()
+    addresses = frame[addr_col].map(_cell_text).tolist() if addr_col else [""] * len(frame)
     names = frame[name_col].map(_cell_text).tolist() if name_col else [""] * len(frame)
     results: list[Match] = []
     for i, (addr, nm) in enumerate(zip(addresses, names, strict=True)):

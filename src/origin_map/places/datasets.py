@@ -225,7 +225,7 @@ def places_from_frame(frame: pd.DataFrame, *, name: str = "table", **kwargs: Any
     No file is written or read: the geocoded, reviewed rows of the Data page are validated so.
     ``kwargs`` are those of :func:`places_from_raw`.
     """
-    from origin_map.places._rawtable import RawTable as _Raw
+    from origin_map.io.rawtable import RawTable as _Raw
 
     return places_from_raw(_Raw(frame.reset_index(drop=True), "table", name), **kwargs)
 
