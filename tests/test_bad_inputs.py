@@ -427,7 +427,9 @@ def test_pathological_csv_is_refused_quickly() -> None:
     start = time.perf_counter()
     with pytest.raises(InputLimitError):
         read_places(DATA / "sniffer_bomb.csv")
-    assert time.perf_counter() - start < 3
+    # a hang guard, not a benchmark: the refusal takes ~0.3 s on a quiet machine (a sniffer
+    # that backtracks takes minutes); generous for a loaded 2-core machine
+    assert time.perf_counter() - start < 30
 
 
 def test_streamlit_upload_limit_equals_the_library_limit() -> None:

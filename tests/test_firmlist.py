@@ -198,7 +198,9 @@ def test_registry_values_become_places_columns() -> None:
     assert places["address"].tolist() == local["通信地址"].tolist()  # office, not registered
     assert places["注册地址"].tolist() == local["注册地址"].tolist()  # kept, own name
     assert places["industry"].tolist() == local["所属行业"].tolist()
-    assert (places["sector"] == "unknown").all()
+    # no sector column: every sector came by rule (sector_rule says which), none from 所属行业
+    assert places["sector_rule"].ne("").all()
+    assert not places["sector_rule"].str.endswith(":sector").any()
     assert places["scope"].str.startswith("技术开发").all()
     cap = places["capital_cny"].to_numpy(dtype=float)[:4]
     assert cap[:3].tolist() == [1e6, 5e6, 1e7] and np.isnan(cap[3])  # 50万美元: not yuan

@@ -136,7 +136,8 @@ LAYERS = [
     {"origin_map", "origin_map.errors", "origin_map.i18n", "origin_map.limits",
      "origin_map.texts", "origin_map.paths"},
     {"origin_map.io"}, {"origin_map.geo"}, {"origin_map.places"}, {"origin_map.measure"},
-    {"origin_map.render"}, {"origin_map.settings", "origin_map.views"}, {"origin_map.geocode"},
+    {"origin_map.render"}, {"origin_map.settings", "origin_map.views"},
+    {"origin_map.geocode", "origin_map.store"},
     {"origin_map.cli", "origin_map.app"},
 ]
 

@@ -29,8 +29,8 @@ import pandas as pd
 
 from origin_map import i18n
 from origin_map.errors import DataValidationError, Problem
+from origin_map.paths import geodata_dir
 from origin_map.places import vocab
-from origin_map.places.datasets import geodata_dir
 
 try:  # pyarrow's RE2 runs a rule on a whole column in C++; without it, re does it row by row
     import pyarrow as _pa

@@ -134,7 +134,7 @@ def _sectors_by_rule(frame: pd.DataFrame, notes: list[Problem]) -> pd.DataFrame:
     n = int((assigned[RULE_COLUMN] != "").sum())
     if n == 0:
         return frame
-    notes.append(Problem.of(None, "sector", "sector_rules.assigned_note", severity="info",
+    notes.append(Problem.of(None, None, "sector_rules.assigned_note", severity="info",
                             n=str(n), total=str(len(frame))))
     return assigned
 
