@@ -124,8 +124,8 @@ def base_map(*, basemap: str = "osm", lang: str = "en", location: Sequence[float
         folium.map.CustomPane(name, z_index=z, pointer_events=events).add_to(m)
     if base.url:
         folium.TileLayer(base.url, attr=base.attribution, name=i18n.text(f"basemap.{basemap}",
-                         lang), max_zoom=MAX_ZOOM, subdomains=base.subdomains,
-                         control=False).add_to(m)
+                         lang), max_zoom=MAX_ZOOM, max_native_zoom=base.max_zoom,
+                         subdomains=base.subdomains, control=False).add_to(m)
     _add_controls(m, base.url, base.attribution, base.subdomains, lang)
     if draw:
         from origin_map.render.area_layers import draw_control
