@@ -204,7 +204,7 @@ def build_report_pdf(places: pd.DataFrame, *, centre: Centre, radii_m: Sequence[
         Title line; default "Origin Map — <centre or area name>".
     sources
         Data sources for the attribution; default :data:`DEFAULT_SOURCES`.
-    outlines
+    outlines, by_outline
         Outlines to draw; with rings, the headline also gives universities and institutes
         counted by outline. ``by_outline`` counts the table and headline by outline.
     radius_m
