@@ -24,6 +24,7 @@ from origin_map.geocode.gazetteer import distance_m
 from origin_map.geocode.providers import (
     AMapProvider,
     ProviderError,
+    ProviderRefused,
     RateLimiter,
     TencentProvider,
     make_provider,
@@ -116,9 +117,9 @@ def test_amap_empty_and_errors(server) -> None:
                             "geocodes": []}, 0)]
     assert p.lookup("nowhere").reason_text() == "AMap found nothing."
     server.script = [(200, {"status": "0", "info": "INVALID_USER_KEY", "infocode": "10001"}, 0)]
-    with pytest.raises(ProviderError) as err:
+    with pytest.raises(ProviderRefused) as err:
         p.lookup("x")
-    assert err.value.fatal and "10001" in str(err.value) and KEY not in str(err.value)
+    assert "10001" in str(err.value) and KEY not in str(err.value)
     server.script = [(200, {"status": "0", "info": "ACCESS_TOO_FREQUENT", "infocode": "10004"},
                       0), (200, _amap(GCJ), 0)]
     assert p.lookup("x").level == "building"  # retried after backoff
@@ -159,9 +160,9 @@ def test_tencent(server) -> None:
                      (200, _tencent(GCJ, level=9), 0)]
     assert p.lookup("x").level == "street_number"
     server.script = [(200, {"status": 311, "message": "key格式错误"}, 0)]
-    with pytest.raises(ProviderError) as err:
+    with pytest.raises(ProviderRefused) as err:
         p.lookup("x")
-    assert err.value.fatal and "311" in str(err.value)
+    assert "311" in str(err.value)
 
 
 # ---------------------------------------------------------------- geopy: Baidu, Nominatim
@@ -180,13 +181,13 @@ def test_baidu_result_is_converted_from_bd09(server, caplog) -> None:
     server.script = [(200, {"status": 0, "result": {}}, 0)]
     assert p.lookup("x").reason_text() == "Baidu found nothing."
     server.script = [(200, {"status": 302, "message": "天配额超限"}, 0)]
-    with pytest.raises(ProviderError) as err:
+    with pytest.raises(ProviderRefused) as err:
         p.lookup("x")
-    assert err.value.fatal and KEY not in str(err.value)
+    assert KEY not in str(err.value)
     server.script = [(200, {"status": 2, "message": "参数错误"}, 0)]
     with pytest.raises(ProviderError) as err:
         p.lookup("x")
-    assert not err.value.fatal
+    assert not isinstance(err.value, ProviderRefused)
 
 
 def test_nominatim(server) -> None:

@@ -25,8 +25,9 @@ from origin_map.texts import fields_json, ref, render, render_column
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["TEXT_COLUMNS", "DataValidationError", "InputLimitError", "OriginMapError", "Problem",
-           "SettingsError", "fields_json", "problems_in", "ref", "render"]
+__all__ = ["TEXT_COLUMNS", "DataValidationError", "GeocodingError", "InputLimitError",
+           "OriginMapError", "Problem", "SettingsError", "fields_json", "problems_in", "ref",
+           "render"]
 
 TEXT_COLUMNS = ("problem_key", "fix_key", "text_fields")
 """Columns of a problems table, after the public ones, from which its texts are made."""
@@ -170,6 +171,16 @@ class InputLimitError(OriginMapError):
     def text(self, lang: str) -> str:
         """Return the message in ``lang``."""
         return render(self.key, self.text_fields, lang) if self.key else str(self)
+
+
+class GeocodingError(OriginMapError):
+    """A geocoding service did not answer a request usefully (as geopy's ``GeocoderServiceError``).
+
+    The subclasses in :mod:`origin_map.geocode.providers` say what a caller can do:
+    ``ProviderTransientError`` (and its ``ProviderRateLimited``, ``ProviderUnavailable``) may
+    succeed when asked again, ``ProviderRefused`` means no later request can succeed, and a plain
+    ``ProviderError`` is a bad answer for that one address.
+    """
 
 
 def problems_in(problems: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -68,6 +68,17 @@ class Centre:
         Names in Chinese and English.
     lat, lon
         WGS-84 latitude and longitude in degrees.
+
+    Raises
+    ------
+    SettingsError
+        If the latitude or longitude is not a number within range.
+
+    Examples
+    --------
+    >>> c = Centre("wudaokou", "五道口", "Wudaokou", 39.991478, 116.331702)
+    >>> c.name("zh"), c.lat
+    ('五道口', 39.991478)
     """
 
     id: str
@@ -325,13 +336,25 @@ class Rings(Sequence[float]):
     Make one with :meth:`build` or :meth:`parse`; every function that takes radii accepts a
     ``Rings`` and uses its radii as they are. Iterating gives the radii.
 
-    Attributes
+    Parameters
     ----------
     radii_m
         The radii, sorted ascending, without duplicates.
     main_m
         The main radius (the 1 km "origin community" by default): drawn solid, counted on the
         Overview, and always one of ``radii_m``.
+
+    Raises
+    ------
+    SettingsError
+        From :meth:`build` and :meth:`parse`, when a radius is not a positive number of metres
+        within the limit.
+
+    Examples
+    --------
+    >>> rings = Rings.parse(1000, "2000, 500")
+    >>> rings.radii_m, rings.main_m, rings.extra_m
+    ((500.0, 1000.0, 2000.0), 1000.0, (500.0, 2000.0))
     """
 
     radii_m: tuple[float, ...]

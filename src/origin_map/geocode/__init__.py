@@ -6,6 +6,14 @@ shipped data; online providers (Nominatim, AMap, Baidu, Tencent) are used only w
 
 from __future__ import annotations
 
+from origin_map.errors import GeocodingError
+from origin_map.geocode._provider import (
+    ProviderError,
+    ProviderRateLimited,
+    ProviderRefused,
+    ProviderTransientError,
+    ProviderUnavailable,
+)
 from origin_map.geocode._result import LEVELS, Match
 from origin_map.geocode.gazetteer import Gazetteer
 from origin_map.geocode.messages import message
@@ -28,8 +36,14 @@ __all__ = [
     "Gazetteer",
     "GeocodeResult",
     "GeocodeSummary",
+    "GeocodingError",
     "Match",
     "ParsedAddress",
+    "ProviderError",
+    "ProviderRateLimited",
+    "ProviderRefused",
+    "ProviderTransientError",
+    "ProviderUnavailable",
     "geocode_table",
     "message",
     "normalise_address",

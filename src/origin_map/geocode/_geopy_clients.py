@@ -10,7 +10,15 @@ import logging
 from typing import Any
 from urllib.parse import urlsplit
 
-from origin_map.geocode._provider import USER_AGENT, Provider, ProviderError
+from origin_map.geocode._provider import (
+    USER_AGENT,
+    Provider,
+    ProviderError,
+    ProviderRateLimited,
+    ProviderRefused,
+    ProviderTransientError,
+    ProviderUnavailable,
+)
 from origin_map.geocode._result import Match
 
 __all__ = ["BaiduProvider", "NominatimProvider"]
@@ -37,26 +45,27 @@ def _adapter(*, proxies: Any, ssl_context: Any) -> Any:
 
 
 def _call(provider: Provider, fn: Any, *args: Any, **kwargs: Any) -> Any:
-    """Call a geopy geocoder; turn its exceptions into :class:`ProviderError`."""
+    """Call a geopy geocoder; turn its exceptions into :class:`ProviderError` types."""
     from geopy import exc
 
     try:
         return fn(*args, **kwargs)
     except exc.GeocoderRateLimited as e:
-        raise ProviderError("too many requests (HTTP 429)", retry=True,
-                            retry_after_s=e.retry_after) from None
+        raise ProviderRateLimited("too many requests (HTTP 429)",
+                                  retry_after_s=e.retry_after) from None
     except (exc.GeocoderTimedOut, exc.GeocoderUnavailable) as e:
-        raise ProviderError(f"service unavailable or too slow ({type(e).__name__})",
-                            retry=True, unreachable=True) from None
+        raise ProviderUnavailable(f"service unavailable or too slow ({type(e).__name__})"
+                                  ) from None
     except (exc.GeocoderAuthenticationFailure, exc.GeocoderInsufficientPrivileges,
             exc.GeocoderQuotaExceeded) as e:
-        raise ProviderError(f"{type(e).__name__}: {e}", fatal=True) from None
+        raise ProviderRefused(f"{type(e).__name__}: {e}") from None
     except exc.GeocoderParseError:
         raise ProviderError("the answer is not valid JSON") from None
     except exc.GeocoderServiceError as e:
         text = str(e)
         retry = any(f"{code}" in text for code in (500, 502, 503, 504))
-        raise ProviderError(f"{type(e).__name__}: {text}", retry=retry) from None
+        kind = ProviderTransientError if retry else ProviderError
+        raise kind(f"{type(e).__name__}: {text}") from None
 
 
 def _nominatim_level(raw: dict[str, Any]) -> str:

@@ -12,28 +12,47 @@ from collections.abc import Callable
 from typing import Any, ClassVar
 
 from origin_map import __version__
-from origin_map.errors import SettingsError
+from origin_map.errors import GeocodingError, SettingsError
 from origin_map.geo.datums import convert
 from origin_map.geocode._result import Match
 
-__all__ = ["USER_AGENT", "Provider", "ProviderError", "RateLimiter", "provider_key"]
+__all__ = ["USER_AGENT", "Provider", "ProviderError", "ProviderRateLimited", "ProviderRefused",
+           "ProviderTransientError", "ProviderUnavailable", "RateLimiter", "provider_key"]
 
 USER_AGENT = f"origin-map/{__version__} (geocode; https://pypi.org/project/origin-map/)"
 """Identifying User-Agent sent with every request (Nominatim's usage policy asks for one)."""
 
 
-class ProviderError(Exception):
-    """A request failed.
+class ProviderError(GeocodingError):
+    """A request failed with a bad answer for this one address; not worth asking again.
 
-    ``retry``: worth trying again; ``fatal``: no later row can succeed; ``unreachable``: the
-    server did not answer at all (no connection, or no answer in time).
+    The subclasses say what else a caller can do (a typed tree, as geopy's exceptions):
+    :class:`ProviderTransientError` (retryable), with :class:`ProviderRateLimited` and
+    :class:`ProviderUnavailable`, and :class:`ProviderRefused` (no later row can succeed).
     """
 
-    def __init__(self, message: str, *, retry: bool = False, fatal: bool = False,
-                 retry_after_s: float | None = None, unreachable: bool = False) -> None:
+
+class ProviderTransientError(ProviderError):
+    """A failure that may pass when asked again (e.g. HTTP 5xx); ``retry_after_s`` if known."""
+
+    def __init__(self, message: str, *, retry_after_s: float | None = None) -> None:
         super().__init__(message)
-        self.retry, self.fatal, self.retry_after_s = retry, fatal, retry_after_s
-        self.unreachable = unreachable
+        self.retry_after_s = retry_after_s
+
+
+class ProviderRateLimited(ProviderTransientError):
+    """Too many requests (HTTP 429, a per-second quota): retryable, after ``retry_after_s``."""
+
+
+class ProviderUnavailable(ProviderTransientError):
+    """The server did not answer at all (no connection, or no answer in time): retryable."""
+
+
+class ProviderRefused(ProviderError):
+    """The service refuses every request (invalid key, quota exhausted, forbidden).
+
+    No later row can succeed, so a run asks no more.
+    """
 
 
 class RateLimiter:
@@ -91,9 +110,9 @@ class Provider:
             try:
                 return self._request(address)
             except ProviderError as exc:
-                if not exc.retry or attempt == self.max_retries:
-                    raise ProviderError(self.redact(str(exc)), fatal=exc.fatal,
-                                        unreachable=exc.unreachable) from None
+                if not isinstance(exc, ProviderTransientError) or attempt == self.max_retries:
+                    exc.args = (self.redact(str(exc)),)  # the same type, the key removed
+                    raise exc from None
                 wait = self.backoff_s * 2**attempt
                 self.sleep(min(max(wait, exc.retry_after_s or 0.0), 60.0))
         raise AssertionError("unreachable")
@@ -109,17 +128,17 @@ class Provider:
             resp = requests.get(self.url + path, params=params, timeout=self.timeout_s,
                                 headers={"User-Agent": USER_AGENT})
         except requests.Timeout:
-            raise ProviderError(f"no answer within {self.timeout_s:g} s", retry=True,
-                                unreachable=True) from None
+            raise ProviderUnavailable(f"no answer within {self.timeout_s:g} s") from None
         except requests.RequestException as exc:
-            raise ProviderError(f"connection failed ({type(exc).__name__})", retry=True,
-                                unreachable=True) from None
+            raise ProviderUnavailable(f"connection failed ({type(exc).__name__})") from None
         if resp.status_code == 429 or resp.status_code >= 500:
             after = resp.headers.get("Retry-After", "")
-            raise ProviderError(f"HTTP {resp.status_code}", retry=True,
-                                retry_after_s=float(after) if after.isdigit() else None)
+            transient = ProviderRateLimited if resp.status_code == 429 else ProviderTransientError
+            raise transient(f"HTTP {resp.status_code}",
+                            retry_after_s=float(after) if after.isdigit() else None)
         if resp.status_code >= 400:
-            raise ProviderError(f"HTTP {resp.status_code}", fatal=resp.status_code in (401, 403))
+            refused = resp.status_code in (401, 403)
+            raise (ProviderRefused if refused else ProviderError)(f"HTTP {resp.status_code}")
         try:
             return resp.json()
         except ValueError:

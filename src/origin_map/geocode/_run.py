@@ -59,7 +59,12 @@ class Run:
         return found
 
     def _lookup(self, norm: str, address: str, name: str) -> Match:
-        from origin_map.geocode.providers import Provider, ProviderError
+        from origin_map.geocode.providers import (
+            Provider,
+            ProviderError,
+            ProviderRefused,
+            ProviderUnavailable,
+        )
 
         if not isinstance(self.online, Provider):
             return self.gaz.match(address, name or None)  # type: ignore[attr-defined]
@@ -77,10 +82,10 @@ class Run:
             found = self.online.lookup(address)
         except ProviderError as exc:
             self.failed += 1
-            self.unreachable = self.unreachable + 1 if exc.unreachable else 0
+            self.unreachable = self.unreachable + 1 if isinstance(exc, ProviderUnavailable) else 0
             failed = Match.none("provider_error", source=self.online.name,
                                 provider=self.online.label, error=str(exc))
-            if exc.fatal:  # no later row can succeed: ask no more
+            if isinstance(exc, ProviderRefused):  # no later row can succeed: ask no more
                 self.stopped = failed
             elif self.unreachable >= UNREACHABLE_ROWS:
                 self.stopped = Match.none("unreachable", source=self.online.name,

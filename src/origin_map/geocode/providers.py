@@ -13,10 +13,20 @@ from typing import Any
 
 from origin_map.errors import SettingsError
 from origin_map.geocode._geopy_clients import BaiduProvider, NominatimProvider
-from origin_map.geocode._provider import Provider, ProviderError, RateLimiter, provider_key
+from origin_map.geocode._provider import (
+    Provider,
+    ProviderError,
+    ProviderRateLimited,
+    ProviderRefused,
+    ProviderTransientError,
+    ProviderUnavailable,
+    RateLimiter,
+    provider_key,
+)
 from origin_map.geocode._result import Match
 
-__all__ = ["PROVIDERS", "AMapProvider", "Provider", "ProviderError", "RateLimiter",
+__all__ = ["PROVIDERS", "AMapProvider", "Provider", "ProviderError", "ProviderRateLimited",
+           "ProviderRefused", "ProviderTransientError", "ProviderUnavailable", "RateLimiter",
            "TencentProvider", "make_provider", "resolve_key"]
 
 
@@ -41,6 +51,13 @@ _AMAP_FATAL = {"10001", "10002", "10003", "10005", "10007", "10009", "10010", "1
                "10012", "10013", "10044", "10045"}
 
 
+def _failure(message: str, *, rate_limited: bool, refused: bool) -> ProviderError:
+    """Return the error of a provider's status code: rate limited, refused, or a bad answer."""
+    if rate_limited:
+        return ProviderRateLimited(message)
+    return ProviderRefused(message) if refused else ProviderError(message)
+
+
 class AMapProvider(Provider):
     """AMap (高德) geocoding web API ``/v3/geocode/geo``; GCJ-02 results."""
 
@@ -55,7 +72,7 @@ class AMapProvider(Provider):
         if str(data.get("status")) != "1":
             code = str(data.get("infocode", ""))
             msg = f"{data.get('info', 'error')} (infocode {code})"
-            raise ProviderError(msg, retry=code in _AMAP_RETRY, fatal=code in _AMAP_FATAL)
+            raise _failure(msg, rate_limited=code in _AMAP_RETRY, refused=code in _AMAP_FATAL)
         found = data.get("geocodes") or []
         if not found:
             return self._empty()
@@ -94,8 +111,8 @@ class TencentProvider(Provider):
             return self._empty()
         if status != 0:
             msg = f"{data.get('message', 'error')} (status {status})"
-            raise ProviderError(msg, retry=status == 120,
-                                fatal=status in (110, 111, 112, 113, 121, 190, 199, 311))
+            raise _failure(msg, rate_limited=status == 120,
+                           refused=status in (110, 111, 112, 113, 121, 190, 199, 311))
         result = data.get("result") or {}
         try:
             lat, lon = float(result["location"]["lat"]), float(result["location"]["lng"])

@@ -256,6 +256,13 @@ def read_area(source: Source, *, name: str | None = None,
     AreaError
         If there is no polygon, a feature is not a polygon, or the area is empty, larger than
         :data:`MAX_AREA_KM2` or too far away; a :class:`DataValidationError` too.
+
+    Examples
+    --------
+    >>> area = read_area(b'{"type": "Polygon", "coordinates": [[[116.32, 39.99], [116.335, 39.99],'
+    ...                  b' [116.335, 40.0], [116.32, 40.0], [116.32, 39.99]]]}', name="Block")
+    >>> area.name, round(area.area_km2, 2)
+    ('Block', 1.42)
     """
     try:
         gdf, label, notes = read_shapes(source, layer=layer)
@@ -339,6 +346,14 @@ def places_in_area(places: pd.DataFrame, area: Area, *,
     -------
     numpy.ndarray
         One bool per row of ``places``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> area = read_area(b'{"type": "Polygon", "coordinates": [[[116.32, 39.99], [116.335, 39.99],'
+    ...                  b' [116.335, 40.0], [116.32, 40.0], [116.32, 39.99]]]}')
+    >>> places_in_area(pd.DataFrame({"lat": [39.995, 40.01], "lon": [116.33, 116.33]}), area)
+    array([ True, False])
     """
     import shapely
 
@@ -364,11 +379,33 @@ def area_density_table(places: pd.DataFrame, area: Area, *,
                        outlines: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
     """Return the density table of the area: one row per sector, then the ``all`` row.
 
-    Columns are :data:`origin_map.measure.stats.DENSITY_COLUMNS`: ``centre_id`` is ``centre_id``
-    (default
-    the area's name), ``ring_inner_m`` empty (NaN), ``ring_outer_m`` = :data:`AREA_RING`,
-    ``count`` places inside, ``share`` of the area's places, ``area_km2`` the geodesic area,
-    ``density_per_km2`` = count / area, ``cumulative_count`` = ``count``.
+    Parameters
+    ----------
+    places, place_filter
+        As for :func:`origin_map.measure.stats.density_table`.
+    area, outlines
+        As for :func:`places_in_area`.
+    centre_id
+        The table's ``centre_id`` (default: the area's name).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns :data:`origin_map.measure.stats.DENSITY_COLUMNS`: ``ring_inner_m`` empty (NaN),
+        ``ring_outer_m`` = :data:`AREA_RING`, ``count`` places inside, ``share`` of the area's
+        places, ``area_km2`` the geodesic area, ``density_per_km2`` = count / area,
+        ``cumulative_count`` = ``count``.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> area = read_area(b'{"type": "Polygon", "coordinates": [[[116.32, 39.99], [116.335, 39.99],'
+    ...                  b' [116.335, 40.0], [116.32, 40.0], [116.32, 39.99]]]}', name="Block")
+    >>> places = pd.DataFrame({"lat": [39.995, 40.01], "lon": [116.33] * 2, "sector": "chips"})
+    >>> area_density_table(places, area)[["centre_id", "sector", "count", "area_km2"]]
+      centre_id sector  count  area_km2
+    0     Block  chips      1  1.422354
+    1     Block    all      1  1.422354
     """
     d = _inside_distances(places, area, outlines)
     table = density_table(places, area.centre, (1.0,), place_filter=place_filter, distance_m=d)

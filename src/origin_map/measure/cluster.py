@@ -237,45 +237,47 @@ class ClusterReport:
     curves: pd.DataFrame
 
 
-def cluster_report(
-    places: pd.DataFrame,
-    centre: Centre,
-    *,
-    radius_m: float = 1000.0,
-    place_filter: PlaceFilter | None = None,
-    merge: bool = True,
-    merge_tol_m: float = DEFAULT_MERGE_TOL_M,
-    n_sim: int = MIN_SIMULATIONS,
-    seed: int | None = 0,
-    distances_m: Iterable[float] | None = None,
-    decay_bins_m: Iterable[float] | None = None,
-    edge_correction: str = "translation",
-) -> ClusterReport:
+def cluster_report(places: pd.DataFrame, centre: Centre, *, radius_m: float = 1000.0,
+                   place_filter: PlaceFilter | None = None, merge: bool = True,
+                   merge_tol_m: float = DEFAULT_MERGE_TOL_M, n_sim: int = MIN_SIMULATIONS,
+                   seed: int | None = 0, distances_m: Iterable[float] | None = None,
+                   decay_bins_m: Iterable[float] | None = None,
+                   edge_correction: str = "translation") -> ClusterReport:
     """Compute every clustering statistic of the places within ``radius_m`` of ``centre``.
 
     Parameters
     ----------
-    places
-        Places with ``lat``, ``lon`` (WGS-84) and the columns the filter uses.
+    places, centre, place_filter
+        As for :func:`origin_map.measure.stats.density_table`.
     radius_m
         Radius R of the disc window (metres).
-    place_filter
-        Which places count (default: current places of every sector and kind).
     merge, merge_tol_m
         Merge places within ``merge_tol_m`` of each other first (:func:`merge_colocated`).
     n_sim, seed
         CSR simulations (at least 99) and the seed of their random numbers (None: fresh).
-    distances_m
-        Distances of L(d) − d; default 50, 100, …, 500 m, those up to R/2.
-    decay_bins_m
-        Outer ring edges of the distance-decay curve; default ten rings of R/10.
+    distances_m, decay_bins_m
+        Distances of L(d) − d (default 50, 100, …, 500 m, those up to R/2); outer ring edges
+        of the distance-decay curve (default ten rings of R/10).
     edge_correction
         Of Ripley's K: ``translation`` (default), ``isotropic`` or ``none``.
+
+    Returns
+    -------
+    ClusterReport
+        ``table`` (``statistic, value`` rows, listed in the module docstring) and ``curves``.
 
     Raises
     ------
     TooFewPlacesError
-        Fewer than 3 points remain to analyse.
+        Fewer than 3 points remain to analyse (a :class:`SettingsError` for bad settings).
+
+    Examples
+    --------
+    >>> grid = pd.DataFrame({"lat": [39.9924 + i * 1e-3 for i in range(-2, 3)] * 5,
+    ...                      "lon": [116.3277 + j * 1e-3 for j in range(-2, 3) for _ in range(5)]})
+    >>> report = cluster_report(grid, Centre("c", "中心", "Centre", 39.9924, 116.3277), n_sim=99)
+    >>> report.table.set_index("statistic").loc[["n", "merged"], "value"].tolist()
+    [25, 'true']
     """
     r = ps.check_radius(radius_m)
     if distances_m is None:

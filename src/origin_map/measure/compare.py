@@ -87,8 +87,32 @@ def compare_density(places: pd.DataFrame, centres: Sequence[Centre],
                     ) -> pd.DataFrame:
     """Return the density tables of several centres stacked (same columns; ``centre_id``).
 
-    Every centre gets the same rings, so the tables compare directly; see
-    :func:`origin_map.measure.stats.density_table`.
+    Parameters
+    ----------
+    places, radii_m, place_filter
+        As for :func:`origin_map.measure.stats.density_table`.
+    centres
+        The centres; every centre gets the same rings, so the tables compare directly.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The centres' density tables, one after the other.
+
+    Raises
+    ------
+    SettingsError
+        If ``centres`` is empty or a radius is not valid.
+
+    Examples
+    --------
+    >>> places = pd.DataFrame({"lat": [39.9925, 39.999, 40.01], "lon": [116.3277] * 3,
+    ...                        "sector": ["large_models", "chips", "chips"]})
+    >>> centres = [Centre("a", "东升", "Dongsheng", 39.992446, 116.327708),
+    ...            Centre("b", "五道口", "Wudaokou", 39.991478, 116.331702)]
+    >>> table = compare_density(places, centres, [1000])
+    >>> table[table["sector"] == "all"][["centre_id", "count"]].to_numpy().tolist()
+    [['a', 2], ['b', 2]]
     """
     if not centres:
         raise SettingsError("Choose at least one centre to compare.")
@@ -101,12 +125,39 @@ def sector_composition(places: pd.DataFrame, centres: Sequence[Centre], radius_m
                        ) -> pd.DataFrame:
     """Return places per sector within ``radius_m`` of each centre, tidy, with map colours.
 
+    Parameters
+    ----------
+    places, centres, place_filter
+        As for :func:`compare_density`.
+    radius_m
+        The radius in metres.
+    lang
+        Language of the labels: ``"en"`` or ``"zh"``.
+
     Returns
     -------
     pandas.DataFrame
         ``centre_id, sector, label`` (in ``lang``), ``colour`` (the map's sector colour),
         ``count`` and ``share`` (of the centre's places, 0–1). Every centre lists the same
         sectors (those present at any centre, in vocabulary order), zeros included.
+
+    Raises
+    ------
+    SettingsError
+        As :func:`compare_density`.
+
+    Examples
+    --------
+    >>> places = pd.DataFrame({"lat": [39.9925, 39.999, 40.01], "lon": [116.3277] * 3,
+    ...                        "sector": ["large_models", "chips", "chips"]})
+    >>> centres = [Centre("a", "东升", "Dongsheng", 39.992446, 116.327708),
+    ...            Centre("b", "五道口", "Wudaokou", 39.991478, 116.331702)]
+    >>> sector_composition(places, centres, 1000)[["centre_id", "sector", "count", "share"]]
+      centre_id        sector  count  share
+    0         a  large_models      1    0.5
+    1         a         chips      1    0.5
+    2         b  large_models      1    0.5
+    3         b         chips      1    0.5
     """
     table = compare_density(places, centres, [radius_m], place_filter=place_filter)
     table = table[table["sector"] != ALL]
@@ -201,10 +252,29 @@ def compare_figures(places: pd.DataFrame, hubs: pd.DataFrame, centres: Sequence[
     ``coverage_note`` its text in ``lang``, plus a remark when the published area differs
     from the disc's by more than 2×.
 
+    Parameters
+    ----------
+    places, place_filter
+        As for :func:`origin_map.measure.stats.density_table`.
+    hubs
+        The hubs (:func:`load_hubs`).
+    centres
+        The centres the hubs' ``centre_id`` refer to.
+    lang
+        Language of ``coverage_note``: ``"en"`` or ``"zh"``.
+
     Returns
     -------
     pandas.DataFrame
-        Columns :data:`FIGURE_COLUMNS`.
+        Columns :data:`FIGURE_COLUMNS`, one row per hub.
+
+    Examples
+    --------
+    >>> from origin_map.places.datasets import load_centres, shipped_places
+    >>> hubs = load_hubs()
+    >>> figures = compare_figures(shipped_places(), hubs, load_centres())
+    >>> len(figures) == len(hubs), list(figures.columns) == list(FIGURE_COLUMNS)
+    (True, True)
     """
     found = hub_centres(hubs, centres)
     rows = [_figure_row(places, hub, found[str(hub.id)], place_filter, lang)

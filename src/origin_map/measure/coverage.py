@@ -46,6 +46,27 @@ def coverage_table(places: pd.DataFrame, hubs: pd.DataFrame, centres: Sequence[C
     published (0–1) for counts. None when no hub has that centre. Current firms are those of
     the status rule; ``attrs["freshness"]`` is the age of their sources within the hub's
     radius (:func:`origin_map.measure.freshness.freshness`).
+
+    Parameters
+    ----------
+    places, hubs, centres, place_filter, lang
+        As for :func:`origin_map.measure.compare.compare_figures`.
+    centre_id
+        The centre whose hub is shown.
+
+    Returns
+    -------
+    pandas.DataFrame or None
+        Columns :data:`COVERAGE_COLUMNS`, one row per figure; ``attrs["note"]`` says how far
+        the dataset covers the published figures. None when no hub has that centre.
+
+    Examples
+    --------
+    >>> from origin_map.measure.compare import load_hubs
+    >>> from origin_map.places.datasets import load_centres, shipped_places
+    >>> table = coverage_table(shipped_places(), load_hubs(), load_centres(), "dongsheng-building")
+    >>> table.shape, list(table.columns)
+    ((4, 5), ['figure', 'published', 'dataset', 'coverage', 'source'])
     """
     mine = hubs[hubs["centre_id"] == centre_id]
     if mine.empty:

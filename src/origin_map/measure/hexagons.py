@@ -37,6 +37,8 @@ def h3_table(
 
     Parameters
     ----------
+    places, centre, place_filter
+        As for :func:`origin_map.measure.stats.density_table`.
     resolution
         H3 resolution 0–15 (9: cells of ~0.075 km² in Beijing, edge ~170 m; 10: ~0.011 km²).
     max_distance_m
@@ -48,6 +50,20 @@ def h3_table(
         Columns :data:`H3_COLUMNS`, one row per non-empty cell, most populous first:
         ``cell_lat``/``cell_lon`` the cell centre (WGS-84), ``distance_m`` from the centre to it,
         ``ai_count`` places in AI sectors, ``area_km2`` the cell's area, ``density_per_km2``.
+
+    Raises
+    ------
+    SettingsError
+        If ``resolution`` is not a whole number from 0 to 15.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> places = pd.DataFrame({"lat": [39.9925, 39.9926, 40.01], "lon": [116.3277] * 3,
+    ...                        "sector": ["chips", "chips", "services"]})
+    >>> table = h3_table(places, Centre("c", "中心", "Centre", 39.992446, 116.327708))
+    >>> table["count"].tolist(), table["ai_count"].tolist()
+    ([2, 1], [2, 0])
     """
     check_resolution(resolution)
     flt = place_filter or PlaceFilter()

@@ -77,14 +77,9 @@ def _sector_order(present: Iterable[str], chosen: tuple[str, ...] | None) -> lis
     return [s for s in vocab.SECTOR_IDS if s in seen] + sorted(seen - set(vocab.SECTOR_IDS))
 
 
-def density_table(
-    places: pd.DataFrame,
-    centre: Centre,
-    radii_m: Sequence[float] = (1000,),
-    *,
-    place_filter: PlaceFilter | None = None,
-    distance_m: Any = None,
-) -> pd.DataFrame:
+def density_table(places: pd.DataFrame, centre: Centre, radii_m: Sequence[float] = (1000,), *,
+                  place_filter: PlaceFilter | None = None, distance_m: Any = None
+                  ) -> pd.DataFrame:
     """Return the density table: one row per ring × sector, then one ``all`` row per ring.
 
     Parameters
@@ -111,6 +106,25 @@ def density_table(
         places (0–1), ``area_km2`` of the ring (exact annulus area), ``density_per_km2`` =
         count / area, ``cumulative_count`` = places of that sector within ``ring_outer_m``.
         Sectors listed are the filter's, or those present among the filtered places.
+
+    Raises
+    ------
+    SettingsError
+        If a radius is not a positive number of metres within the limit, or ``distance_m``
+        does not have one value per place.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> places = pd.DataFrame({"lat": [39.9925, 39.999, 40.01], "lon": [116.3277] * 3,
+    ...                        "sector": ["large_models", "chips", "chips"]})
+    >>> centre = Centre("c", "中心", "Centre", 39.992446, 116.327708)
+    >>> table = density_table(places, centre, [500, 1000, 2000])
+    >>> table[table["sector"] == "all"][["ring_outer_m", "count", "cumulative_count"]]
+       ring_outer_m  count  cumulative_count
+    2           500      1                 1
+    5          1000      1                 2
+    8          2000      1                 3
     """
     radii = normalise_radii(radii_m)
     flt = place_filter or PlaceFilter()
@@ -228,8 +242,12 @@ def headline(
 ) -> dict[str, Any]:
     """Return the headline figures for places within ``radius_m`` of the centre.
 
-    ``distance_m`` optionally gives the distances (metres, one per place) to use instead of the
-    point distances, as in :func:`density_table`.
+    Parameters
+    ----------
+    places, centre, place_filter, distance_m
+        As for :func:`density_table` (``kind`` is needed too).
+    radius_m
+        The radius in metres.
 
     Returns
     -------
@@ -237,6 +255,20 @@ def headline(
         ``inside`` (count), ``by_kind`` and ``by_sector`` (dicts of counts, in vocabulary order),
         ``firms``, ``ai_firms``, ``ai_share_of_firms`` (0–1, NaN without firms),
         ``institutions`` (universities + institutes), ``radius_m``.
+
+    Raises
+    ------
+    SettingsError
+        If the radius is not valid (as for :func:`density_table`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> places = pd.DataFrame({"lat": [39.9925, 40.01], "lon": [116.3277] * 2,
+    ...                        "sector": ["chips", "chips"], "kind": ["firm", "university"]})
+    >>> h = headline(places, Centre("c", "中心", "Centre", 39.992446, 116.327708), 1000)
+    >>> h["inside"], h["firms"], h["ai_share_of_firms"]
+    (1, 1, 1.0)
     """
     (radius,) = normalise_radii([radius_m])
     flt = place_filter or PlaceFilter()

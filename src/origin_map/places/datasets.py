@@ -6,6 +6,12 @@ GeoJSON or GeoPackage, recognises common column names (``lat``/``latitude``/``�
 returns the valid rows plus a table of every problem (row, field, value, problem, fix).
 :func:`load_places` does the same but raises :class:`~origin_map.errors.DataValidationError`
 when any row is invalid. Only coordinates are required; every other column has a default.
+
+An upload's name is only shown, never opened (``../../etc/passwd`` is shown as ``passwd``); its
+suffix only breaks ties between text formats. With ``geometry=False`` the places are a plain
+DataFrame with the same columns and values: building the points is most of the loading time of
+a large file, and geopandas is not imported. The declared datum is also in
+``places.attrs["input_datum"]``.
 """
 
 from __future__ import annotations
@@ -136,52 +142,54 @@ def read_places(source: Source, *, datum: str = "wgs84", fmt: str | None = None,
                 centre: Centre | None = None, far_m: float = FAR_WARNING_M,
                 max_bytes: int = MAX_BYTES_DEFAULT, geometry: bool = True,
                 rows_are: str | None = None) -> LoadResult:
-    """Read and validate a places file, keeping the valid rows and reporting every problem.
+    r"""Read and validate a places file, keeping the valid rows and reporting every problem.
 
     Parameters
     ----------
     source
         A path, the file's bytes, or a binary file object (e.g. a Streamlit upload).
     datum
-        Datum of the input coordinates: ``wgs84``, ``gcj02`` (AMap/Tencent) or ``bd09`` (Baidu).
+        Datum of the input coordinates: ``wgs84``, ``gcj02`` (AMap/Tencent) or ``bd09`` (Baidu);
         GCJ-02 and BD-09 are converted to WGS-84.
     fmt
         ``csv``, ``excel``, ``geojson`` or ``gpkg``; detected from content and name if omitted.
     name
-        Display name for messages (defaults to the file name). Only shown, never opened: an
-        upload's name such as ``../../etc/passwd`` is reduced to ``passwd``; its suffix only
-        breaks ties between text formats.
+        Display name for messages (default: the file name); only shown, never opened.
     layer, sheet
         GeoPackage layer or Excel sheet to read (default: the first).
     unknown_values
         ``"error"``: a kind/sector/status/quality outside the vocabulary leaves the row out;
         ``"default"``: it is set to the default (e.g. sector ``unknown``) with a warning.
     centre, far_m
-        If a centre is given, places farther than ``far_m`` metres from it are flagged as
-        probably misplaced.
+        If a centre is given, places farther than ``far_m`` metres from it are flagged.
     max_bytes
         Largest input accepted (default: the upload limit, ``limits.MAX_UPLOAD_MB``).
     geometry
-        ``True`` (default): ``places`` is a GeoDataFrame with point geometries.
-        ``False``: a plain DataFrame with the same columns and values and no ``geometry``
-        column, for callers that only need the table, such as ``origin-map stats``: building
-        the points is most of the loading time of a large file, and geopandas is not imported.
+        ``False``: a plain DataFrame, no point geometries (faster; geopandas not imported).
     rows_are
         ``"firm"``: every row is a firm, whatever the file says (a registry export is one).
 
     Returns
     -------
     LoadResult
-        Valid rows, every problem, the rows left out, and the declared datum (also in
-        ``places.attrs["input_datum"]``).
+        Valid rows, every problem, the rows left out, and the declared datum.
 
     Raises
     ------
     DataValidationError
-        When the file as a whole cannot be used (unreadable, empty, not a table, no coordinate
-        columns); the message says what it looks like and how to fix it.
+        When the file as a whole cannot be used (unreadable, empty, no coordinate columns).
     InputLimitError
         When the file is over ``max_bytes``, or has more rows or columns than the limits.
+    SettingsError
+        When ``datum`` or ``unknown_values`` is not one of the values above.
+
+    Examples
+    --------
+    >>> result = read_places(b"name,lat,lon\nA,39.99,116.33\nB,95,116.33\n")
+    >>> len(result.places), result.n_errors
+    (1, 1)
+    >>> print(result.problems.loc[0, "row"], result.problems.loc[0, "field"])
+    2 lat
     """
     datum = normalise_datum(datum)
     if unknown_values not in ("error", "default"):
@@ -231,10 +239,19 @@ def places_from_frame(frame: pd.DataFrame, *, name: str = "table", **kwargs: Any
 
 
 def load_places(source: Source, **kwargs: Any) -> gpd.GeoDataFrame | pd.DataFrame:
-    """Read and validate a places file; raise if any row is invalid.
+    r"""Read and validate a places file; raise if any row is invalid.
 
-    Takes the same arguments as :func:`read_places` and returns its ``places`` (a GeoDataFrame,
-    or a plain DataFrame with ``geometry=False``).
+    Parameters
+    ----------
+    source
+        A path, the file's bytes, or a binary file object.
+    **kwargs
+        The keyword arguments of :func:`read_places`.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame or pandas.DataFrame
+        The valid places (a plain DataFrame with ``geometry=False``), in EPSG:4326.
 
     Raises
     ------
@@ -242,6 +259,17 @@ def load_places(source: Source, **kwargs: Any) -> gpd.GeoDataFrame | pd.DataFram
         When any row is invalid: ``problems`` lists the first :data:`LISTED_PROBLEMS` errors
         (row, field, message, fix), ``n_errors`` counts them all, and ``table`` is the full
         problems table; the message spells out the first 20.
+
+    Examples
+    --------
+    >>> load_places(b"name,lat,lon\nA,39.99,116.33\n", geometry=False)[["name_en", "lat"]]
+      name_en    lat
+    0       A  39.99
+    >>> try:
+    ...     load_places(b"name,lat,lon\nB,95,116.33\n")
+    ... except DataValidationError as exc:
+    ...     print(exc.n_errors, exc.problems[0].row, exc.problems[0].field)
+    1 1 lat
     """
     result = read_places(source, **kwargs)
     if result.n_errors:
@@ -267,8 +295,26 @@ def _listed(r: Any) -> Problem:
 def shipped_places(*, geometry: bool = True) -> gpd.GeoDataFrame | pd.DataFrame:
     """Return the curated places of the AI Origin Community (validated, WGS-84).
 
-    ``geometry=False`` gives a plain DataFrame without point geometries (see
-    :func:`read_places`).
+    Parameters
+    ----------
+    geometry
+        ``False``: a plain DataFrame without point geometries (see :func:`read_places`).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame or pandas.DataFrame
+        The shipped ``geodata/places.csv``, columns :data:`COLUMNS` (and ``geometry``).
+
+    Raises
+    ------
+    DataValidationError
+        If the shipped file was edited into an invalid state.
+
+    Examples
+    --------
+    >>> places = shipped_places()
+    >>> places.crs.to_string(), list(places.columns[:5])
+    ('EPSG:4326', ['id', 'name_zh', 'name_en', 'kind', 'sector'])
     """
     return load_places(geodata_dir() / "places.csv", datum="wgs84", geometry=geometry)
 
@@ -280,6 +326,21 @@ def load_centres(path: str | Path | None = None) -> list[Centre]:
     ----------
     path
         A CSV with columns ``id, name_zh, name_en, lat, lon`` (WGS-84); the shipped table if None.
+
+    Returns
+    -------
+    list of Centre
+        The centres, in file order.
+
+    Raises
+    ------
+    DataValidationError
+        If a row's coordinates are not valid, or the table is empty.
+
+    Examples
+    --------
+    >>> load_centres()[0].id
+    'dongsheng-building'
     """
     path = Path(path) if path else geodata_dir() / "centres.csv"
     frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
@@ -298,12 +359,29 @@ def load_centres(path: str | Path | None = None) -> list[Centre]:
 def resolve_centre(spec: str | None, centres: list[Centre] | None = None) -> Centre:
     """Return the centre named by ``spec``: a centre id, or ``"LAT,LON"`` in WGS-84 degrees.
 
-    ``None`` or ``""`` gives the default (first) centre.
+    Parameters
+    ----------
+    spec
+        A centre id, ``"LAT,LON"``, or ``None``/``""`` for the default (first) centre.
+    centres
+        The centres to choose from (default: :func:`load_centres`).
+
+    Returns
+    -------
+    Centre
+        The centre; a typed point is the centre ``custom``.
 
     Raises
     ------
     SettingsError
         If the id is unknown or the coordinates are not valid.
+
+    Examples
+    --------
+    >>> resolve_centre(None).id
+    'dongsheng-building'
+    >>> resolve_centre("39.9915,116.3317")
+    Centre(id='custom', name_zh='自定义中心', name_en='Custom centre', lat=39.9915, lon=116.3317)
     """
     centres = centres if centres is not None else load_centres()
     if spec is None or not str(spec).strip():

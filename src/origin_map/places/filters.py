@@ -51,6 +51,18 @@ class PlaceFilter:
         no known end counts in its ``since`` year only). Places without a known ``since`` do
         not count in a past year (:func:`unknown_years` counts them). ``include_historic`` does
         not apply: the year decides. None (default): now, by ``status``.
+
+    Raises
+    ------
+    SettingsError
+        If a sector, kind or quality is not in its vocabulary, or ``year`` is not a year.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> places = pd.DataFrame({"sector": ["chips", "large_models"], "status": ["current"] * 2})
+    >>> PlaceFilter(sectors=["chips"]).mask(places)
+    array([ True, False])
     """
 
     sectors: tuple[str, ...] | None = None

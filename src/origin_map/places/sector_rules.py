@@ -315,6 +315,14 @@ def assign_sectors(frame: pd.DataFrame, *, fields: Mapping[str, str | Sequence[s
     ------
     ValueError
         ``fields`` names a field other than ``name``, ``scope`` or ``industry``.
+
+    Examples
+    --------
+    >>> firms = pd.DataFrame({"企业名称": ["某某人工智能科技有限公司", "某某餐饮管理有限公司"]})
+    >>> assign_sectors(firms, fields={"name": "企业名称"})[["sector", "sector_rule"]]
+                sector         sector_rule
+    0  ai_applications        name-ai:name
+    1         services  name-catering:name
     """
     columns = _field_columns(fields)
     rules = default_rules() if rules is None else tuple(sorted(rules, key=lambda r: -r.priority))

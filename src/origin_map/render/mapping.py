@@ -124,8 +124,8 @@ def base_map(*, basemap: str = "osm", lang: str = "en", location: Sequence[float
         folium.map.CustomPane(name, z_index=z, pointer_events=events).add_to(m)
     if base.url:
         folium.TileLayer(base.url, attr=base.attribution, name=i18n.text(f"basemap.{basemap}",
-                         lang), max_zoom=MAX_ZOOM, subdomains=base.subdomains,
-                         control=False).add_to(m)
+                         lang), max_zoom=MAX_ZOOM, max_native_zoom=base.max_zoom,
+                         subdomains=base.subdomains, control=False).add_to(m)
     _add_controls(m, base.url, base.attribution, base.subdomains, lang)
     if draw:
         from origin_map.render.area_layers import draw_control
@@ -403,9 +403,36 @@ def build_map(places: pd.DataFrame, centre: Centre, rings: Rings | Sequence[floa
               basemap: str = "osm", lang: str = "en", heatmap: bool = False,
               h3_cells: pd.DataFrame | None = None, outlines: Any = None,
               marker_limit: int = MARKER_LIMIT, height_px: int = 640) -> folium.Map:
-    """Return one standalone map: :func:`base_map` with :func:`map_layers` on it.
+    r"""Return one standalone map: :func:`base_map` with :func:`map_layers` on it.
 
-    The view is centred on the centre at the zoom that fits the main ring.
+    Parameters
+    ----------
+    places, centre
+        Validated places (:func:`~origin_map.places.datasets.read_places`) and the centre.
+    rings
+        The rings; the view fits the main ring (of plain radii, the largest).
+    basemap, lang, heatmap, h3_cells, outlines, marker_limit
+        As for :func:`map_layers`.
+    height_px
+        Height of the map in pixels.
+
+    Returns
+    -------
+    folium.Map
+        The map; ``.save(path)`` writes a standalone HTML page.
+
+    Raises
+    ------
+    SettingsError
+        If a radius is not valid; ``ValueError`` for an unknown ``basemap``.
+
+    Examples
+    --------
+    >>> from origin_map import read_places
+    >>> places = read_places(b"name,lat,lon,sector\nA,39.9925,116.3277,chips\n").places
+    >>> m = build_map(places, Centre("c", "中心", "Centre", 39.992446, 116.327708), [500, 1000])
+    >>> m.location
+    [39.992446, 116.327708]
     """
     radii = normalise_radii(rings)
     main = rings.main_m if isinstance(rings, Rings) else radii[-1]

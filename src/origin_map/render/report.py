@@ -76,6 +76,23 @@ def render_map_png(places: pd.DataFrame, *, centre: Centre,
         (width, height) of the image in pixels.
     sources
         Attribution lines; default :data:`DEFAULT_SOURCES`.
+
+    Returns
+    -------
+    bytes
+        The PNG image.
+
+    Raises
+    ------
+    SettingsError
+        If the size is not 100–8000 px a side, or a radius is not valid.
+
+    Examples
+    --------
+    >>> from origin_map import resolve_centre, shipped_places
+    >>> png = render_map_png(shipped_places(), centre=resolve_centre(None), size_px=(400, 400))
+    >>> png[1:4]
+    b'PNG'
     """
     import matplotlib as mpl
     from matplotlib.figure import Figure
@@ -187,13 +204,30 @@ def build_report_pdf(places: pd.DataFrame, *, centre: Centre, radii_m: Sequence[
         Title line; default "Origin Map — <centre or area name>".
     sources
         Data sources for the attribution; default :data:`DEFAULT_SOURCES`.
-    outlines
+    outlines, by_outline
         Outlines to draw; with rings, the headline also gives universities and institutes
         counted by outline. ``by_outline`` counts the table and headline by outline.
     radius_m
         The headline's radius: default 1000 m if it is a ring, else the largest ring.
     date
         The date printed (default today).
+
+    Returns
+    -------
+    bytes
+        The PDF document.
+
+    Raises
+    ------
+    SettingsError
+        If a radius or the filter is not valid.
+
+    Examples
+    --------
+    >>> from origin_map import resolve_centre, shipped_places
+    >>> pdf = build_report_pdf(shipped_places(), centre=resolve_centre(None), radii_m=[500, 1000])
+    >>> pdf[:5]
+    b'%PDF-'
     """
     flt = place_filter or PlaceFilter()
     page = _page(places, centre=centre, radii=normalise_radii(radii_m), area=area, flt=flt,

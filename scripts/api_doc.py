@@ -1,0 +1,156 @@
+"""Write docs/api.md from the docstrings of the names ``origin_map`` exports.
+
+Usage: ``python scripts/api_doc.py`` (writes docs/api.md) or ``--check`` (exit 1 if it is
+stale). ``tests/test_public_api.py`` checks that the committed page equals this script's output.
+"""
+
+from __future__ import annotations
+
+import argparse
+import inspect
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "docs" / "api.md"
+
+GROUPS: dict[str, tuple[str, ...]] = {
+    "Reading places, centres and areas": (
+        "read_places", "load_places", "shipped_places", "load_centres", "resolve_centre",
+        "Centre", "Rings", "PlaceFilter", "assign_sectors", "read_area"),
+    "Measuring": (
+        "density_table", "headline", "h3_table", "places_in_area", "area_density_table",
+        "coverage_table"),
+    "Geocoding": ("geocode_table",),
+    "Comparing and clustering": (
+        "compare_density", "sector_composition", "compare_figures", "cluster_report"),
+    "Drawing and reports": ("build_map", "render_map_png", "build_report_pdf"),
+    "Errors": (
+        "OriginMapError", "DataValidationError", "SettingsError", "InputLimitError", "AreaError",
+        "TooFewPlacesError", "GeocodingError", "ProviderError", "ProviderTransientError",
+        "ProviderRateLimited", "ProviderUnavailable", "ProviderRefused"),
+}
+"""The page's sections; every public name is in exactly one (a test checks it)."""
+
+_HEADING = re.compile(r"^(\S[^\n]*)\n-{3,}$", re.MULTILINE)
+
+
+def sections(doc: str | None) -> dict[str, str]:
+    """Return a numpydoc docstring's sections by heading (``""`` is the text before the first)."""
+    text = inspect.cleandoc(doc or "")
+    out: dict[str, str] = {}
+    marks = list(_HEADING.finditer(text))
+    out[""] = text[: marks[0].start()].strip() if marks else text.strip()
+    for i, m in enumerate(marks):
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
+        out[m.group(1).strip()] = text[m.end():end].strip("\n")
+    return out
+
+
+def parameters(section: str) -> list[tuple[str, str]]:
+    """Return ``(names, description)`` pairs of a Parameters section."""
+    out: list[tuple[str, str]] = []
+    for line in section.splitlines():
+        if line and not line[0].isspace():
+            out.append((line.strip(), ""))
+        elif out and line.strip():
+            name, desc = out[-1]
+            out[-1] = (name, f"{desc} {line.strip()}".strip())
+    return out
+
+
+def _param(p: inspect.Parameter) -> str:
+    ann = p.annotation
+    text = {p.VAR_POSITIONAL: "*", p.VAR_KEYWORD: "**"}.get(p.kind, "") + p.name
+    if ann is not p.empty:
+        text += f": {ann if isinstance(ann, str) else inspect.formatannotation(ann)}"
+    if p.default is not p.empty:
+        text += f" = {p.default!r}"
+    return text
+
+
+def _signature(name: str, obj: object) -> str:
+    if inspect.isclass(obj) and issubclass(obj, BaseException):
+        return f"class {name}({obj.__mro__[1].__name__})"
+    sig = inspect.signature(obj)  # type: ignore[arg-type]
+    params, star = [], False
+    for p in sig.parameters.values():
+        if p.kind == p.KEYWORD_ONLY and not star:
+            params.append("*")
+        star = star or p.kind in (p.KEYWORD_ONLY, p.VAR_POSITIONAL)
+        params.append(_param(p))
+    ret = sig.return_annotation
+    tail = "" if ret is sig.empty or inspect.isclass(obj) else f" -> {ret}"
+    head = f"{'class ' if inspect.isclass(obj) else ''}{name}"
+    one = f"{head}({', '.join(params)}){tail}"
+    return one if len(one) <= 90 else head + "(\n" + "".join(
+        f"    {p},\n" for p in params) + f"){tail}"
+
+
+_ROLE = re.compile(r":(?:func|class|data|mod|meth|attr|exc):`~?([^`]+)`")
+
+
+def _md(text: str) -> str:
+    """Return docstring text as Markdown (roles and double backquotes to code)."""
+    return _ROLE.sub(r"`\1`", text).replace("``", "`").replace("|", "/")
+
+
+def _entry(name: str, obj: object) -> list[str]:
+    parts = sections(obj.__doc__)
+    summary = parts[""].split("\n\n")[0].replace("\n", " ")
+    lines = [f"### `{name}`", "", "```python", _signature(name, obj), "```", "",
+             _md(summary), ""]
+    params = parameters(parts.get("Parameters", ""))
+    if params:
+        lines += ["| parameter | meaning |", "|---|---|"]
+        lines += [f"| `{n}` | {_md(d)} |" for n, d in params]
+        lines.append("")
+    for head in ("Returns", "Raises"):
+        if parts.get(head):
+            lines += [f"**{head}**", ""]
+            lines += [f"- `{n}`: {_md(d)}" if d else f"- `{n}`"
+                      for n, d in parameters(parts[head])]
+            lines.append("")
+    lines += [f"Defined in `{getattr(obj, '__module__', '')}`.", ""]
+    return lines
+
+
+def render() -> str:
+    """Return the text of docs/api.md."""
+    sys.path.insert(0, str(ROOT / "src"))
+    import origin_map
+
+    lines = [
+        "# The public API",
+        "",
+        "Generated by `scripts/api_doc.py` from the docstrings; do not edit by hand (a test",
+        "compares it with the script's output). Everything below is importable from",
+        "`origin_map` directly (`import origin_map as om; om.read_places(...)`); each name is",
+        "imported on first use. The docstrings (`help(om.read_places)`) have runnable",
+        "examples. How the packages fit together: [architecture.md](architecture.md).",
+        "",
+    ]
+    for group, names in GROUPS.items():
+        lines += [f"## {group}", ""]
+        for name in names:
+            lines += _entry(name, getattr(origin_map, name))
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Write docs/api.md, or with ``--check`` report whether it is up to date."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if docs/api.md is stale")
+    args = parser.parse_args(argv)
+    text = render()
+    if args.check:
+        stale = not OUT.exists() or OUT.read_text(encoding="utf-8") != text
+        print("docs/api.md is stale: run python scripts/api_doc.py" if stale else "up to date")
+        return int(stale)
+    OUT.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
