@@ -190,6 +190,14 @@ def geocode_table(frame: pd.DataFrame, *, provider: object = "gazetteer", key: s
     rows_are
         ``"firm"``: every row is a firm (in ``kind``), as a registry export's rows are.
 
+    Returns
+    -------
+    GeocodeResult
+        ``frame``: every row and column of the input, then ``lat``/``lon`` (WGS-84, empty when
+        unplaced), ``geocode_level`` (finest first: building … district, or ``none``),
+        ``geocode_score``, ``geocode_match``, ``geocode_reason``, ``geocode_source``; and
+        ``summary``, the columns used and the kind of rows.
+
     Raises
     ------
     DataValidationError
@@ -198,6 +206,17 @@ def geocode_table(frame: pd.DataFrame, *, provider: object = "gazetteer", key: s
         gazetteer only; ``address_column`` of the result is then "").
     SettingsError
         Unknown provider, or a keyed provider without a key (before any request).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> rows = pd.DataFrame({"name": ["Dongsheng", "Far away"],
+    ...                      "address": ["北京市海淀区中关村东路8号东升大厦", "上海市浦东新区世纪大道1号"]})
+    >>> out = geocode_table(rows).frame
+    >>> out["geocode_level"].tolist()
+    ['building', 'none']
+    >>> round(float(out.loc[0, "lat"]), 3), round(float(out.loc[0, "lon"]), 3)
+    (39.992, 116.328)
     """
     from origin_map.places.datasets import resolve_centre
 
