@@ -211,7 +211,8 @@ def geocode_table(frame: pd.DataFrame, *, provider: object = "gazetteer", key: s
     --------
     >>> import pandas as pd
     >>> rows = pd.DataFrame({"name": ["Dongsheng", "Far away"],
-    ...                      "address": ["北京市海淀区中关村东路8号东升大厦", "上海市浦东新区世纪大道1号"]})
+    ...                      "address": ["北京市海淀区中关村东路8号东升大厦",
+    ...                                  "上海市浦东新区世纪大道1号"]})
     >>> out = geocode_table(rows).frame
     >>> out["geocode_level"].tolist()
     ['building', 'none']
