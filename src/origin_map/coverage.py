@@ -21,7 +21,8 @@ from .compare import compare_figures
 from .geometry import Centre, distances_m
 from .stats import PlaceFilter
 
-__all__ = ["COVERAGE_COLUMNS", "coverage_markdown", "coverage_table", "dataset_counts"]
+__all__ = ["COVERAGE_COLUMNS", "coverage_caveat", "coverage_markdown", "coverage_table",
+           "dataset_counts"]
 
 COVERAGE_COLUMNS = ("figure", "published", "dataset", "coverage", "source")
 _FIGURES = ("firms", "ai_firms", "ai_share", "institutions")
@@ -57,6 +58,30 @@ def coverage_table(places: pd.DataFrame, hubs: pd.DataFrame, centres: Sequence[C
     frame = pd.DataFrame(out, columns=list(COVERAGE_COLUMNS))
     frame.attrs["note"] = row["coverage_note"]
     return frame
+
+
+def coverage_caveat(places: pd.DataFrame, hubs: pd.DataFrame, centres: Sequence[Centre],
+                    centre_id: str, *, place_filter: PlaceFilter | None = None,
+                    lang: str = "en") -> str:
+    """Return one sentence saying how much of the published figures the dataset holds.
+
+    For the hub centred on ``centre_id``: "Sample: 29 of 439 published firms within 1000 m
+    (6.6 %) …" (firms, else institutions); without a hub or a published count, a sentence
+    saying that there is nothing to compare with. Meant for reports, which travel without the
+    app's explanations.
+    """
+    mine = hubs[hubs["centre_id"] == centre_id]
+    if mine.empty:
+        return i18n.text("ui16.caveat_no_hub", lang)
+    row = compare_figures(places, mine, centres, place_filter=place_filter, lang=lang).iloc[0]
+    for what in ("firms", "institutions"):
+        published = row[f"published_{what}"]
+        if pd.notna(published) and published > 0 and pd.notna(row.get(f"dataset_{what}")):
+            pct = float(row[f"coverage_{what}_pct"])
+            return i18n.text(f"ui16.caveat_{what}", lang, n=int(row[f"dataset_{what}"]),
+                             published=f"{published:,.0f}", radius=f"{row['radius_m']:g}",
+                             pct=f"{pct:.1f}")
+    return i18n.text("ui16.caveat_no_published", lang)
 
 
 def _md_value(value: Any) -> str:

@@ -17,7 +17,7 @@ import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
 
@@ -33,7 +33,8 @@ if TYPE_CHECKING:
     import geopandas as gpd
     from matplotlib.axes import Axes
 
-__all__ = ["A4_INCHES", "DEFAULT_SOURCES", "build_report_pdf", "cjk_font_family", "render_map_png"]
+__all__ = ["A4_INCHES", "DEFAULT_SOURCES", "build_report_pdf", "cjk_font_family", "data_note",
+           "render_map_png"]
 
 A4_INCHES: Final[tuple[float, float]] = (210 / 25.4, 297 / 25.4)
 DEFAULT_SOURCES: Final[tuple[str, ...]] = (
@@ -86,7 +87,7 @@ def render_map_png(places: pd.DataFrame, *, centre: Centre,
         fig = Figure(figsize=(w / 100, h / 100), dpi=100)
         ax = fig.add_axes((0.01, 0.01, 0.98, 0.98))
         draw_map(ax, places, centre=centre, radii=radii, area=area, outlines=outlines,
-                  lang=lang, sources=sources or DEFAULT_SOURCES,
+                  lang=lang, sources=sources or (text("ui16.default_source", lang),),
                   main_m=_main_radius(radii, None) if radii else math.nan)
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=100)
@@ -169,7 +170,9 @@ def build_report_pdf(places: pd.DataFrame, *, centre: Centre, radii_m: Sequence[
                      lang: str = "en", title: str | None = None,
                      sources: Sequence[str] | None = None,
                      outlines: gpd.GeoDataFrame | None = None, by_outline: bool = False,
-                     radius_m: float | None = None, date: dt.date | None = None) -> bytes:
+                     radius_m: float | None = None, date: dt.date | None = None,
+                     data_kind: str = "shipped", data_name: str = "",
+                     coverage: str | None = None) -> bytes:
     """Return a one-page A4 PDF: map, headline figures, density table, sources and date.
 
     Parameters
@@ -191,12 +194,38 @@ def build_report_pdf(places: pd.DataFrame, *, centre: Centre, radii_m: Sequence[
         The headline's radius: default 1000 m if it is a ring, else the largest ring.
     date
         The date printed (default today).
+    data_kind, data_name
+        Which data the report was made from, stated under the figures: ``"shipped"`` (the
+        shipped places), ``"uploaded"`` or ``"merged"`` (the shipped places with a file),
+        ``data_name`` naming the file.
+    coverage
+        The sentence on how much of the published figures the data holds; default
+        :func:`origin_map.coverage.coverage_caveat` for the centre's hub (``geodata/hubs.csv``).
     """
     flt = place_filter or PlaceFilter()
+    if coverage is None:
+        from .compare import load_hubs
+        from .coverage import coverage_caveat
+        from .datasets import load_centres
+
+        coverage = coverage_caveat(places, load_hubs(), load_centres(), centre.id,
+                                   place_filter=flt, lang=lang)
+    notes = [coverage, data_note(data_kind, data_name, len(places), lang)]
     page = _page(places, centre=centre, radii=normalise_radii(radii_m), area=area, flt=flt,
                  lang=lang, title=title, sources=sources, outlines=outlines,
-                 by_outline=by_outline, radius_m=radius_m, date=date)
+                 by_outline=by_outline, radius_m=radius_m, date=date, notes=notes)
     return _draw_page(page, centre=centre, area=area, outlines=outlines, lang=lang)
+
+
+def data_note(kind: str, name: str, n: int, lang: str) -> str:
+    """Return the sentence naming the data a report was made from (shipped, uploaded, merged).
+
+    ``name`` is the user's file name; the shipped data is named by its publication, never by a
+    path.
+    """
+    if kind not in ("shipped", "uploaded", "merged"):
+        raise SettingsError(f"Data kind {kind!r}: use shipped, uploaded or merged.")
+    return text(f"ui16.data_{kind}", lang, name=name, n=f"{n:,}")
 
 
 @dataclass(frozen=True)
@@ -213,6 +242,7 @@ class _Page:
     rows: list[list[str]]
     sources: list[str]
     footer: str
+    notes: tuple[str, ...] = ()
 
 
 def _density(places: pd.DataFrame, *, centre: Centre, radii: Sequence[float], area: Area | None,
@@ -231,7 +261,7 @@ def _density(places: pd.DataFrame, *, centre: Centre, radii: Sequence[float], ar
 def _page(places: pd.DataFrame, *, centre: Centre, radii: tuple[float, ...], area: Area | None,
           flt: PlaceFilter, lang: str, title: str | None, sources: Sequence[str] | None,
           outlines: gpd.GeoDataFrame | None, by_outline: bool, radius_m: float | None,
-          date: dt.date | None) -> _Page:
+          date: dt.date | None, notes: Sequence[str] = ()) -> _Page:
     """Work out the texts, figures and table of the page."""
     if lang not in i18n.LANGS:
         raise SettingsError(f"Language {lang!r} is not available; use 'en' or 'zh'.")
@@ -242,7 +272,7 @@ def _page(places: pd.DataFrame, *, centre: Centre, radii: tuple[float, ...], are
                             outlines=outlines, by_outline=by_outline, lang=lang)
     head, rows = _table_cells(table, lang, area is not None)
     name = area.name if area is not None else centre.name(lang)
-    srcs = list(sources or DEFAULT_SOURCES)
+    srcs = list(sources or (text("ui16.default_source", lang),))
     made = text("report.date", lang, date=(date or dt.date.today()).isoformat())
     return _Page(
         title=title or text("report.title", lang, name=name),
@@ -250,7 +280,20 @@ def _page(places: pd.DataFrame, *, centre: Centre, radii: tuple[float, ...], are
                   f"({centre.lat:.6f}, {centre.lon:.6f})"),
         shown=places.loc[flt.mask(places)], radii=() if area is not None else radii,
         main_m=main_m, lines=lines, head=head, rows=rows, sources=srcs,
-        footer=f"{text('report.sources', lang)}: " + "; ".join(srcs) + "\n" + made)
+        footer=f"{text('report.sources', lang)}: " + "; ".join(srcs) + "\n" + made,
+        notes=tuple(notes))
+
+
+def _draw_notes(fig: Any, notes: Sequence[str], top: float, lang: str) -> None:
+    """Write the coverage and data sentences under the headline figures, wrapped."""
+    import textwrap
+
+    width = 24 if lang == "zh" else 46
+    y = top
+    for note in notes:
+        wrapped = textwrap.fill(note, width)
+        fig.text(0.65, y, wrapped, fontsize=7, color="#7a3e00", va="top", linespacing=1.3)
+        y -= (wrapped.count("\n") + 1) * 0.0125 + 0.008
 
 
 def _draw_page(page: _Page, *, centre: Centre, area: Area | None,
@@ -270,6 +313,7 @@ def _draw_page(page: _Page, *, centre: Centre, area: Area | None,
             y = 0.9 - i * 0.03
             fig.text(0.65, y, label, fontsize=8.5, color="#333333")
             fig.text(0.95, y, value, fontsize=10, fontweight="bold", ha="right")
+        _draw_notes(fig, page.notes, 0.9 - len(page.lines) * 0.03 - 0.005, lang)
         _draw_table(fig.add_axes((0.06, 0.1, 0.88, 0.34)), page.head, page.rows)
         fig.text(0.06, 0.045, page.footer, fontsize=6.5, color="#444444", wrap=True)
         buf = io.BytesIO()

@@ -127,7 +127,8 @@ def report_buttons(view: View, ds: Dataset) -> None:
     if c1.button(text("report_ui.make_pdf", lang), key="om_rep_pdf"):
         st.session_state["om_report_pdf"] = build_report_pdf(
             ds.places, radii_m=view.rings, place_filter=view.place_filter,
-            by_outline=view.by_outline, radius_m=view.radius_m, **kw)
+            by_outline=view.by_outline, radius_m=view.radius_m,
+            data_kind="shipped" if ds.shipped else "uploaded", data_name=ds.name, **kw)
     if c2.button(text("report_ui.make_png", lang), key="om_rep_png"):
         st.session_state["om_report_png"] = render_map_png(
             shown, radii_m=None if view.area else view.rings, **kw)
