@@ -10,8 +10,10 @@ st.title(text("data.title", lang))
 
 st.subheader(text("data.upload_title", lang))
 st.markdown(text("data.upload_help", lang))
+TYPES = ["csv", "txt", "tsv", "xlsx", "geojson", "json", "gpkg"]
 st.file_uploader(text("data.file", lang), key="om_upload", on_change=ui.keep_pending_upload,
-                 type=["csv", "txt", "tsv", "xlsx", "geojson", "json", "gpkg"])
+                 type=TYPES)
+ui.uploader_texts(lang, TYPES)
 pending = ui.pending_upload()
 if ui.needs_geocoding(lang):
     ui.geocode_section(s.centre, lang)
@@ -47,7 +49,7 @@ st.subheader(text("data.places_title", lang))
 shown = ui.filtered_places(ds.token, ds.places, s.centre, s.rings, s.place_filter)
 shown = shown.drop(columns="geometry")
 st.caption(text("data.caption", lang, shown=len(shown), total=len(ds.places),
-                name=ui.md_escape(ds.name)))
+                name=ui.md_escape(ui.dataset_label(ds, lang))))
 if shown.empty:
     ui.empty_selection(lang)
 ui.table(shown, lang, column_config={

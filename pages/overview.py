@@ -50,4 +50,4 @@ if table is not None:
         text("column.coverage", lang), format="percent", min_value=0.0, max_value=1.0)})
     st.info(f"{table.attrs['note']} {text('overview.coverage_note', lang)}")
 ui.report_buttons(s, ds)
-st.caption(text("overview.data_caption", lang, name=ui.md_escape(ds.name)))
+st.caption(text("overview.data_caption", lang, name=ui.md_escape(ui.dataset_label(ds, lang))))

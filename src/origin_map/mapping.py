@@ -119,8 +119,9 @@ def base_map(*, basemap: str = "osm", lang: str = "en", location: Sequence[float
                          control=False).add_to(m)
     _add_controls(m, base.url, base.attribution, base.subdomains, lang)
     if draw:
-        from .area_layers import draw_control
+        from .area_layers import draw_control, draw_texts
 
+        draw_texts(lang).add_to(m)  # first: L.drawLocal is read when the control is made
         draw_control(lang).add_to(m)
     return localize_map(m)
 

@@ -22,6 +22,7 @@ from .data import (
     cached_headline,
     centres,
     dataset,
+    dataset_label,
     drop_pending_upload,
     filtered_places,
     keep_pending_upload,
@@ -33,7 +34,15 @@ from .data import (
     warm_caches,
 )
 from .maps import map_for
-from .show import column_labels, empty_selection, md_escape, place_details, problems_table, table
+from .show import (
+    column_labels,
+    empty_selection,
+    md_escape,
+    place_details,
+    problems_table,
+    table,
+    uploader_texts,
+)
 from .state import PAGES, lang, sidebar
 
 _LAZY = {  # heavy modules (altair, scipy, matplotlib, rapidfuzz), imported when first used
@@ -66,6 +75,7 @@ __all__ = [
     "column_labels",
     "compare_section",
     "dataset",
+    "dataset_label",
     "drop_pending_upload",
     "empty_selection",
     "filtered_places",
@@ -86,5 +96,6 @@ __all__ = [
     "sidebar",
     "table",
     "take_drawing",
+    "uploader_texts",
     "warm_caches",
 ]

@@ -23,7 +23,7 @@ from origin_map.i18n import text
 from origin_map.views import AREA_FILE, View
 
 from .data import Dataset, outlines
-from .show import md_escape
+from .show import md_escape, uploader_texts
 
 _GOOD = "om_good"
 _EXACT = "om_area_exact"  # (link text, Area): the shape itself, not the link's copy
@@ -96,6 +96,7 @@ def boundary_upload(view: View) -> None:
         getattr(st, kind)(md_escape(message))
     up = st.file_uploader(text("area_ui.file", lang), type=["geojson", "json", "gpkg"],
                           key="om_area_upload")
+    uploader_texts(lang, ["geojson", "json", "gpkg"])
     if up is None or not st.button(text("area_ui.use", lang), key="om_area_use"):
         return
     try:

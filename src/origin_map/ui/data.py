@@ -161,6 +161,11 @@ def dataset_of() -> Dataset:
     return Dataset(SHIPPED, "geodata/places.csv", "wgs84", _shipped_places())
 
 
+def dataset_label(ds: Dataset, lang: str) -> str:
+    """Return how the pages name a dataset: the user's file name, or the shipped places."""
+    return text("ui16.shipped_name", lang) if ds.shipped else ds.name
+
+
 def dataset() -> Dataset:
     """Return this browser session's dataset (the shipped data until a file is accepted)."""
     current = st.session_state.get(_K + "dataset")
@@ -249,7 +254,8 @@ def show_upload_result(lang: str) -> LoadResult | None:
         return None
     result: LoadResult = outcome["result"]
     if outcome["accepted"]:
-        st.success(text("data.loaded", lang, name=name, n=len(result.places),
+        key = "ui16.loaded_wgs84" if result.datum == "wgs84" else "data.loaded"
+        st.success(text(key, lang, name=name, n=len(result.places),
                         left_out=len(result.rejected), datum=vocab.datum_name(result.datum)))
     else:
         st.error(text("data.rejected", lang, name=name, n=result.n_errors))

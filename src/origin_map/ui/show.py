@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -11,6 +11,7 @@ import streamlit as st
 from origin_map import vocab
 from origin_map.errors import TEXT_COLUMNS, problems_in
 from origin_map.i18n import names, text
+from origin_map.places.citation import public_source
 
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$:"})
 
@@ -35,14 +36,87 @@ def column_labels(columns: Sequence[str], lang: str) -> dict[str, str]:
     return out
 
 
+def _sector_or_all(value: str, lang: str) -> str:
+    return text("report.all", lang) if value == "all" else vocab.sector_label(value, lang)
+
+
+_VALUE_LABELS: dict[str, Callable[[str, str], str]] = {
+    "sector": _sector_or_all, "kind": vocab.kind_label, "status": vocab.status_label,
+    "position_quality": vocab.quality_label,
+    "source_datum": lambda v, lang: vocab.datum_name(v),
+    "coverage_status": lambda v, lang: _coverage_status(v, lang),
+}
+"""Columns whose values are ids of a vocabulary: shown by their label, kept as ids."""
+_SOURCES = ("source", "years_source")
+
+
+def _coverage_status(value: str, lang: str) -> str:
+    try:
+        return text(f"ui16.status_{value}", lang)
+    except KeyError:
+        return value
+
+
+def value_columns(frame: pd.DataFrame, lang: str) -> dict[str, Any]:
+    """Return column settings that show vocabulary ids (``large_models``) by their label.
+
+    The cells keep the ids (what a download holds); only the display is translated.
+    """
+    labels = column_labels(list(frame.columns), lang)
+    out: dict[str, Any] = {}
+    for col, label_of in _VALUE_LABELS.items():
+        if col not in frame.columns:
+            continue
+        values = [str(v) for v in pd.unique(frame[col].dropna().astype(str))]
+        out[col] = st.column_config.SelectboxColumn(
+            labels.get(col), options=values,
+            format_func=lambda v, f=label_of: f(str(v), lang))  # type: ignore[misc]
+    return out
+
+
 def table(frame: pd.DataFrame, lang: str, *, column_config: dict[str, Any] | None = None,
           **kwargs: Any) -> None:
-    """Show a table with headers in ``lang`` (the data keep their column names)."""
+    """Show a table with headers and vocabulary values in ``lang`` (the data keep their ids).
+
+    Source columns show :func:`~origin_map.places.citation.public_source`: publications and
+    links, never a repository path.
+    """
     labels = column_labels(list(frame.columns), lang)
     config: dict[str, Any] = {col: st.column_config.Column(label)
                               for col, label in labels.items()}
+    config.update(value_columns(frame, lang))
     config.update(column_config or {})
+    sources = [c for c in _SOURCES if c in frame.columns]
+    if sources:
+        frame = frame.assign(**{c: frame[c].map(public_source) for c in sources})
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config, **kwargs)
+
+
+def _css_text(value: str) -> str:
+    """Return catalogue text as the body of a CSS string (no quote or tag can end it)."""
+    return "".join(ch if ch.isalnum() or ch in " ·.,()（）" else f"\\{ord(ch):x} "
+                   for ch in value)
+
+
+def uploader_texts(lang: str, types: Sequence[str]) -> None:
+    """Show a file uploader's own texts in ``lang``: its button and its limits line.
+
+    Streamlit draws "Upload" and "200MB per file • CSV, …" in English whatever the page's
+    language, and has no option for them. Its limits line is hidden with CSS and said in a
+    caption from the catalogue instead; the button's text is replaced by the catalogue's
+    through CSS ``content`` (catalogue text only, escaped: no user text reaches the style).
+    """
+    from origin_map.limits import MAX_UPLOAD_MB
+
+    zone = "[data-testid='stFileUploaderDropzone']"
+    st.html("<style>[data-testid='stFileUploaderDropzoneInstructions']{display:none}"
+            f"{zone} button{{font-size:0}}"
+            f"{zone} button *{{font-size:0}}"
+            f"{zone} button [data-testid='stIconMaterial']{{font-size:1.25rem}}"
+            f"{zone} button::after{{content:\"{_css_text(text('ui16.upload_button', lang))}\";"
+            "font-size:0.875rem}</style>")
+    st.caption(text("ui16.upload_limits", lang, mb=MAX_UPLOAD_MB,
+                    types=" ".join(f"`.{t}`" for t in types)))
 
 
 def problems_table(problems: pd.DataFrame, lang: str) -> None:
@@ -86,7 +160,7 @@ def place_details(places: pd.DataFrame, lang: str) -> None:
             st.text(str(row.address))
         if getattr(row, "position_note", ""):
             st.caption(md_escape(row.position_note))
-        st.text(text("details.source", lang, source=row.source))
+        st.text(text("details.source", lang, source=public_source(row.source)))
         st.divider()
 
 

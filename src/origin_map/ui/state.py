@@ -29,7 +29,7 @@ from origin_map.settings import (
 from origin_map.views import View, resolve
 
 from .areas import area_status, exact
-from .data import centres, dataset, pending_upload
+from .data import centres, dataset, dataset_label, pending_upload
 from .show import md_escape
 
 _K = "om_"
@@ -233,7 +233,8 @@ def sidebar() -> View:
     area_status(view)
     _write_query(good)
     ds = dataset()
-    st.sidebar.caption(md_escape(i18n.text("sidebar.data", language, name=ds.name,
+    key = "ui16.sidebar_data" if ds.datum == "wgs84" else "sidebar.data"  # no WGS-84 → WGS-84
+    st.sidebar.caption(md_escape(i18n.text(key, language, name=dataset_label(ds, language),
                                            n=len(ds.places),
                                            datum=vocab.datum_name(ds.datum))))
     pending = pending_upload()
