@@ -25,7 +25,7 @@ else:
                        format_func=lambda v: text(f"data.unknown_{v}", lang))
     part = st.text_input(text("data.part", lang), key="om_up_sheet", max_chars=100)
     partial = st.checkbox(text("data.partial", lang), key="om_up_part")
-    if pending is not None:
+    if ui.pending_to_load() is not None:
         st.warning(text("data.pending", lang, name=ui.md_escape(pending[0])))
     c1, c2 = st.columns(2)
     c1.button(text("data.load", lang), key="om_up_load", disabled=pending is None,
@@ -51,7 +51,7 @@ shown = shown.drop(columns="geometry")
 st.caption(text("data.caption", lang, shown=len(shown), total=len(ds.places),
                 name=ui.md_escape(ui.dataset_label(ds, lang))))
 if shown.empty:
-    ui.empty_selection(lang)
+    ui.empty_selection(lang, s)
 ui.table(shown, lang, column_config={
     "distance_m": st.column_config.NumberColumn(text("column.distance_m", lang),
                                                 format="%.0f m"),

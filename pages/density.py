@@ -17,7 +17,7 @@ else:
                                    s.place_filter, s.by_outline)
     st.info(text("density.area_note", lang, name=ui.md_escape(s.area.name)))
 if not table["count"].any():
-    ui.empty_selection(lang)
+    ui.empty_selection(lang, s, in_area=s.area is not None)
 st.caption(text("density.caption", lang))
 ui.table(table, lang)
 st.download_button(text("density.download", lang), to_csv_bytes(table),

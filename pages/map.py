@@ -20,7 +20,7 @@ else:
                       km2=f"{s.area.area_km2:,.3f}", inside=inside, radius=f"{s.radius_m:,g}"))
 st.caption(text("map.draw_hint", lang))
 if shown.empty:
-    ui.empty_selection(lang)
+    ui.empty_selection(lang, s)
 if len(shown) > AGGREGATE_LIMIT:
     st.info(text("map.aggregate", lang, n=f"{len(shown):,}", limit=f"{AGGREGATE_LIMIT:,}"))
 elif len(shown) > MARKER_LIMIT:

@@ -50,9 +50,10 @@ def coverage_table(places: pd.DataFrame, hubs: pd.DataFrame, centres: Sequence[C
     out = []
     for key in _FIGURES:
         pct = row.get(f"coverage_{key}_pct", math.nan)
+        show = _share_text if key == "ai_share" else _md_value  # 83%, as the headline says
         out.append({"figure": i18n.text(f"coverage.{key}", lang, radius=radius),
-                    "published": _md_value(row[f"published_{key}"]),
-                    "dataset": _md_value(row.get(f"dataset_{key}", math.nan)),
+                    "published": show(row[f"published_{key}"]),
+                    "dataset": show(row.get(f"dataset_{key}", math.nan)),
                     "coverage": None if pd.isna(pct) else round(float(pct) / 100, 3),
                     "source": row["source"]})
     frame = pd.DataFrame(out, columns=list(COVERAGE_COLUMNS))
@@ -82,6 +83,11 @@ def coverage_caveat(places: pd.DataFrame, hubs: pd.DataFrame, centres: Sequence[
                              published=f"{published:,.0f}", radius=f"{row['radius_m']:g}",
                              pct=f"{pct:.1f}")
     return i18n.text("ui16.caveat_no_published", lang)
+
+
+def _share_text(value: Any) -> str:
+    value = _cell(value)
+    return value if value == "" else f"{float(value):.0%}"
 
 
 def _md_value(value: Any) -> str:

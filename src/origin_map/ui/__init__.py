@@ -27,6 +27,7 @@ from .data import (
     filtered_places,
     keep_pending_upload,
     load_pending_upload,
+    pending_to_load,
     pending_upload,
     places_with_distances,
     reset_dataset,
@@ -35,6 +36,7 @@ from .data import (
 )
 from .maps import map_for
 from .show import (
+    colour_swatch,
     column_labels,
     empty_selection,
     md_escape,
@@ -72,6 +74,7 @@ __all__ = [
     "chosen_hubs",
     "clear_area",
     "cluster_section",
+    "colour_swatch",
     "column_labels",
     "compare_section",
     "dataset",
@@ -86,6 +89,7 @@ __all__ = [
     "map_for",
     "md_escape",
     "needs_geocoding",
+    "pending_to_load",
     "pending_upload",
     "place_details",
     "places_with_distances",

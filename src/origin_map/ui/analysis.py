@@ -102,7 +102,7 @@ def compare_section(view: View, ds: Dataset, picked: pd.DataFrame) -> None:
     """Draw published figures vs the dataset, composition, maps and stacked tables."""
     lang = view.lang
     if not view.place_filter.mask(ds.places).any():
-        empty_selection(lang)
+        empty_selection(lang, view)
     found = hub_centres(picked, centres())
     hub_centre = [c for c in (found[h] for h in picked["id"]) if c is not None]
     figures = compare_figures(ds.places, picked, centres(), place_filter=view.place_filter,

@@ -200,6 +200,16 @@ def pending_upload() -> tuple[str, bytes] | None:
     return st.session_state.get(_K + "pending")
 
 
+def pending_to_load() -> tuple[str, bytes] | None:
+    """Return the picked file while it still waits for "Validate and load" (not once refused).
+
+    A file that was tried and refused stays picked (to try again with other options), but
+    "picked, not loaded yet" beside "not loaded" would contradict it: the refusal says it all.
+    """
+    outcome = st.session_state.get(_K + "upload_result") or {}
+    return None if outcome.get("error") or outcome.get("accepted") is False else pending_upload()
+
+
 def drop_pending_upload() -> None:
     """Forget the picked file."""
     st.session_state.pop(_K + "pending", None)

@@ -86,6 +86,8 @@ def table(frame: pd.DataFrame, lang: str, *, column_config: dict[str, Any] | Non
                               for col, label in labels.items()}
     config.update(value_columns(frame, lang))
     config.update(column_config or {})
+    if "height" not in kwargs and len(frame) <= 60:
+        kwargs["height"] = "content"  # a short table shows every row, none cut
     sources = [c for c in _SOURCES if c in frame.columns]
     if sources:
         frame = frame.assign(**{c: frame[c].map(public_source) for c in sources})
@@ -96,6 +98,17 @@ def _css_text(value: str) -> str:
     """Return catalogue text as the body of a CSS string (no quote or tag can end it)."""
     return "".join(ch if ch.isalnum() or ch in " ·.,()（）" else f"\\{ord(ch):x} "
                    for ch in value)
+
+
+def colour_swatch(colour: str) -> str:
+    """Return a small SVG image (a data URL) filled with a ``#rrggbb`` colour, for tables."""
+    import re
+    from urllib.parse import quote
+
+    fill = colour if re.fullmatch(r"#[0-9a-fA-F]{6}", colour) else "#999999"
+    return "data:image/svg+xml;utf8," + quote(
+        "<svg xmlns='http://www.w3.org/2000/svg' width='48' height='16'>"
+        f"<rect width='48' height='16' rx='3' fill='{fill}'/></svg>")
 
 
 def uploader_texts(lang: str, types: Sequence[str]) -> None:
@@ -137,9 +150,25 @@ def problems_table(problems: pd.DataFrame, lang: str) -> None:
     table(shown, lang)
 
 
-def empty_selection(lang: str) -> None:
-    """Say that nothing passes the filters, and how to change that."""
-    st.info(text("common.empty_selection", lang))
+def empty_selection(lang: str, view: Any = None, *, in_area: bool = False) -> None:
+    """Say why nothing is counted, and how to change that.
+
+    With the ``view``, the message names the cause: no sector, kind or quality chosen; the
+    drawn or uploaded area (``in_area``) holding none of the places; the year, before which
+    no place with a known start year was there; or the search.
+    """
+    flt = getattr(view, "place_filter", None)
+    if flt is None or any(v is not None and not len(v)
+                          for v in (flt.sectors, flt.kinds, flt.qualities)):
+        st.info(text("common.empty_selection", lang))
+    elif in_area:
+        st.info(text("ui16.empty_area", lang, name=md_escape(view.area.name)))
+    elif flt.year is not None:
+        st.info(text("ui16.empty_year", lang, year=flt.year))
+    elif flt.search:
+        st.info(text("ui16.empty_search", lang, search=md_escape(flt.search)))
+    else:
+        st.info(text("common.empty_selection", lang))
 
 
 def place_details(places: pd.DataFrame, lang: str) -> None:

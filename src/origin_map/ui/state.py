@@ -29,7 +29,7 @@ from origin_map.settings import (
 from origin_map.views import View, resolve
 
 from .areas import area_status, exact
-from .data import centres, dataset, dataset_label, pending_upload
+from .data import centres, dataset, dataset_label, pending_to_load
 from .show import md_escape
 
 _K = "om_"
@@ -237,7 +237,7 @@ def sidebar() -> View:
     st.sidebar.caption(md_escape(i18n.text(key, language, name=dataset_label(ds, language),
                                            n=len(ds.places),
                                            datum=vocab.datum_name(ds.datum))))
-    pending = pending_upload()
+    pending = pending_to_load()
     if pending is not None:
         st.sidebar.warning(md_escape(i18n.text("data.pending", language, name=pending[0])))
     return view
