@@ -284,8 +284,8 @@ def _page(places: pd.DataFrame, *, centre: Centre, radii: tuple[float, ...], are
         notes=tuple(notes))
 
 
-def _draw_notes(fig: Any, notes: Sequence[str], top: float, lang: str) -> None:
-    """Write the coverage and data sentences under the headline figures, wrapped."""
+def _draw_notes(fig: Any, notes: Sequence[str], top: float, lang: str) -> float:
+    """Write the coverage and data sentences under the headline figures; return the y below."""
     import textwrap
 
     width = 24 if lang == "zh" else 46
@@ -294,6 +294,7 @@ def _draw_notes(fig: Any, notes: Sequence[str], top: float, lang: str) -> None:
         wrapped = textwrap.fill(note, width)
         fig.text(0.65, y, wrapped, fontsize=7, color="#7a3e00", va="top", linespacing=1.3)
         y -= (wrapped.count("\n") + 1) * 0.0125 + 0.008
+    return y
 
 
 def _draw_page(page: _Page, *, centre: Centre, area: Area | None,
@@ -307,13 +308,17 @@ def _draw_page(page: _Page, *, centre: Centre, area: Area | None,
         fig.text(0.06, 0.955, page.title, fontsize=15, fontweight="bold")
         fig.text(0.06, 0.935, page.subtitle, fontsize=8, color="#444444")
         ax = fig.add_axes((0.06, 0.47, 0.56, 0.445))
-        draw_map(ax, page.shown, centre=centre, radii=page.radii, area=area, outlines=outlines,
-                 lang=lang, sources=page.sources, main_m=page.main_m)
+        handles = draw_map(ax, page.shown, centre=centre, radii=page.radii, area=area,
+                           outlines=outlines, lang=lang, sources=page.sources,
+                           main_m=page.main_m, legend=False)
         for i, (label, value) in enumerate(page.lines):
             y = 0.9 - i * 0.03
             fig.text(0.65, y, label, fontsize=8.5, color="#333333")
             fig.text(0.95, y, value, fontsize=10, fontweight="bold", ha="right")
-        _draw_notes(fig, page.notes, 0.9 - len(page.lines) * 0.03 - 0.005, lang)
+        below = _draw_notes(fig, page.notes, 0.9 - len(page.lines) * 0.03 - 0.005, lang)
+        if handles:  # beside the map, so that it hides none of it
+            fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.635, below),
+                       fontsize=6.5, frameon=False, borderaxespad=0, handletextpad=0.3)
         _draw_table(fig.add_axes((0.06, 0.1, 0.88, 0.34)), page.head, page.rows)
         fig.text(0.06, 0.045, page.footer, fontsize=6.5, color="#444444", wrap=True)
         buf = io.BytesIO()
