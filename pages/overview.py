@@ -47,6 +47,8 @@ with right:
     ui.table(pd.DataFrame({"kind": [vocab.kind_label(k, lang) for k in f["by_kind"]],
                            "places": list(f["by_kind"].values())}), lang)
 
+ui.history_section(s, ds)
+
 table = ui.cached_coverage(ds.token, ds.places, s.centre.id, s.place_filter, lang)
 if table is not None and year is not None:  # published figures are today's, not that year's
     st.subheader(text("overview.published_title", lang))

@@ -31,8 +31,8 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "source_lat": ("source_lat",),
     "source_lon": ("source_lon",),
     "building_id": ("building_id", "楼宇编号"),
-    "since": ("since", "since_year", "起始年份"),
-    "until": ("until", "until_year", "截止年份"),
+    "since": ("since", "since_year", "起始年份", "成立日期", "成立时间", "成立年份"),
+    "until": ("until", "until_year", "截止年份", "注销日期", "注销时间", "吊销日期"),
     "years_source": ("years_source", "年份来源"),
 }
 """The canonical columns of a places table and the names each is recognised by (any case)."""

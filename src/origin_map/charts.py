@@ -13,8 +13,8 @@ import pandas as pd
 
 from . import i18n, vocab
 
-__all__ = ["composition_chart", "cumulative_chart", "decay_chart", "density_chart", "ripley_chart",
-           "sector_chart", "sector_scale"]
+__all__ = ["composition_chart", "cumulative_chart", "decay_chart", "density_chart",
+           "history_chart", "ripley_chart", "sector_chart", "sector_scale"]
 
 
 def _ring_label(inner: float, outer: float) -> str:
@@ -140,3 +140,29 @@ def composition_chart(composition: pd.DataFrame, lang: str) -> alt.Chart:
                  alt.Tooltip("count:Q", title=t("chart.places"))],
     ).properties(title=t("chart.composition_title"), height=56 * max(
         data["hub"].nunique(), 2))
+
+
+def history_chart(history: pd.DataFrame, lang: str, *, title: str = "") -> alt.Chart:
+    """Stacked bars: places present each year, by sector (from a history table).
+
+    The table is :func:`origin_map.measure.history.history_table`; the legend sits below the
+    bars so that they keep the width on a phone.
+    """
+    t = lambda key: i18n.text(key, lang)  # noqa: E731
+    data = history[history["count"] > 0].copy()
+    sectors = _present(data["sector"])
+    data["label"] = data["sector"].map(lambda s: vocab.sector_label(s, lang))
+    colour = alt.Color("label:N", scale=sector_scale(sectors, lang),
+                       legend=alt.Legend(title=t("chart.sector"), orient="bottom", columns=2,
+                                         symbolLimit=0, labelLimit=220))
+    return alt.Chart(data).mark_bar().encode(
+        x=alt.X("year:O", title=t("ui16.chart_year"),
+                axis=alt.Axis(labelAngle=0, values=[y for y in sorted(set(data["year"]))
+                                                    if y % 5 == 0])),
+        y=alt.Y("count:Q", stack="zero", title=t("chart.places")),
+        color=colour, order=alt.Order("sector_order:Q"),
+        tooltip=[alt.Tooltip("year:O", title=t("ui16.chart_year")),
+                 alt.Tooltip("label:N", title=t("chart.sector")),
+                 alt.Tooltip("count:Q", title=t("chart.places"))],
+    ).transform_calculate(sector_order=f"indexof({sectors!r}, datum.sector)").properties(
+        title=title or t("ui16.history_title"), height=260)

@@ -211,10 +211,16 @@ def build_report_pdf(places: pd.DataFrame, *, centre: Centre, radii_m: Sequence[
         coverage = coverage_caveat(places, load_hubs(), load_centres(), centre.id,
                                    place_filter=flt, lang=lang)
     notes = [coverage, data_note(data_kind, data_name, len(places), lang)]
-    page = _page(places, centre=centre, radii=normalise_radii(radii_m), area=area, flt=flt,
+    radii = normalise_radii(radii_m)
+    page = _page(places, centre=centre, radii=radii, area=area, flt=flt,
                  lang=lang, title=title, sources=sources, outlines=outlines,
                  by_outline=by_outline, radius_m=radius_m, date=date, notes=notes)
-    return _draw_page(page, centre=centre, area=area, outlines=outlines, lang=lang)
+    from .measure.history import history_table
+
+    hist = history_table(places, centre, page.main_m, place_filter=flt, area=area,
+                         last=(date or dt.date.today()).year)
+    return _draw_page(page, centre=centre, area=area, outlines=outlines, lang=lang,
+                      history=hist)
 
 
 def data_note(kind: str, name: str, n: int, lang: str) -> str:
@@ -297,8 +303,29 @@ def _draw_notes(fig: Any, notes: Sequence[str], top: float, lang: str) -> float:
     return y
 
 
+def _draw_history(fig: Any, hist: pd.DataFrame, title: str) -> None:
+    """Draw the history (places present each year, stacked by sector) under the table."""
+    fig.text(0.06, 0.178, title, fontsize=7.5, color="#333333")
+    if not hist.attrs.get("counted"):
+        return
+    ax = fig.add_axes((0.09, 0.07, 0.85, 0.095))
+    wide = hist.pivot_table(index="year", columns="sector", values="count", aggfunc="sum",
+                            sort=False).fillna(0)
+    bottom = pd.Series(0.0, index=wide.index)
+    for sector in wide.columns:
+        ax.bar(wide.index, wide[sector], bottom=bottom, width=0.85, lw=0,
+               color=vocab.SECTOR_BY_ID[sector].colour if sector in vocab.SECTOR_BY_ID
+               else "#999999")
+        bottom += wide[sector]
+    ax.tick_params(labelsize=6.5, length=2)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_xlim(wide.index.min() - 0.6, wide.index.max() + 0.6)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+
+
 def _draw_page(page: _Page, *, centre: Centre, area: Area | None,
-               outlines: gpd.GeoDataFrame | None, lang: str) -> bytes:
+               outlines: gpd.GeoDataFrame | None, lang: str,
+               history: pd.DataFrame | None = None) -> bytes:
     """Draw the page on an A4 figure and return it as PDF bytes."""
     import matplotlib as mpl
     from matplotlib.figure import Figure
@@ -319,8 +346,14 @@ def _draw_page(page: _Page, *, centre: Centre, area: Area | None,
         if handles:  # beside the map, so that it hides none of it
             fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.635, below),
                        fontsize=6.5, frameon=False, borderaxespad=0, handletextpad=0.3)
-        _draw_table(fig.add_axes((0.06, 0.1, 0.88, 0.34)), page.head, page.rows)
-        fig.text(0.06, 0.045, page.footer, fontsize=6.5, color="#444444", wrap=True)
+        _draw_table(fig.add_axes((0.06, 0.2, 0.88, 0.245)), page.head, page.rows)
+        if history is not None:
+            unknown, counted = history.attrs["no_start_year"], history.attrs["counted"]
+            r = (text("report.inside", lang) if area is not None
+                 else fmt_m(page.main_m, lang))
+            _draw_history(fig, history, text("ui16.history_report", lang, r=r,
+                                             unknown=unknown, total=unknown + counted))
+        fig.text(0.06, 0.018, page.footer, fontsize=6.5, color="#444444", wrap=True)
         buf = io.BytesIO()
         fig.savefig(buf, format="pdf", metadata={"Title": page.title, "Creator": "Origin Map"})
     return buf.getvalue()

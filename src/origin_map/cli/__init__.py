@@ -21,6 +21,7 @@ from origin_map import __version__
 from ._analysis import add_analysis_parsers
 from ._app import add_app_parser
 from ._geocode import add_geocode_parser
+from ._history import add_history_parser
 from ._measure import EPILOG, add_measure_parsers
 from ._options import EXIT_DATA, EXIT_OK, EXIT_USAGE
 
@@ -38,6 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_measure_parsers(sub)
     add_geocode_parser(sub)
     add_analysis_parsers(sub)
+    add_history_parser(sub)
     add_app_parser(sub)
     return parser
 

@@ -50,6 +50,7 @@ from .state import PAGES, lang, sidebar
 _LAZY = {  # heavy modules (altair, scipy, matplotlib, rapidfuzz), imported when first used
     "chosen_hubs": ".analysis", "cluster_section": ".analysis", "compare_section": ".analysis",
     "geocode_section": ".geocoding", "needs_geocoding": ".geocoding",
+    "history_section": ".analysis",
 }
 
 
@@ -83,6 +84,7 @@ __all__ = [
     "empty_selection",
     "filtered_places",
     "geocode_section",
+    "history_section",
     "keep_pending_upload",
     "lang",
     "load_pending_upload",

@@ -130,3 +130,37 @@ def compare_section(view: View, ds: Dataset, picked: pd.DataFrame) -> None:
     st.code(command_line(view, command="compare", data=None if ds.shipped else ds.name,
                          datum=ds.datum, centres=tuple(c.id for c in hub_centre)),
             language="bash")
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def cached_history(token: str, _places: Any, centre: Centre, radius_m: float,
+                   place_filter: PlaceFilter, area_key: str, _area: Any) -> pd.DataFrame:
+    """Return :func:`origin_map.measure.history.history_table` (cached; area by its link)."""
+    from origin_map.measure.history import history_table
+    from origin_map.settings import CURRENT_YEAR
+
+    return history_table(_places, centre, radius_m, place_filter=place_filter, area=_area,
+                         last=CURRENT_YEAR)
+
+
+def history_section(view: View, ds: Dataset) -> None:
+    """Draw the Overview's history: places present each year by sector, and what is missing."""
+    lang = view.lang
+    hist = cached_history(ds.token, ds.places, view.centre, view.radius_m, view.place_filter,
+                          view.value("area"), view.area)
+    unknown, counted = hist.attrs["no_start_year"], hist.attrs["counted"]
+    st.subheader(text("ui16.history_heading", lang))
+    if not counted:
+        st.info(text("ui16.history_none", lang, total=unknown))
+        return
+    st.altair_chart(charts.history_chart(hist, lang), width="stretch")
+    if view.area is None:
+        st.caption(text("ui16.history_caption", lang, radius=f"{view.radius_m:,g}",
+                        centre=view.centre.name(lang), unknown=unknown,
+                        total=unknown + counted))
+    else:
+        st.caption(text("ui16.history_caption_area", lang, name=md_escape(view.area.name),
+                        unknown=unknown, total=unknown + counted))
+    st.download_button(text("ui16.history_download", lang), to_csv_bytes(hist),
+                       f"origin-map-history-{view.centre.id}.csv", "text/csv",
+                       key="om_dl_history")
