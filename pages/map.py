@@ -40,6 +40,7 @@ with right:
     here = shown.iloc[:0]
     if clicked:
         here = places_at_point(shown, clicked["lat"], clicked["lng"], s.basemap)
+        ui.bring_into_view((clicked["lat"], clicked["lng"]))  # phones: details below the map
     if here.empty:
         st.caption(text("map.click_hint", lang))
     ui.place_details(here, lang)

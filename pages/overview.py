@@ -59,6 +59,7 @@ elif table is not None:
     table = table[["figure", "coverage", "dataset", "published", "source"]]  # key columns first
     ui.table(table, lang, column_config={"coverage": st.column_config.ProgressColumn(
         text("column.coverage", lang), format="percent", min_value=0.0, max_value=1.0)})
-    st.info(f"{note} {text('overview.coverage_note', lang)}")
+    end = "。" if lang == "zh" else ". "  # the note is a clause; the explanation a sentence
+    st.info(f"{note.rstrip('.。 ')}{end}{text('overview.coverage_note', lang)}")
 ui.report_buttons(s, ds)
 st.caption(text("overview.data_caption", lang, name=ui.md_escape(ui.dataset_label(ds, lang))))

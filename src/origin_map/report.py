@@ -54,7 +54,7 @@ def render_map_png(places: pd.DataFrame, *, centre: Centre,
                    radii_m: Sequence[float] | None = None, area: Area | None = None,
                    outlines: gpd.GeoDataFrame | None = None, lang: str = "en",
                    size_px: tuple[int, int] = (1200, 1200),
-                   sources: Sequence[str] | None = None) -> bytes:
+                   sources: Sequence[str] | None = None, dpi: int = 100) -> bytes:
     """Return a PNG map of the places with rings (or the area), legend, scale and attribution.
 
     Parameters
@@ -75,6 +75,9 @@ def render_map_png(places: pd.DataFrame, *, centre: Centre,
         (width, height) of the image in pixels.
     sources
         Attribution lines; default :data:`DEFAULT_SOURCES`.
+    dpi
+        Pixels per inch: a higher value draws text and symbols larger on the same pixels (a
+        map shown small, such as the Compare page's hub maps).
     """
     import matplotlib as mpl
     from matplotlib.figure import Figure
@@ -84,13 +87,13 @@ def render_map_png(places: pd.DataFrame, *, centre: Centre,
         raise SettingsError(f"Image size {w}×{h} px is not within 100–8000 px a side.")
     radii = () if area is not None and radii_m is None else normalise_radii(radii_m or (1000,))
     with mpl.rc_context(rc_params(lang)):
-        fig = Figure(figsize=(w / 100, h / 100), dpi=100)
+        fig = Figure(figsize=(w / dpi, h / dpi), dpi=dpi)
         ax = fig.add_axes((0.01, 0.01, 0.98, 0.98))
         draw_map(ax, places, centre=centre, radii=radii, area=area, outlines=outlines,
                   lang=lang, sources=sources or (text("ui16.default_source", lang),),
                   main_m=_main_radius(radii, None) if radii else math.nan)
         buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=100)
+        fig.savefig(buf, format="png", dpi=dpi)
     return buf.getvalue()
 
 

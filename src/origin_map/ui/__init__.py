@@ -36,6 +36,7 @@ from .data import (
 )
 from .maps import map_for
 from .show import (
+    bring_into_view,
     colour_swatch,
     column_labels,
     empty_selection,
@@ -65,6 +66,7 @@ __all__ = [
     "SHIPPED",
     "Dataset",
     "boundary_upload",
+    "bring_into_view",
     "cached_area_density",
     "cached_area_headline",
     "cached_coverage",

@@ -147,7 +147,9 @@ def problems_table(problems: pd.DataFrame, lang: str) -> None:
         shown = shown.assign(severity=[
             text(f"validate.severity.{s}", lang) if s in ("error", "warning", "info") else s
             for s in shown["severity"]])
-    table(shown, lang)
+    order = [c for c in ("row", "problem", "fix", "field", "value", "severity")
+             if c in shown.columns]  # the fix beside the problem: in view on a phone
+    table(shown, lang, column_order=order + [c for c in shown.columns if c not in order])
 
 
 def empty_selection(lang: str, view: Any = None, *, in_area: bool = False) -> None:
@@ -191,6 +193,23 @@ def place_details(places: pd.DataFrame, lang: str) -> None:
             st.caption(md_escape(row.position_note))
         st.text(text("details.source", lang, source=public_source(row.source)))
         st.divider()
+
+
+def bring_into_view(click: object, *, below_px: int = 640) -> None:
+    """Scroll to what follows (a clicked place's details) on a narrow screen, once per click.
+
+    On a phone the columns stack and the details come below the map, out of view; on wider
+    screens they are beside it and nothing moves. Only this fixed script runs (no user text).
+    """
+    seen = st.session_state.get("om_view_click")
+    st.session_state["om_view_click"] = click
+    if click is None or click == seen:
+        return
+    st.html("<span id='om-details'></span><script>(function () {"
+            f"if (window.innerWidth >= {int(below_px)}) {{ return; }}"
+            "var el = document.getElementById('om-details');"
+            "if (el) { el.scrollIntoView({behavior: 'smooth', block: 'start'}); }"
+            "})();</script>", unsafe_allow_javascript=True)
 
 
 def _year(value: object) -> str:
