@@ -13,6 +13,6 @@ st.subheader(text("about.sectors", lang))
 app.table(pd.DataFrame({
     "sector": [x.id for x in vocab.SECTORS],
     "label": [vocab.sector_label(x.id, lang) for x in vocab.SECTORS],
-    "colour": [x.colour for x in vocab.SECTORS],
+    "colour": [app.colour_swatch(x.colour) for x in vocab.SECTORS],
     "counts_as_ai": [text("common.yes" if x.ai else "common.no", lang) for x in vocab.SECTORS],
-}), lang)
+}), lang, column_config={"colour": st.column_config.ImageColumn(text("column.colour", lang))})

@@ -11,8 +11,10 @@ st.title(text("data.title", lang))
 
 st.subheader(text("data.upload_title", lang))
 st.markdown(text("data.upload_help", lang))
+TYPES = ["csv", "txt", "tsv", "xlsx", "geojson", "json", "gpkg"]
 st.file_uploader(text("data.file", lang), key="om_upload", on_change=app.keep_pending_upload,
-                 type=["csv", "txt", "tsv", "xlsx", "geojson", "json", "gpkg"])
+                 type=TYPES)
+app.uploader_texts(lang, TYPES)
 pending = app.pending_upload()
 app.show_recognised(lang)
 firms = st.checkbox(text("firmlist.rows_are_firms", lang), key="om_up_firms",
@@ -27,7 +29,7 @@ else:
                        format_func=lambda v: text(f"data.unknown_{v}", lang))
     part = st.text_input(text("data.part", lang), key="om_up_sheet", max_chars=100)
     partial = st.checkbox(text("data.partial", lang), key="om_up_part")
-    if pending is not None:
+    if app.pending_to_load() is not None:
         st.warning(text("data.pending", lang, name=app.md_escape(pending[0])))
     c1, c2 = st.columns(2)
     c1.button(text("data.load", lang), key="om_up_load", disabled=pending is None,
@@ -53,9 +55,9 @@ st.subheader(text("data.places_title", lang))
 shown = app.filtered_places(ds.token, ds.places, s.centre, s.rings, s.place_filter)
 shown = shown.drop(columns="geometry")
 st.caption(text("data.caption", lang, shown=len(shown), total=len(ds.places),
-                name=app.md_escape(ds.name)))
+                name=app.md_escape(app.dataset_label(ds, lang))))
 if shown.empty:
-    app.empty_selection(lang)
+    app.empty_selection(lang, s)
 app.table(shown, lang, column_config={
     "distance_m": st.column_config.NumberColumn(text("column.distance_m", lang),
                                                 format="%.0f m"),

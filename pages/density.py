@@ -6,6 +6,10 @@ from origin_map.io.export import to_csv_bytes
 from origin_map.render import charts
 from origin_map.views import command_line
 
+# The columns shown, in this order (the centre is the page's title; the CSV has them all).
+DENSITY_ORDER = ("ring_outer_m", "sector", "count", "density_per_km2", "share",
+                 "cumulative_count", "area_km2", "ring_inner_m")
+
 s = app.sidebar()
 ds = app.dataset()
 lang = s.lang
@@ -18,17 +22,17 @@ else:
                                    s.place_filter, s.by_outline)
     st.info(text("density.area_note", lang, name=app.md_escape(s.area.name)))
 if not table["count"].any():
-    app.empty_selection(lang)
+    app.empty_selection(lang, s, in_area=s.area is not None)
 st.caption(text("density.caption", lang))
-app.table(table, lang)
+app.table(table, lang, column_order=DENSITY_ORDER)  # what a reader needs first, on a phone too
 st.download_button(text("density.download", lang), to_csv_bytes(table),
                    file_name=f"origin-map-density-{s.centre.id}.csv", mime="text/csv",
                    key="om_dl_density")
 st.caption(text("density.command", lang))
 st.code(command_line(s, data=None if ds.shipped else ds.name, datum=ds.datum), language="bash")
 if table["count"].any() and s.area is None:
-    c1, c2, c3 = st.columns(3)
-    c1.altair_chart(charts.sector_chart(table, lang), width="stretch")
+    st.altair_chart(charts.sector_chart(table, lang), width="stretch")  # full width: no slivers
+    c2, c3 = st.columns(2)
     c2.altair_chart(charts.density_chart(table, lang), width="stretch")
     c3.altair_chart(charts.cumulative_chart(table, lang), width="stretch")
 

@@ -20,7 +20,7 @@ else:
                       km2=f"{s.area.area_km2:,.3f}", inside=inside, radius=f"{s.radius_m:,g}"))
 st.caption(text("map.draw_hint", lang))
 if shown.empty:
-    app.empty_selection(lang)
+    app.empty_selection(lang, s)
 if len(shown) > AGGREGATE_LIMIT:
     st.info(text("map.aggregate", lang, n=f"{len(shown):,}", limit=f"{AGGREGATE_LIMIT:,}"))
 elif len(shown) > MARKER_LIMIT:
@@ -47,6 +47,7 @@ with right:
     here = shown.iloc[:0]
     if clicked:
         here = places_at_point(shown, clicked["lat"], clicked["lng"], s.basemap)
+        app.bring_into_view((clicked["lat"], clicked["lng"]))  # phones: details below the map
     if here.empty:
         st.caption(text("map.click_hint", lang))
     app.place_details(here, lang)

@@ -3,6 +3,7 @@ import streamlit as st
 
 from origin_map import app
 from origin_map.i18n import text
+from origin_map.measure.stats import unknown_years
 from origin_map.places import vocab
 
 s = app.sidebar()
@@ -13,8 +14,9 @@ st.markdown(text("overview.intro", lang))
 h = app.cached_headline(ds.token, ds.places, s.centre, s.radius_m, s.place_filter, s.by_outline)
 other = app.cached_headline(ds.token, ds.places, s.centre, s.radius_m, s.place_filter,
                            not s.by_outline)
-figures = [(text("overview.within", lang, radius=f"{h['radius_m']:,}",
-                 centre=s.centre.name(lang)), h)]
+year = s.place_filter.year
+figures = [(text("overview.within" if year is None else "ui16.within_year", lang,
+                 radius=f"{h['radius_m']:,}", centre=s.centre.name(lang), year=year), h)]
 if s.area is not None:
     figures.insert(0, (text("overview.inside_area", lang, name=s.area.name,
                             km2=f"{s.area.area_km2:,.3f}"),
@@ -28,7 +30,7 @@ for column, (title, f) in zip(st.columns(len(figures)), figures, strict=True):
     with column:
         st.subheader(title)
         if f["inside"] == 0:
-            app.empty_selection(lang)
+            app.empty_selection(lang, s, in_area=f is not h)
         cols = st.columns(4 if len(figures) == 1 else 2)
         share = f["ai_share_of_firms"]
         cols[0].metric(text("overview.places", lang), f["inside"])
@@ -38,6 +40,8 @@ for column, (title, f) in zip(st.columns(len(figures)), figures, strict=True):
                                    "–" if share != share else f"{share:.0%}")
 if walk is not None:
     st.caption(app.coverage_caption(walk, ds.places, s))
+if year is not None:
+    st.info(text("ui16.year_context", lang, year=year, unknown=unknown_years(ds.places)))
 by_point, by_outline = (other, h) if s.by_outline else (h, other)
 st.caption(text("overview.outline_note", lang, point=by_point["institutions"],
                 outline=by_outline["institutions"], radius=f"{h['radius_m']:,}"))
@@ -50,11 +54,19 @@ with right:
     app.table(pd.DataFrame({"kind": [vocab.kind_label(k, lang) for k in f["by_kind"]],
                            "places": list(f["by_kind"].values())}), lang)
 
+app.history_section(s, ds)
+
 table = app.cached_coverage(ds.token, ds.places, s.centre.id, s.place_filter, lang)
-if table is not None:
+if table is not None and year is not None:  # published figures are today's, not that year's
     st.subheader(text("overview.published_title", lang))
+    st.info(text("ui16.year_no_published", lang, year=year))
+elif table is not None:
+    st.subheader(text("overview.published_title", lang))
+    note = table.attrs["note"]
+    table = table[["figure", "coverage", "dataset", "published", "source"]]  # key columns first
     app.table(table, lang, column_config={"coverage": st.column_config.ProgressColumn(
         text("column.coverage", lang), format="percent", min_value=0.0, max_value=1.0)})
-    st.info(f"{table.attrs['note']} {text('overview.coverage_note', lang)}")
+    end = "。" if lang == "zh" else ". "  # the note is a clause; the explanation a sentence
+    st.info(f"{note.rstrip('.。 ')}{end}{text('overview.coverage_note', lang)}")
 app.report_buttons(s, ds)
-st.caption(text("overview.data_caption", lang, name=app.md_escape(ds.name)))
+st.caption(text("overview.data_caption", lang, name=app.md_escape(app.dataset_label(ds, lang))))

@@ -93,7 +93,7 @@ def test_one_collapsible_legend_even_with_hexagons(known_places):
     _, html = render(known_places, h3_cells=h3t)
     assert html.count("L.DomUtil.create('div', 'om-legend')") == 1
     assert html.count("\\u003cdetails open") == 2  # sectors and H3, each foldable
-    assert "size.x < 600" in html  # folded from the start on phones
+    assert "wide < 1000" in html  # folded from the start on phones and tablets (issue 16.9)
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -22,10 +22,12 @@ from origin_map.app.data import (
     cached_headline,
     centres,
     dataset,
+    dataset_label,
     drop_pending_upload,
     filtered_places,
     keep_pending_upload,
     load_pending_upload,
+    pending_to_load,
     pending_upload,
     places_with_distances,
     reset_dataset,
@@ -34,12 +36,15 @@ from origin_map.app.data import (
 )
 from origin_map.app.maps import map_for
 from origin_map.app.show import (
+    bring_into_view,
+    colour_swatch,
     column_labels,
     empty_selection,
     md_escape,
     place_details,
     problems_table,
     table,
+    uploader_texts,
 )
 from origin_map.app.state import PAGES, lang, sidebar
 
@@ -50,6 +55,7 @@ _LAZY = {  # heavy modules (altair, scipy, matplotlib, rapidfuzz), imported when
     "show_recognised": ".geocoding",
     "cached_walk": ".walk", "coverage_caption": ".walk", "not_covered": ".walk",
     "walk_headline": ".walk", "walk_table_section": ".walk", "OVERVIEW_MINUTES": ".walk",
+    "history_section": ".analysis",
 }
 
 
@@ -65,6 +71,7 @@ __all__ = [
     "SHIPPED",
     "Dataset",
     "boundary_upload",
+    "bring_into_view",
     "cached_area_density",
     "cached_area_headline",
     "cached_coverage",
@@ -76,15 +83,18 @@ __all__ = [
     "chosen_hubs",
     "clear_area",
     "cluster_section",
+    "colour_swatch",
     "column_labels",
     "compare_section",
     "coverage_caption",
     "dataset",
+    "dataset_label",
     "dataset_section",
     "drop_pending_upload",
     "empty_selection",
     "filtered_places",
     "geocode_section",
+    "history_section",
     "keep_pending_upload",
     "lang",
     "load_pending_upload",
@@ -92,6 +102,7 @@ __all__ = [
     "md_escape",
     "needs_geocoding",
     "not_covered",
+    "pending_to_load",
     "pending_upload",
     "place_details",
     "places_with_distances",
@@ -104,6 +115,7 @@ __all__ = [
     "sidebar",
     "table",
     "take_drawing",
+    "uploader_texts",
     "walk_headline",
     "walk_table_section",
     "warm_caches",

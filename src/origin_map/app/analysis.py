@@ -82,7 +82,8 @@ def hub_map(token: str, _places: Any, centre: Centre, rings: Rings, place_filter
     from origin_map.render.report import render_map_png  # matplotlib: when needed
 
     shown = _places.loc[place_filter.mask(_places)]
-    return render_map_png(shown, centre=centre, radii_m=rings, lang=lang, size_px=(900, 900))
+    return render_map_png(shown, centre=centre, radii_m=rings, lang=lang, size_px=(900, 900),
+                          dpi=190)  # text and symbols twice as large: legible in a column
 
 
 def chosen_hubs(lang: str) -> pd.DataFrame:
@@ -97,25 +98,63 @@ def chosen_hubs(lang: str) -> pd.DataFrame:
     return all_hubs[all_hubs["id"].isin(picked)]
 
 
+def _count(value: Any) -> str:
+    return "–" if value is None or pd.isna(value) else f"{float(value):,.0f}"
+
+
+def _pct(value: Any) -> str:
+    return "–" if value is None or pd.isna(value) else f"{float(value):.1f}%"
+
+
+def figures_view(figures: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Return the few columns of the hub figures a reader needs, with "–" for no figure.
+
+    Hub name in ``lang``, coverage status (an id, shown by its label), coverage of firms, the
+    dataset's and the published firms and AI firms, the note. The full table stays in an
+    expander and in the CSV.
+    """
+    return pd.DataFrame({
+        "hub": [names(r.name_zh, r.name_en, lang)[0] or r.hub_id
+                for r in figures.itertuples()],
+        "coverage_status": figures["coverage_status"].to_numpy(),
+        "coverage_firms_pct": [_pct(v) for v in figures["coverage_firms_pct"]],
+        "dataset_firms": [_count(v) for v in figures["dataset_firms"]],
+        "published_firms": [_count(v) for v in figures["published_firms"]],
+        "dataset_ai_firms": [_count(v) for v in figures["dataset_ai_firms"]],
+        "published_ai_firms": [_count(v) for v in figures["published_ai_firms"]],
+        "coverage_note": figures["coverage_note"].to_numpy(),
+    })
+
+
 def compare_section(view: View, ds: Dataset, picked: pd.DataFrame) -> None:
     """Draw published figures vs the dataset, composition, maps and stacked tables."""
     lang = view.lang
     if not view.place_filter.mask(ds.places).any():
-        empty_selection(lang)
+        empty_selection(lang, view)
     found = hub_centres(picked, centres())
     hub_centre = [c for c in (found[h] for h in picked["id"]) if c is not None]
     figures = compare_figures(ds.places, picked, centres(), place_filter=view.place_filter,
                               lang=lang)
+    from origin_map.measure.compare import COMPARABLE_FROM_PCT, EXCEEDS_ABOVE_PCT, THIN_BELOW_PCT
+
+    st.markdown(text("ui16.compare_help", lang, thin=f"{THIN_BELOW_PCT:g}",
+                     comparable=f"{COMPARABLE_FROM_PCT:g}", exceeds=f"{EXCEEDS_ABOVE_PCT:g}"))
     for row in figures.itertuples():
         if row.coverage_status in ("thin", "no_published", "no_centre"):
             st.warning(md_escape(f"{names(row.name_zh, row.name_en, lang)[0]}: "
                                  f"{row.coverage_note}"))
-    table(figures, lang)
+    table(figures_view(figures, lang), lang, column_config={  # the figures in view on a phone
+        "hub": st.column_config.TextColumn(text("column.hub", lang), width="small")})
+    with st.expander(text("ui16.compare_all", lang)):
+        shown = figures.astype(object).where(figures.notna(), "–")
+        table(shown.astype({c: str for c in shown.columns if c not in ("coverage_status",)}),
+              lang)
     comp = sector_composition(ds.places, hub_centre, view.radius_m,
                               place_filter=view.place_filter, lang=lang)
     comp["hub"] = comp["centre_id"].map({c.id: c.name(lang) for c in hub_centre})
     st.altair_chart(charts.composition_chart(comp, lang), width="stretch")
     st.subheader(text("compare.maps", lang, radius=f"{view.rings.outer_m:g}"))
+    st.caption(text("ui16.compare_maps_note", lang))
     cols = st.columns(min(len(hub_centre), 2) or 1)
     for i, c in enumerate(hub_centre):
         cols[i % len(cols)].image(hub_map(ds.token, ds.places, c, view.rings,
@@ -129,3 +168,37 @@ def compare_section(view: View, ds: Dataset, picked: pd.DataFrame) -> None:
     st.code(command_line(view, command="compare", data=None if ds.shipped else ds.name,
                          datum=ds.datum, centres=tuple(c.id for c in hub_centre)),
             language="bash")
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def cached_history(token: str, _places: Any, centre: Centre, radius_m: float,
+                   place_filter: PlaceFilter, area_key: str, _area: Any) -> pd.DataFrame:
+    """Return :func:`origin_map.measure.history.history_table` (cached; area by its link)."""
+    from origin_map.measure.history import history_table
+    from origin_map.settings import CURRENT_YEAR
+
+    return history_table(_places, centre, radius_m, place_filter=place_filter, area=_area,
+                         last=CURRENT_YEAR)
+
+
+def history_section(view: View, ds: Dataset) -> None:
+    """Draw the Overview's history: places present each year by sector, and what is missing."""
+    lang = view.lang
+    hist = cached_history(ds.token, ds.places, view.centre, view.radius_m, view.place_filter,
+                          view.value("area"), view.area)
+    unknown, counted = hist.attrs["no_start_year"], hist.attrs["counted"]
+    st.subheader(text("ui16.history_heading", lang))
+    if not counted:
+        st.info(text("ui16.history_none", lang, total=unknown))
+        return
+    st.altair_chart(charts.history_chart(hist, lang), width="stretch")
+    if view.area is None:
+        st.caption(text("ui16.history_caption", lang, radius=f"{view.radius_m:,g}",
+                        centre=view.centre.name(lang), unknown=unknown,
+                        total=unknown + counted))
+    else:
+        st.caption(text("ui16.history_caption_area", lang, name=md_escape(view.area.name),
+                        unknown=unknown, total=unknown + counted))
+    st.download_button(text("ui16.history_download", lang), to_csv_bytes(hist),
+                       f"origin-map-history-{view.centre.id}.csv", "text/csv",
+                       key="om_dl_history")

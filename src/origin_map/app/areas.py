@@ -17,7 +17,7 @@ from typing import Any
 import streamlit as st
 
 from origin_map.app.data import Dataset, outlines
-from origin_map.app.show import md_escape
+from origin_map.app.show import md_escape, uploader_texts
 from origin_map.errors import OriginMapError
 from origin_map.i18n import text
 from origin_map.measure.area_links import area_to_text
@@ -112,6 +112,7 @@ def boundary_upload(view: View) -> None:
         getattr(st, kind)(md_escape(message))
     up = st.file_uploader(text("area_ui.file", lang), type=["geojson", "json", "gpkg"],
                           key="om_area_upload")
+    uploader_texts(lang, ["geojson", "json", "gpkg"])
     if up is None or not st.button(text("area_ui.use", lang), key="om_area_use"):
         return
     try:
@@ -143,7 +144,8 @@ def report_buttons(view: View, ds: Dataset) -> None:
     if c1.button(text("report_ui.make_pdf", lang), key="om_rep_pdf"):
         st.session_state["om_report_pdf"] = build_report_pdf(
             ds.places, radii_m=view.rings, place_filter=view.place_filter,
-            by_outline=view.by_outline, radius_m=view.radius_m, **kw)
+            by_outline=view.by_outline, radius_m=view.radius_m,
+            data_kind="shipped" if ds.shipped else "uploaded", data_name=ds.name, **kw)
     if c2.button(text("report_ui.make_png", lang), key="om_rep_png"):
         st.session_state["om_report_png"] = render_map_png(
             shown, radii_m=None if view.area else view.rings, **kw)

@@ -170,6 +170,11 @@ def dataset_of() -> Dataset:
     return Dataset(SHIPPED, "geodata/places.csv", "wgs84", _shipped_places())
 
 
+def dataset_label(ds: Dataset, lang: str) -> str:
+    """Return how the pages name a dataset: the user's file name, or the shipped places."""
+    return text("ui16.shipped_name", lang) if ds.shipped else ds.name
+
+
 def dataset() -> Dataset:
     """Return this browser session's dataset (the shipped data until a file is accepted)."""
     current = st.session_state.get(_K + "dataset")
@@ -202,6 +207,16 @@ def keep_pending_upload() -> None:
 def pending_upload() -> tuple[str, bytes] | None:
     """Return the picked but not yet loaded file (name, bytes), if any."""
     return st.session_state.get(_K + "pending")
+
+
+def pending_to_load() -> tuple[str, bytes] | None:
+    """Return the picked file while it still waits for "Validate and load" (not once refused).
+
+    A file that was tried and refused stays picked (to try again with other options), but
+    "picked, not loaded yet" beside "not loaded" would contradict it: the refusal says it all.
+    """
+    outcome = st.session_state.get(_K + "upload_result") or {}
+    return None if outcome.get("error") or outcome.get("accepted") is False else pending_upload()
 
 
 def drop_pending_upload() -> None:
@@ -289,7 +304,8 @@ def show_upload_result(lang: str) -> LoadResult | None:
         st.success(text("firmlist.loaded", lang, name=name, n=len(result.places), firms=firms,
                         left_out=outcome["total"] - len(result.places)))
     elif outcome["accepted"]:
-        st.success(text("data.loaded", lang, name=name, n=len(result.places),
+        key = "ui16.loaded_wgs84" if result.datum == "wgs84" else "data.loaded"
+        st.success(text(key, lang, name=name, n=len(result.places),
                         left_out=len(result.rejected), datum=vocab.datum_name(result.datum))
                    + " " + text("firmlist.where", lang, firms=firms))
     else:

@@ -151,7 +151,7 @@ def _review(name: str, lang: str) -> None:
         column_config=review_columns(shown, lang))
     if "geocode_level" in edited:  # the rows are fixed (num_rows="fixed"): same order
         edited["geocode_level"] = review["geocode_level"].to_numpy()
-    places = to_places_frame(edited, edited["accept"].to_numpy(dtype=bool))
+    places = to_places_frame(edited, accepted_rows(review, edited))
     c1, c2, c3 = st.columns(3)
     if c1.button(text("geo.load", lang, n=len(places)), key=_K + "load",
                  disabled=places.empty, type="primary"):
@@ -161,6 +161,15 @@ def _review(name: str, lang: str) -> None:
     c3.download_button(text("geo.download_unplaced", lang),
                        to_csv_bytes(unplaced_rows(edited).drop(columns="accept")),
                        "unplaced.csv", "text/csv", key=_K + "dl_unplaced")
+
+
+def accepted_rows(review: pd.DataFrame, edited: pd.DataFrame) -> Any:
+    """Return which reviewed rows to load: those ticked, and those given a position by hand.
+
+    Typing a latitude and longitude for an unplaced row means taking it: it needs no tick.
+    """
+    typed = review["lat"].isna().to_numpy() & edited[["lat", "lon"]].notna().all(axis=1)
+    return edited["accept"].to_numpy(dtype=bool) | typed.to_numpy(dtype=bool)
 
 
 def review_columns(columns: list[str], lang: str) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -11,6 +11,7 @@ import streamlit as st
 from origin_map.errors import TEXT_COLUMNS, problems_in
 from origin_map.i18n import names, text
 from origin_map.places import vocab
+from origin_map.places.citation import public_source
 
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$:"})
 
@@ -35,14 +36,100 @@ def column_labels(columns: Sequence[str], lang: str) -> dict[str, str]:
     return out
 
 
+def _sector_or_all(value: str, lang: str) -> str:
+    return text("report.all", lang) if value == "all" else vocab.sector_label(value, lang)
+
+
+_VALUE_LABELS: dict[str, Callable[[str, str], str]] = {
+    "sector": _sector_or_all, "kind": vocab.kind_label, "status": vocab.status_label,
+    "position_quality": vocab.quality_label,
+    "source_datum": lambda v, lang: vocab.datum_name(v),
+    "coverage_status": lambda v, lang: _coverage_status(v, lang),
+}
+"""Columns whose values are ids of a vocabulary: shown by their label, kept as ids."""
+_SOURCES = ("source", "years_source")
+
+
+def _coverage_status(value: str, lang: str) -> str:
+    try:
+        return text(f"ui16.status_{value}", lang)
+    except KeyError:
+        return value
+
+
+def value_columns(frame: pd.DataFrame, lang: str) -> dict[str, Any]:
+    """Return column settings that show vocabulary ids (``large_models``) by their label.
+
+    The cells keep the ids (what a download holds); only the display is translated.
+    """
+    labels = column_labels(list(frame.columns), lang)
+    out: dict[str, Any] = {}
+    for col, label_of in _VALUE_LABELS.items():
+        if col not in frame.columns:
+            continue
+        values = [str(v) for v in pd.unique(frame[col].dropna().astype(str))]
+        out[col] = st.column_config.SelectboxColumn(
+            labels.get(col), options=values,
+            format_func=lambda v, f=label_of: f(str(v), lang))  # type: ignore[misc]
+    return out
+
+
 def table(frame: pd.DataFrame, lang: str, *, column_config: dict[str, Any] | None = None,
           **kwargs: Any) -> None:
-    """Show a table with headers in ``lang`` (the data keep their column names)."""
+    """Show a table with headers and vocabulary values in ``lang`` (the data keep their ids).
+
+    Source columns show :func:`~origin_map.places.citation.public_source`: publications and
+    links, never a repository path.
+    """
     labels = column_labels(list(frame.columns), lang)
     config: dict[str, Any] = {col: st.column_config.Column(label)
                               for col, label in labels.items()}
+    config.update(value_columns(frame, lang))
     config.update(column_config or {})
+    if "height" not in kwargs and len(frame) <= 60:
+        kwargs["height"] = "content"  # a short table shows every row, none cut
+    sources = [c for c in _SOURCES if c in frame.columns]
+    if sources:
+        frame = frame.assign(**{c: frame[c].map(public_source) for c in sources})
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config, **kwargs)
+
+
+def _css_text(value: str) -> str:
+    """Return catalogue text as the body of a CSS string (no quote or tag can end it)."""
+    return "".join(ch if ch.isalnum() or ch in " ·.,()（）" else f"\\{ord(ch):x} "
+                   for ch in value)
+
+
+def colour_swatch(colour: str) -> str:
+    """Return a small SVG image (a data URL) filled with a ``#rrggbb`` colour, for tables."""
+    import re
+    from urllib.parse import quote
+
+    fill = colour if re.fullmatch(r"#[0-9a-fA-F]{6}", colour) else "#999999"
+    return "data:image/svg+xml;utf8," + quote(
+        "<svg xmlns='http://www.w3.org/2000/svg' width='48' height='16'>"
+        f"<rect width='48' height='16' rx='3' fill='{fill}'/></svg>")
+
+
+def uploader_texts(lang: str, types: Sequence[str]) -> None:
+    """Show a file uploader's own texts in ``lang``: its button and its limits line.
+
+    Streamlit draws "Upload" and "200MB per file • CSV, …" in English whatever the page's
+    language, and has no option for them. Its limits line is hidden with CSS and said in a
+    caption from the catalogue instead; the button's text is replaced by the catalogue's
+    through CSS ``content`` (catalogue text only, escaped: no user text reaches the style).
+    """
+    from origin_map.limits import MAX_UPLOAD_MB
+
+    zone = "[data-testid='stFileUploaderDropzone']"
+    st.html("<style>[data-testid='stFileUploaderDropzoneInstructions']{display:none}"
+            f"{zone} button{{font-size:0}}"
+            f"{zone} button *{{font-size:0}}"
+            f"{zone} button [data-testid='stIconMaterial']{{font-size:1.25rem}}"
+            f"{zone} button::after{{content:\"{_css_text(text('ui16.upload_button', lang))}\";"
+            "font-size:0.875rem}</style>")
+    st.caption(text("ui16.upload_limits", lang, mb=MAX_UPLOAD_MB,
+                    types=" ".join(f"`.{t}`" for t in types)))
 
 
 def problems_table(problems: pd.DataFrame, lang: str) -> None:
@@ -60,12 +147,30 @@ def problems_table(problems: pd.DataFrame, lang: str) -> None:
         shown = shown.assign(severity=[
             text(f"validate.severity.{s}", lang) if s in ("error", "warning", "info") else s
             for s in shown["severity"]])
-    table(shown, lang)
+    order = [c for c in ("row", "problem", "fix", "field", "value", "severity")
+             if c in shown.columns]  # the fix beside the problem: in view on a phone
+    table(shown, lang, column_order=order + [c for c in shown.columns if c not in order])
 
 
-def empty_selection(lang: str) -> None:
-    """Say that nothing passes the filters, and how to change that."""
-    st.info(text("common.empty_selection", lang))
+def empty_selection(lang: str, view: Any = None, *, in_area: bool = False) -> None:
+    """Say why nothing is counted, and how to change that.
+
+    With the ``view``, the message names the cause: no sector, kind or quality chosen; the
+    drawn or uploaded area (``in_area``) holding none of the places; the year, before which
+    no place with a known start year was there; or the search.
+    """
+    flt = getattr(view, "place_filter", None)
+    if flt is None or any(v is not None and not len(v)
+                          for v in (flt.sectors, flt.kinds, flt.qualities)):
+        st.info(text("common.empty_selection", lang))
+    elif in_area:
+        st.info(text("ui16.empty_area", lang, name=md_escape(view.area.name)))
+    elif flt.year is not None:
+        st.info(text("ui16.empty_year", lang, year=flt.year))
+    elif flt.search:
+        st.info(text("ui16.empty_search", lang, search=md_escape(flt.search)))
+    else:
+        st.info(text("common.empty_selection", lang))
 
 
 def place_details(places: pd.DataFrame, lang: str) -> None:
@@ -86,8 +191,25 @@ def place_details(places: pd.DataFrame, lang: str) -> None:
             st.text(str(row.address))
         if getattr(row, "position_note", ""):
             st.caption(md_escape(row.position_note))
-        st.text(text("details.source", lang, source=row.source))
+        st.text(text("details.source", lang, source=public_source(row.source)))
         st.divider()
+
+
+def bring_into_view(click: object, *, below_px: int = 640) -> None:
+    """Scroll to what follows (a clicked place's details) on a narrow screen, once per click.
+
+    On a phone the columns stack and the details come below the map, out of view; on wider
+    screens they are beside it and nothing moves. Only this fixed script runs (no user text).
+    """
+    seen = st.session_state.get("om_view_click")
+    st.session_state["om_view_click"] = click
+    if click is None or click == seen:
+        return
+    st.html("<span id='om-details'></span><script>(function () {"
+            f"if (window.innerWidth >= {int(below_px)}) {{ return; }}"
+            "var el = document.getElementById('om-details');"
+            "if (el) { el.scrollIntoView({behavior: 'smooth', block: 'start'}); }"
+            "})();</script>", unsafe_allow_javascript=True)
 
 
 def _year(value: object) -> str:

@@ -18,7 +18,7 @@ import streamlit as st
 from origin_map import i18n
 from origin_map.app import saved
 from origin_map.app.areas import area_status, exact
-from origin_map.app.data import centres, dataset, pending_upload
+from origin_map.app.data import centres, dataset, dataset_label, pending_to_load
 from origin_map.app.show import md_escape
 from origin_map.places import vocab
 from origin_map.settings import (
@@ -240,10 +240,11 @@ def sidebar() -> View:
     area_status(view)
     _write_query(good)
     ds = dataset()
-    st.sidebar.caption(md_escape(i18n.text("sidebar.data", language, name=ds.name,
+    key = "ui16.sidebar_data" if ds.datum == "wgs84" else "sidebar.data"  # no WGS-84 → WGS-84
+    st.sidebar.caption(md_escape(i18n.text(key, language, name=dataset_label(ds, language),
                                            n=len(ds.places),
                                            datum=vocab.datum_name(ds.datum))))
-    pending = pending_upload()
+    pending = pending_to_load()
     if pending is not None:
         st.sidebar.warning(md_escape(i18n.text("data.pending", language, name=pending[0])))
     return view

@@ -21,6 +21,7 @@ from origin_map.cli._analysis import add_analysis_parsers
 from origin_map.cli._app import add_app_parser
 from origin_map.cli._datasets import add_datasets_parser
 from origin_map.cli._geocode import add_geocode_parser
+from origin_map.cli._history import add_history_parser
 from origin_map.cli._measure import EPILOG, add_measure_parsers
 from origin_map.cli._options import EXIT_DATA, EXIT_OK, EXIT_USAGE, SettingRefused
 from origin_map.cli._walk import add_walk_parser
@@ -39,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_measure_parsers(sub)
     add_geocode_parser(sub)
     add_analysis_parsers(sub)
+    add_history_parser(sub)
     add_app_parser(sub)
     add_walk_parser(sub)
     add_datasets_parser(sub)

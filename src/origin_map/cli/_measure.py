@@ -167,7 +167,9 @@ def _cmd_report(args: argparse.Namespace) -> int:
         data = build_report_pdf(places, centre=centre, radii_m=radii, area=area,
                                 place_filter=flt, lang=args.lang, title=args.title,
                                 outlines=outlines, by_outline=args.by_outline,
-                                radius_m=args.radius_m)
+                                radius_m=args.radius_m,
+                                data_kind="uploaded" if args.data else "shipped",
+                                data_name=Path(args.data).name if args.data else "")
     args.output.write_bytes(data)
     print(f"wrote {args.output} ({len(data) / 1024:,.0f} KB)", file=sys.stderr)
     return EXIT_OK

@@ -192,8 +192,12 @@ def _pct(n: float, published: float) -> float:
 
 
 def _status(dataset: dict[str, Any], hub: Any) -> tuple[str, dict[str, Any]]:
-    """Return the coverage key and its template values (firms first, else institutions)."""
-    for what, pub in (("firms", hub.published_firms),
+    """Return the coverage key and its template values (firms, else AI firms, else institutions).
+
+    A hub with a published count of AI firms only (a district's "1,100 core AI firms") is
+    measured against that count, not called "no published count".
+    """
+    for what, pub in (("firms", hub.published_firms), ("ai_firms", hub.published_ai_firms),
                       ("institutions", hub.published_institutions)):
         if pd.notna(pub) and pub > 0:
             n = dataset[what]
@@ -228,7 +232,8 @@ def _figure_row(places: pd.DataFrame, hub: Any, centre: Centre | None,
                coverage_firms_pct=_pct(h["firms"], hub.published_firms),
                coverage_ai_firms_pct=_pct(h["ai_firms"], hub.published_ai_firms),
                coverage_institutions_pct=_pct(h["institutions"], hub.published_institutions))
-    key, values = _status({"firms": h["firms"], "institutions": h["institutions"]}, hub)
+    key, values = _status({"firms": h["firms"], "ai_firms": h["ai_firms"],
+                           "institutions": h["institutions"]}, hub)
     note = coverage_note(key, lang, **values)
     area = hub.published_area_km2
     if pd.notna(area) and area > 0 and not (1 / AREA_MISMATCH <= area / disc_km2 <= AREA_MISMATCH):

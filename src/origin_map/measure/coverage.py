@@ -25,7 +25,8 @@ from origin_map.measure.freshness import apply_status_rule, freshness
 from origin_map.measure.stats import PlaceFilter
 from origin_map.places import vocab
 
-__all__ = ["COVERAGE_COLUMNS", "coverage_markdown", "coverage_table", "dataset_counts"]
+__all__ = ["COVERAGE_COLUMNS", "coverage_caveat", "coverage_markdown", "coverage_table",
+           "dataset_counts"]
 
 COVERAGE_COLUMNS = ("figure", "published", "dataset", "coverage", "source")
 _FIGURES = ("firms", "ai_firms", "ai_share", "institutions")
@@ -77,9 +78,10 @@ def coverage_table(places: pd.DataFrame, hubs: pd.DataFrame, centres: Sequence[C
     out = []
     for key in _FIGURES:
         pct = row.get(f"coverage_{key}_pct", math.nan)
+        show = _share_text if key == "ai_share" else _md_value  # 83%, as the headline says
         out.append({"figure": i18n.text(f"coverage.{key}", lang, radius=radius),
-                    "published": _md_value(row[f"published_{key}"]),
-                    "dataset": _md_value(row.get(f"dataset_{key}", math.nan)),
+                    "published": show(row[f"published_{key}"]),
+                    "dataset": show(row.get(f"dataset_{key}", math.nan)),
                     "coverage": None if pd.isna(pct) else round(float(pct) / 100, 3),
                     "source": row["source"]})
     frame = pd.DataFrame(out, columns=list(COVERAGE_COLUMNS))
@@ -87,6 +89,35 @@ def coverage_table(places: pd.DataFrame, hubs: pd.DataFrame, centres: Sequence[C
     centre = next((c for c in centres if c.id == centre_id), None)
     frame.attrs["freshness"] = freshness(places, centre, float(row["radius_m"]))
     return frame
+
+
+def coverage_caveat(places: pd.DataFrame, hubs: pd.DataFrame, centres: Sequence[Centre],
+                    centre_id: str, *, place_filter: PlaceFilter | None = None,
+                    lang: str = "en") -> str:
+    """Return one sentence saying how much of the published figures the dataset holds.
+
+    For the hub centred on ``centre_id``: "Sample: 29 of 439 published firms within 1000 m
+    (6.6 %) …" (firms, else institutions); without a hub or a published count, a sentence
+    saying that there is nothing to compare with. Meant for reports, which travel without the
+    app's explanations.
+    """
+    mine = hubs[hubs["centre_id"] == centre_id]
+    if mine.empty:
+        return i18n.text("ui16.caveat_no_hub", lang)
+    row = compare_figures(places, mine, centres, place_filter=place_filter, lang=lang).iloc[0]
+    for what in ("firms", "institutions"):
+        published = row[f"published_{what}"]
+        if pd.notna(published) and published > 0 and pd.notna(row.get(f"dataset_{what}")):
+            pct = float(row[f"coverage_{what}_pct"])
+            return i18n.text(f"ui16.caveat_{what}", lang, n=int(row[f"dataset_{what}"]),
+                             published=f"{published:,.0f}", radius=f"{row['radius_m']:g}",
+                             pct=f"{pct:.1f}")
+    return i18n.text("ui16.caveat_no_published", lang)
+
+
+def _share_text(value: Any) -> str:
+    value = _cell(value)
+    return value if value == "" else f"{float(value):.0%}"
 
 
 def _md_value(value: Any) -> str:

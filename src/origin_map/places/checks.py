@@ -263,6 +263,9 @@ def row_errors(raw: RawTable) -> pd.DataFrame:
 
 YEAR_MIN = 1800
 """Earliest year accepted in ``since``/``until``."""
+_DATE = (r"^\s*(\d{4})(?:[-/.]\d{1,2}(?:[-/.]\d{1,2})?(?:[ T][\d:.]+)?"
+         r"|年\d{1,2}月(?:\d{1,2}日?)?)\s*$")
+"""A date, whose year is taken (``2015-03-12``, ``2015/3/12 00:00``, ``2015年3月12日``)."""
 
 
 def _year_column(frame: pd.DataFrame, col: str, numbers: np.ndarray, year_max: int
@@ -275,6 +278,8 @@ def _year_column(frame: pd.DataFrame, col: str, numbers: np.ndarray, year_max: i
     raw = frame[col]
     if not pd.api.types.is_numeric_dtype(raw.dtype):  # text: '2019', '2019年', ' 2019 '
         raw = text_column(frame, col).str.removesuffix("年")
+        # a date (a registry's 成立日期): its year. '2015-03-12', '2015/3/12', '2015年3月12日'
+        raw = raw.str.replace(_DATE, r"\1", regex=True)
     values = pd.to_numeric(raw, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
     given = (text_column(frame, col) != "").to_numpy(dtype=bool)
     whole = np.isfinite(values) & (values == np.round(values))

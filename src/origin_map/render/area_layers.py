@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from branca.element import MacroElement
+from folium.plugins import Draw
 from folium.template import Template
 
 from origin_map import i18n
@@ -24,46 +25,69 @@ if TYPE_CHECKING:
     import folium
     import geopandas as gpd
     import pandas as pd
-    from folium.plugins import Draw
     from shapely.geometry.base import BaseGeometry
 
-__all__ = ["area_layer", "display_geometry", "draw_control", "drawing_datum", "outlines_layer"]
+__all__ = ["area_layer", "display_geometry", "draw_control", "draw_texts", "drawing_datum",
+           "outlines_layer"]
+
 
 def draw_control(lang: str = "en") -> Draw:
     """Return a Leaflet Draw control for areas: polygon, rectangle and circle only.
 
     Lines, markers and circle markers are off (they enclose no area); polygons may not cross
-    themselves. The toolbar's titles are in ``lang``. Its JS/CSS are Leaflet.draw 1.0.2 from
-    ``static/vendor``.
+    themselves. Its titles come from :func:`draw_texts`, added to the map first. Its JS/CSS
+    are Leaflet.draw 1.0.2 from ``static/vendor``.
     """
-    from folium.plugins import Draw
-
     shape = {"shapeOptions": {"color": "#08306b", "weight": 2, "fillOpacity": 0.05}}
     control = Draw(position="topleft", export=False, draw_options={
         "polyline": False, "marker": False, "circlemarker": False,
         "polygon": {"allowIntersection": False, **shape}, "rectangle": shape,
         "circle": shape}, edit_options={"edit": False})
-    control.add_child(_DrawTitles(lang))
     return control
 
 
+def draw_texts(lang: str = "en") -> MacroElement:
+    """Return the element that puts the Draw toolbar's titles and hints in ``lang``.
+
+    Add it to the map BEFORE :func:`draw_control`: Leaflet.draw reads ``L.drawLocal`` when the
+    control is made, and the scripts run in the order the elements were added.
+    """
+    return _DrawTitles(lang)
+
+
 class _DrawTitles(MacroElement):
-    """Set the Draw toolbar's button titles in the map's language (L.drawLocal)."""
+    """Set the Draw toolbar's titles and drawing hints in the map's language (L.drawLocal)."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         if (window.L && L.drawLocal) {
-            var t = {{ this.titles }};
-            L.drawLocal.draw.toolbar.buttons.polygon = t.polygon;
-            L.drawLocal.draw.toolbar.buttons.rectangle = t.rectangle;
-            L.drawLocal.draw.toolbar.buttons.circle = t.circle;
-            L.drawLocal.draw.toolbar.actions.title = t.cancel_title;
-            L.drawLocal.draw.toolbar.actions.text = t.cancel;
-            L.drawLocal.draw.toolbar.finish.text = t.finish;
-            L.drawLocal.draw.toolbar.finish.title = t.finish;
-            L.drawLocal.draw.toolbar.undo.text = t.undo;
-            L.drawLocal.draw.toolbar.undo.title = t.undo;
-            L.drawLocal.edit.toolbar.buttons.remove = t.remove;
+            var t = {{ this.titles }}, d = L.drawLocal.draw, e = L.drawLocal.edit;
+            d.toolbar.buttons.polygon = t.polygon;
+            d.toolbar.buttons.rectangle = t.rectangle;
+            d.toolbar.buttons.circle = t.circle;
+            d.toolbar.actions.title = t.cancel_title;
+            d.toolbar.actions.text = t.cancel;
+            d.toolbar.finish.text = t.finish;
+            d.toolbar.finish.title = t.finish;
+            d.toolbar.undo.text = t.undo;
+            d.toolbar.undo.title = t.undo;
+            d.handlers.circle.tooltip.start = t.draw_circle_start;
+            d.handlers.circle.radius = t.draw_radius;
+            d.handlers.rectangle.tooltip.start = t.draw_rectangle_start;
+            d.handlers.simpleshape.tooltip.end = t.draw_shape_end;
+            d.handlers.polygon.tooltip.start = t.draw_polygon_start;
+            d.handlers.polygon.tooltip.cont = t.draw_polygon_cont;
+            d.handlers.polygon.tooltip.end = t.draw_polygon_end;
+            d.handlers.polyline.error = t.draw_cross_error;
+            e.toolbar.buttons.remove = t.remove;
+            e.toolbar.buttons.removeDisabled = t.draw_nothing_to_delete;
+            e.toolbar.actions.save.text = t.draw_save;
+            e.toolbar.actions.save.title = t.draw_save;
+            e.toolbar.actions.cancel.text = t.cancel;
+            e.toolbar.actions.cancel.title = t.cancel;
+            e.toolbar.actions.clearAll.text = t.draw_clear_all;
+            e.toolbar.actions.clearAll.title = t.draw_clear_all;
+            e.handlers.remove.tooltip.text = t.draw_remove_hint;
         }
         {% endmacro %}
     """)
@@ -73,7 +97,13 @@ class _DrawTitles(MacroElement):
         self._name = "DrawTitles"
         keys = ("polygon", "rectangle", "circle", "cancel", "cancel_title", "finish", "undo",
                 "remove")
-        self.titles = js_json({k: i18n.text(f"draw.{k}", lang) for k in keys})
+        hints = ("draw_circle_start", "draw_radius", "draw_rectangle_start", "draw_shape_end",
+                 "draw_polygon_start", "draw_polygon_cont", "draw_polygon_end",
+                 "draw_cross_error", "draw_nothing_to_delete", "draw_save", "draw_clear_all",
+                 "draw_remove_hint")
+        titles = {k: i18n.text(f"draw.{k}", lang) for k in keys}
+        titles.update({k: i18n.text(f"ui16.{k}", lang) for k in hints})
+        self.titles = js_json(titles)
 
 
 def drawing_datum(basemap: str) -> str:

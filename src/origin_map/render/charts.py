@@ -14,8 +14,8 @@ import pandas as pd
 from origin_map import i18n
 from origin_map.places import vocab
 
-__all__ = ["composition_chart", "cumulative_chart", "decay_chart", "density_chart", "ripley_chart",
-           "sector_chart", "sector_scale"]
+__all__ = ["composition_chart", "cumulative_chart", "decay_chart", "density_chart",
+           "history_chart", "ripley_chart", "sector_chart", "sector_scale"]
 
 
 def _ring_label(inner: float, outer: float) -> str:
@@ -35,11 +35,27 @@ def _present(sectors: pd.Series) -> list[str]:
     return [s for s in vocab.SECTOR_IDS if s in seen] + sorted(seen - set(vocab.SECTOR_IDS))
 
 
-def _sector_colour(sectors: list[str], lang: str) -> alt.Color:
-    """Colour by the ``label`` column, in the map's sector colours, every sector in the legend."""
+def _sector_colour(sectors: list[str], lang: str, *, below: bool = False, columns: int = 2
+                   ) -> alt.Color:
+    """Colour by the ``label`` column, in the map's sector colours, every sector in the legend.
+
+    ``below`` puts the legend under the chart in two columns, so that the marks keep the width
+    of a phone or a tablet's column.
+    """
+    where = {"orient": "bottom", "columns": columns, "labelLimit": 120} if below else {
+        "labelLimit": 260}
     return alt.Color("label:N", scale=sector_scale(sectors, lang),
                      legend=alt.Legend(title=i18n.text("chart.sector", lang), symbolLimit=0,
-                                       labelLimit=260))
+                                       **where))
+
+
+def _below(sectors: list[str], columns: int = 2) -> int:
+    """Return the pixels a legend below the chart takes (two columns): added to its height.
+
+    Streamlit fits the whole chart, legend included, in its height; without this the bars
+    would shrink to make room for the legend.
+    """
+    return 40 + 17 * ((len(sectors) + columns - 1) // columns)
 
 
 def sector_chart(table: pd.DataFrame, lang: str) -> alt.Chart:
@@ -56,11 +72,11 @@ def sector_chart(table: pd.DataFrame, lang: str) -> alt.Chart:
     return alt.Chart(per).mark_bar().encode(
         x=alt.X("ring:N", sort=order, title=t("chart.ring_m")),
         y=alt.Y("count:Q", title=t("chart.places")),
-        color=_sector_colour(sectors, lang),
+        color=_sector_colour(sectors, lang, below=True),
         tooltip=[alt.Tooltip("label:N", title=t("chart.sector")),
                  alt.Tooltip("ring:N", title=t("chart.ring_m")),
                  alt.Tooltip("count:Q", title=t("chart.places"))],
-    ).properties(title=t("chart.sector_title"), height=320)
+    ).properties(title=t("chart.sector_title"), height=300 + _below(sectors))
 
 
 def density_chart(table: pd.DataFrame, lang: str) -> alt.Chart:
@@ -132,12 +148,36 @@ def composition_chart(composition: pd.DataFrame, lang: str) -> alt.Chart:
     sectors = _present(data["sector"])
     data["label"] = data["sector"].map(lambda s: vocab.sector_label(s, lang))
     return alt.Chart(data).mark_bar().encode(
-        y=alt.Y("hub:N", title=None, axis=alt.Axis(labelLimit=320)),
+        y=alt.Y("hub:N", title=None, axis=alt.Axis(labelLimit=120)),
         x=alt.X("share:Q", stack="normalize", title=t("chart.share"),
-                axis=alt.Axis(format="%")),
-        color=_sector_colour(sectors, lang),
+                axis=alt.Axis(format="%", tickCount=4, labelOverlap=True)),
+        color=_sector_colour(sectors, lang, below=True, columns=1),  # after the hub names:
         tooltip=[alt.Tooltip("hub:N", title=t("chart.hub")),
                  alt.Tooltip("label:N", title=t("chart.sector")),
                  alt.Tooltip("count:Q", title=t("chart.places"))],
     ).properties(title=t("chart.composition_title"), height=56 * max(
-        data["hub"].nunique(), 2))
+        data["hub"].nunique(), 2) + 60 + _below(sectors, 1))
+
+
+def history_chart(history: pd.DataFrame, lang: str, *, title: str = "") -> alt.Chart:
+    """Stacked bars: places present each year, by sector (from a history table).
+
+    The table is :func:`origin_map.measure.history.history_table`; the legend sits below the
+    bars so that they keep the width on a phone.
+    """
+    t = lambda key: i18n.text(key, lang)  # noqa: E731
+    data = history[history["count"] > 0].copy()
+    sectors = present = _present(data["sector"])
+    data["label"] = data["sector"].map(lambda s: vocab.sector_label(s, lang))
+    colour = _sector_colour(sectors, lang, below=True)
+    return alt.Chart(data).mark_bar().encode(
+        x=alt.X("year:O", title=t("ui16.chart_year"),
+                axis=alt.Axis(labelAngle=0, values=[y for y in sorted(set(data["year"]))
+                                                    if y % 5 == 0])),
+        y=alt.Y("count:Q", stack="zero", title=t("chart.places")),
+        color=colour, order=alt.Order("sector_order:Q"),
+        tooltip=[alt.Tooltip("year:O", title=t("ui16.chart_year")),
+                 alt.Tooltip("label:N", title=t("chart.sector")),
+                 alt.Tooltip("count:Q", title=t("chart.places"))],
+    ).transform_calculate(sector_order=f"indexof({sectors!r}, datum.sector)").properties(
+        title=title or t("ui16.history_title"), height=260 + _below(present))

@@ -101,10 +101,12 @@ class LayersTitle(folium.LayerControl):
 class JsonLegend(MacroElement):
     """A collapsible legend shown while its parent layer is on the map.
 
-    The legend is a ``<details>`` box (click its title to fold it), at most 45 % of the map's
-    height, folded from the start on maps narrower than 600 px (phones). It is added when the
-    parent feature group is added to the map and removed with it, so a legend that belongs to a
-    set of layers is replaced together with them.
+    The legend is a ``<details>`` box (click its title to fold it), at most 38 % of the map's
+    height and 210 px wide (about 12 % of a desktop map), folded from the start when the
+    browser window is narrower than 1000 px (phones, tablets). A place's tooltip that opens
+    over it fades the legend until it closes, so tooltips are never hidden under it. It is
+    added when the parent feature group is added to the map and removed with it, so a legend
+    that belongs to a set of layers is replaced together with them.
     """
 
     _template = Template("""
@@ -115,18 +117,41 @@ class JsonLegend(MacroElement):
             ctrl.onAdd = function (map) {
                 var div = L.DomUtil.create('div', 'om-legend');
                 div.innerHTML = html;
-                var size = map.getSize();
-                div.style.maxHeight = Math.round(size.y * 0.45) + 'px';
+                var size = map.getSize(), wide = size.x;
+                try { wide = window.top.innerWidth; } catch (e) { wide = window.innerWidth; }
+                div.style.maxHeight = Math.round(size.y * 0.38) + 'px';
+                div.style.maxWidth = '210px';
                 div.style.overflow = 'auto';
-                if (size.x < 600) {
+                if (wide < 1000) {
                     div.querySelectorAll('details').forEach(function (d) { d.open = false; });
                 }
                 L.DomEvent.disableClickPropagation(div);
                 L.DomEvent.disableScrollPropagation(div);
                 return div;
             };
-            group.on('add', function () { ctrl.addTo(group._map); });
-            group.on('remove', function () { ctrl.remove(); });
+            var fade = function (ev) {
+                var el = ctrl.getContainer(), tip = ev.tooltip && ev.tooltip.getElement();
+                if (!el || !tip) { return; }
+                var a = el.getBoundingClientRect(), b = tip.getBoundingClientRect();
+                var over = !(b.right < a.left || b.left > a.right || b.bottom < a.top
+                             || b.top > a.bottom);
+                el.style.opacity = over ? '0.15' : '';
+                el.style.pointerEvents = over ? 'none' : '';
+            };
+            var unfade = function () {
+                var el = ctrl.getContainer();
+                if (el) { el.style.opacity = ''; el.style.pointerEvents = ''; }
+            };
+            group.on('add', function () {
+                var map = group._map;
+                ctrl.addTo(map);
+                map.on('tooltipopen', fade);
+                map.on('tooltipclose', unfade);
+            });
+            group.on('remove', function () {
+                if (ctrl._map) { ctrl._map.off('tooltipopen', fade).off('tooltipclose', unfade); }
+                ctrl.remove();
+            });
         })();
         {% endmacro %}
     """)
@@ -143,7 +168,8 @@ class ClusterHost(JSCSSMixin, MacroElement):
 
     Sector layers (:class:`PointLayer`) add their markers to it as sub-groups, so tenants of
     one building cluster together whatever their sector, and a sector can still be switched
-    off in the layer control. The cluster icons are neutral grey: colour means sector.
+    off in the layer control. The cluster icons are neutral grey, opaque so that a heatmap under
+    them does not tint them: colour means sector.
     """
 
     default_js = [  # noqa: RUF012 (as folium declares them)
@@ -165,7 +191,7 @@ class ClusterHost(JSCSSMixin, MacroElement):
                 iconCreateFunction: function (c) {
                     var n = c.getChildCount(), size = n < 10 ? 28 : (n < 100 ? 34 : 40);
                     return L.divIcon({className: 'om-cluster', iconSize: L.point(size, size),
-                        html: '<div style="background:rgba(45,45,45,.82);color:#fff;'
+                        html: '<div style="background:#3a3a3a;color:#fff;'
                             + 'border:2px solid #fff;border-radius:50%;width:' + size
                             + 'px;height:' + size + 'px;text-align:center;font:bold 12px/'
                             + (size - 4) + 'px sans-serif;box-shadow:0 1px 4px '

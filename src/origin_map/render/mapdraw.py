@@ -7,6 +7,7 @@ on the area's centroid), so the scale bar is true. Colours come from
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
@@ -25,7 +26,8 @@ if TYPE_CHECKING:
     import geopandas as gpd
     from matplotlib.axes import Axes
 
-__all__ = ["OSM", "cjk_font_family", "draw_map", "fmt_m", "rc_params"]
+__all__ = ["OSM", "POINT_PT", "cjk_font_family", "draw_map", "draw_points", "fmt_m",
+           "group_radius_pt", "rc_params"]
 
 OSM: Final[str] = "© OpenStreetMap contributors"
 _CJK_FAMILIES: Final[tuple[str, ...]] = (
@@ -130,10 +132,88 @@ def _decorate(ax: Axes, half_m: float, lang: str, sources: Sequence[str]) -> Non
             bbox={"facecolor": "white", "alpha": 0.7, "lw": 0, "pad": 1})
 
 
+POINT_PT: Final[float] = 3.2
+"""Radius (points) of a single place's dot: 2.3 mm across, readable on A4."""
+
+
+def _groups(x: np.ndarray, y: np.ndarray, sectors: np.ndarray, metres_per_pt: float = 0.0
+            ) -> pd.DataFrame:
+    """Return one symbol per point shared by places (to 1 m): x, y, n, sector counts.
+
+    With ``metres_per_pt``, symbols that would overlap on the page are merged as well (largest
+    first, at their places' mean position), as the interactive map's clusters do.
+    """
+    frame = pd.DataFrame({"gx": np.round(x), "gy": np.round(y), "x": x, "y": y,
+                          "sector": sectors})
+    groups = frame.groupby(["gx", "gy"], sort=False)
+    out = groups.agg(x=("x", "mean"), y=("y", "mean"), n=("sector", "size")).reset_index()
+    out["sectors"] = [dict(g["sector"].value_counts()) for _, g in groups]
+    if metres_per_pt <= 0 or len(out) < 2:
+        return out
+    merged: list[dict[str, Any]] = []
+    for g in out.sort_values("n", ascending=False, kind="stable").itertuples():
+        for m in merged:
+            gap = (group_radius_pt(m["n"]) + group_radius_pt(g.n)) * 0.8 * metres_per_pt
+            if np.hypot(m["x"] - g.x, m["y"] - g.y) < gap:
+                total = m["n"] + g.n
+                m["x"] = (m["x"] * m["n"] + g.x * g.n) / total
+                m["y"] = (m["y"] * m["n"] + g.y * g.n) / total
+                m["n"] = total
+                for s, k in g.sectors.items():
+                    m["sectors"][s] = m["sectors"].get(s, 0) + k
+                break
+        else:
+            merged.append({"x": g.x, "y": g.y, "n": g.n, "sectors": dict(g.sectors)})
+    return pd.DataFrame(merged)
+
+
+def group_radius_pt(n: int) -> float:
+    """Return the radius in points of the symbol of ``n`` places at one point (area ∝ n)."""
+    return POINT_PT if n <= 1 else 5.5 + 1.6 * np.sqrt(n)
+
+
+def draw_points(ax: Axes, x: np.ndarray, y: np.ndarray, sectors: np.ndarray) -> None:
+    """Draw places: a dot each, or one donut per shared point (a building's tenants).
+
+    The donut's area grows with the number of places, its ring shows their sectors in the
+    map colours and its centre their number, so 29 tenants of one tower read as 29, not as
+    one dot.
+    """
+    from matplotlib.patches import Circle, Wedge
+
+    if not len(x):
+        return
+    metres_per_pt = np.diff(ax.get_xlim())[0] / (ax.get_window_extent().width * 72
+                                                  / ax.figure.dpi)
+    for g in _groups(x, y, sectors, metres_per_pt).itertuples():
+        r = group_radius_pt(g.n) * metres_per_pt
+        if g.n == 1:
+            (sector,) = g.sectors
+            ax.add_patch(Circle((g.x, g.y), r, facecolor=_sector_colour(sector),
+                                edgecolor="white", lw=0.5, zorder=3))
+            continue
+        start = 90.0
+        for sector in [s for s in vocab.SECTOR_IDS if s in g.sectors] + sorted(
+                set(g.sectors) - set(vocab.SECTOR_IDS)):
+            sweep = 360.0 * g.sectors[sector] / g.n
+            ax.add_patch(Wedge((g.x, g.y), r, start, start + sweep, width=r * 0.42,
+                               facecolor=_sector_colour(sector), edgecolor="white", lw=0.4,
+                               zorder=3))
+            start += sweep
+        ax.add_patch(Circle((g.x, g.y), r * 0.58, facecolor="white", edgecolor="none",
+                            zorder=3))
+        ax.text(g.x, g.y, str(g.n), ha="center", va="center", zorder=3, fontweight="bold",
+                fontsize=7 if g.n < 100 else 6, color="#222222")
+
+
 def draw_map(ax: Axes, places: pd.DataFrame, *, centre: Centre, radii: Sequence[float],
               area: Area | None, outlines: gpd.GeoDataFrame | None, lang: str,
-              sources: Sequence[str], main_m: float) -> None:
-    """Draw the whole map into ``ax`` (metres in the AEQD of the centre or area centroid)."""
+              sources: Sequence[str], main_m: float, legend: bool = True) -> list[Any]:
+    """Draw the whole map into ``ax`` (metres in the AEQD of the centre or area centroid).
+
+    Returns the legend's handles; with ``legend=False`` they are not drawn on the map (the
+    report puts them beside it).
+    """
     from matplotlib.lines import Line2D
 
     view = area.centre if area is not None else centre
@@ -153,19 +233,24 @@ def draw_map(ax: Axes, places: pd.DataFrame, *, centre: Centre, radii: Sequence[
                          view.lat, view.lon)
     seen = (np.abs(x - mid[0]) <= half) & (np.abs(y - mid[1]) <= half)
     sectors = places["sector"].astype(str).to_numpy()[seen]
-    palette = {s.id: s.colour for s in vocab.SECTORS}
-    colours = pd.Series(sectors).map(palette).fillna(_sector_colour(vocab.DEFAULT_SECTOR))
-    ax.scatter(x[seen], y[seen], s=16, c=colours.to_list(), edgecolors="white",
-               linewidths=0.4, zorder=3)
+    draw_points(ax, x[seen], y[seen], sectors)
     cx, cy = project_local(centre.lat, centre.lon, view.lat, view.lon)
-    ax.plot([cx], [cy], marker="*", markersize=13, color="black", zorder=4)
+    ax.plot([cx], [cy], marker="*", markersize=13, color="black", zorder=2.9)  # under the
+    # places' symbols: a building's count at the centre stays readable
     ax.annotate(centre.name(lang), (float(cx), float(cy)), xytext=(6, 6),
-                textcoords="offset points", fontsize=8, zorder=4)
+                textcoords="offset points", fontsize=8, zorder=4,
+                bbox={"facecolor": "white", "alpha": 0.75, "lw": 0, "pad": 1})
     counts = pd.Series(sectors).value_counts()
     handles = [Line2D([], [], marker="o", ls="", color=_sector_colour(s),
                       label=f"{vocab.sector_label(s, lang)} ({counts[s]})")
                for s in vocab.SECTOR_IDS if s in counts]
-    if handles:
+    if len(sectors) and _groups(x[seen], y[seen], sectors)["n"].max() > 1:
+        handles.append(Line2D([], [], marker="o", ls="", markersize=9, markerfacecolor="white",
+                              markeredgecolor="#333333", markeredgewidth=2.5,
+                              label=textwrap.fill(text("ui16.report_building", lang),
+                                                  22 if lang == "zh" else 40)))
+    if handles and legend:
         ax.legend(handles=handles, loc="upper right", fontsize=6.5, framealpha=0.85)
     src = [*sources, OSM] if with_osm and not any(OSM in s for s in sources) else list(sources)
     _decorate(ax, half, lang, src)
+    return handles

@@ -128,8 +128,9 @@ def base_map(*, basemap: str = "osm", lang: str = "en", location: Sequence[float
                          subdomains=base.subdomains, control=False).add_to(m)
     _add_controls(m, base.url, base.attribution, base.subdomains, lang)
     if draw:
-        from origin_map.render.area_layers import draw_control
+        from origin_map.render.area_layers import draw_control, draw_texts
 
+        draw_texts(lang).add_to(m)  # first: L.drawLocal is read when the control is made
         draw_control(lang).add_to(m)
     return localize_map(m)
 
@@ -153,8 +154,11 @@ def _add_controls(m: folium.Map, url: str | None, attribution: str, subdomains: 
     root = m.get_root()
     assert isinstance(root, Figure)
     root.header.add_child(folium.Element(
-        "<style>@media (max-width: 600px) { .leaflet-control-minimap { display: none; } }"
-        "</style>"), name="om_narrow_css")  # phones: the minimap would cover the map
+        "<style>@media (max-width: 600px) { .leaflet-control-minimap { display: none; }"
+        " .leaflet-bottom.leaflet-left { z-index: 1001; }"
+        " .leaflet-control-scale { margin-bottom: 22px !important; } }"
+        "</style>"), name="om_narrow_css")  # phones: no minimap; the scale bar above the
+    # attribution, which spans the width of a narrow map
     m.add_child(_expose_map())
 
 
@@ -280,29 +284,38 @@ def _h3_group(h3_cells: pd.DataFrame, basemap: str, lang: str
                                       aliases=["H3", i18n.text("map.h3_count", lang),
                                                i18n.text("map.h3_density", lang)]),
     ).add_to(group)
-    legend = [f"<details open><summary><b>{safe_text(i18n.text('map.h3', lang))}</b></summary>"]
-    for i, colour in enumerate(_H3_COLOURS):
-        legend.append(f"<div><span style='display:inline-block;width:14px;height:10px;"
-                      f"background:{colour};margin-right:5px;border:1px solid #999'></span>"
-                      f"{bins[i]:,.0f}–{bins[i + 1]:,.0f}</div>")
-    legend.append("</details>")
-    return group, "".join(legend)
+    return group, _h3_key(bins, lang)
 
 
-_BOX = ("background:rgba(255,255,255,.93);padding:6px 8px;border-radius:4px;font:12px/1.4 "
+def _h3_key(bins: np.ndarray, lang: str) -> str:
+    """Return the H3 key: one strip of the colours with its lowest, middle and top densities.
+
+    Two lines, so that it fits below the sector list without being cut.
+    """
+    cells = "".join(f"<span style='flex:1;height:10px;background:{c}'></span>"
+                    for c in _H3_COLOURS)
+    mid = bins[len(bins) // 2]
+    return (f"<details open style='margin-bottom:4px'><summary><b>"
+            f"{safe_text(i18n.text('map.h3', lang))}</b></summary>"
+            f"<div class='om-h3-key' style='display:flex;border:1px solid #999'>{cells}</div>"
+            f"<div style='display:flex;justify-content:space-between'><span>{bins[0]:,.0f}"
+            f"</span><span>{mid:,.0f}</span><span>{bins[-1]:,.0f}</span></div></details>")
+
+
+_BOX = ("background:rgba(255,255,255,.93);padding:5px 7px;border-radius:4px;font:11px/1.3 "
         "sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)")
 
 
 def _legend_group(counts: dict[str, int], lang: str, extra: str = "") -> folium.FeatureGroup:
-    rows = [f"<div style='{_BOX}'><details open><summary><b>"
-            f"{safe_text(i18n.text('map.legend', lang))}</b></summary>"]
+    rows = [f"<div style='{_BOX}'>{extra}<details open><summary><b>"  # the H3 key first: short,
+            f"{safe_text(i18n.text('map.legend', lang))}</b></summary>"]  # never scrolled away
     for sector, n in counts.items():
         rows.append(f"<div><span style='display:inline-block;width:10px;height:10px;"
                     f"border-radius:50%;background:{_sector_colour(sector)};margin-right:5px'>"
                     f"</span>{safe_text(vocab.sector_label(sector, lang))} ({n})</div>")
     rows.append(f"<div style='margin-top:4px;color:#444'>"
                 f"{safe_text(i18n.text('map.cluster_note', lang))}</div></details>")
-    rows.append(extra + "</div>")
+    rows.append("</div>")
     group = folium.FeatureGroup(name="legend", control=False)
     JsonLegend("".join(rows)).add_to(group)
     return group

@@ -18,7 +18,7 @@ import io
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
 
@@ -35,7 +35,8 @@ if TYPE_CHECKING:
     import geopandas as gpd
     from matplotlib.axes import Axes
 
-__all__ = ["A4_INCHES", "DEFAULT_SOURCES", "build_report_pdf", "cjk_font_family", "render_map_png"]
+__all__ = ["A4_INCHES", "DEFAULT_SOURCES", "build_report_pdf", "cjk_font_family", "data_note",
+           "render_map_png"]
 
 A4_INCHES: Final[tuple[float, float]] = (210 / 25.4, 297 / 25.4)
 DEFAULT_SOURCES: Final[tuple[str, ...]] = (
@@ -55,7 +56,7 @@ def render_map_png(places: pd.DataFrame, *, centre: Centre,
                    radii_m: Sequence[float] | None = None, area: Area | None = None,
                    outlines: gpd.GeoDataFrame | None = None, lang: str = "en",
                    size_px: tuple[int, int] = (1200, 1200),
-                   sources: Sequence[str] | None = None) -> bytes:
+                   sources: Sequence[str] | None = None, dpi: int = 100) -> bytes:
     """Return a PNG map of the places with rings (or the area), legend, scale and attribution.
 
     Parameters
@@ -76,6 +77,9 @@ def render_map_png(places: pd.DataFrame, *, centre: Centre,
         (width, height) of the image in pixels.
     sources
         Attribution lines; default :data:`DEFAULT_SOURCES`.
+    dpi
+        Pixels per inch: a higher value draws text and symbols larger on the same pixels (a
+        map shown small, such as the Compare page's hub maps).
 
     Returns
     -------
@@ -102,13 +106,13 @@ def render_map_png(places: pd.DataFrame, *, centre: Centre,
         raise SettingsError(f"Image size {w}×{h} px is not within 100–8000 px a side.")
     radii = () if area is not None and radii_m is None else normalise_radii(radii_m or (1000,))
     with mpl.rc_context(rc_params(lang)):
-        fig = Figure(figsize=(w / 100, h / 100), dpi=100)
+        fig = Figure(figsize=(w / dpi, h / dpi), dpi=dpi)
         ax = fig.add_axes((0.01, 0.01, 0.98, 0.98))
         draw_map(ax, places, centre=centre, radii=radii, area=area, outlines=outlines,
-                  lang=lang, sources=sources or DEFAULT_SOURCES,
+                  lang=lang, sources=sources or (text("ui16.default_source", lang),),
                   main_m=_main_radius(radii, None) if radii else math.nan)
         buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=100)
+        fig.savefig(buf, format="png", dpi=dpi)
     return buf.getvalue()
 
 
@@ -188,7 +192,9 @@ def build_report_pdf(places: pd.DataFrame, *, centre: Centre, radii_m: Sequence[
                      lang: str = "en", title: str | None = None,
                      sources: Sequence[str] | None = None,
                      outlines: gpd.GeoDataFrame | None = None, by_outline: bool = False,
-                     radius_m: float | None = None, date: dt.date | None = None) -> bytes:
+                     radius_m: float | None = None, date: dt.date | None = None,
+                     data_kind: str = "shipped", data_name: str = "",
+                     coverage: str | None = None) -> bytes:
     """Return a one-page A4 PDF: map, headline figures, density table, sources and date.
 
     Parameters
@@ -211,6 +217,13 @@ def build_report_pdf(places: pd.DataFrame, *, centre: Centre, radii_m: Sequence[
         The headline's radius: default 1000 m if it is a ring, else the largest ring.
     date
         The date printed (default today).
+    data_kind, data_name
+        Which data the report was made from, stated under the figures: ``"shipped"`` (the
+        shipped places), ``"uploaded"`` or ``"merged"`` (the shipped places with a file),
+        ``data_name`` naming the file.
+    coverage
+        The sentence on how much of the published figures the data holds; default
+        :func:`~origin_map.measure.coverage.coverage_caveat` for the centre's hub (``hubs.csv``).
 
     Returns
     -------
@@ -230,10 +243,35 @@ def build_report_pdf(places: pd.DataFrame, *, centre: Centre, radii_m: Sequence[
     b'%PDF-'
     """
     flt = place_filter or PlaceFilter()
-    page = _page(places, centre=centre, radii=normalise_radii(radii_m), area=area, flt=flt,
+    if coverage is None:
+        from origin_map.measure.compare import load_hubs
+        from origin_map.measure.coverage import coverage_caveat
+        from origin_map.places.datasets import load_centres
+
+        coverage = coverage_caveat(places, load_hubs(), load_centres(), centre.id,
+                                   place_filter=flt, lang=lang)
+    notes = [coverage, data_note(data_kind, data_name, len(places), lang)]
+    radii = normalise_radii(radii_m)
+    page = _page(places, centre=centre, radii=radii, area=area, flt=flt,
                  lang=lang, title=title, sources=sources, outlines=outlines,
-                 by_outline=by_outline, radius_m=radius_m, date=date)
-    return _draw_page(page, centre=centre, area=area, outlines=outlines, lang=lang)
+                 by_outline=by_outline, radius_m=radius_m, date=date, notes=notes)
+    from origin_map.measure.history import history_table
+
+    hist = history_table(places, centre, page.main_m, place_filter=flt, area=area,
+                         last=(date or dt.date.today()).year)
+    return _draw_page(page, centre=centre, area=area, outlines=outlines, lang=lang,
+                      history=hist)
+
+
+def data_note(kind: str, name: str, n: int, lang: str) -> str:
+    """Return the sentence naming the data a report was made from (shipped, uploaded, merged).
+
+    ``name`` is the user's file name; the shipped data is named by its publication, never by a
+    path.
+    """
+    if kind not in ("shipped", "uploaded", "merged"):
+        raise SettingsError(f"Data kind {kind!r}: use shipped, uploaded or merged.")
+    return text(f"ui16.data_{kind}", lang, name=name, n=f"{n:,}")
 
 
 @dataclass(frozen=True)
@@ -250,6 +288,7 @@ class _Page:
     rows: list[list[str]]
     sources: list[str]
     footer: str
+    notes: tuple[str, ...] = ()
 
 
 def _density(places: pd.DataFrame, *, centre: Centre, radii: Sequence[float], area: Area | None,
@@ -268,7 +307,7 @@ def _density(places: pd.DataFrame, *, centre: Centre, radii: Sequence[float], ar
 def _page(places: pd.DataFrame, *, centre: Centre, radii: tuple[float, ...], area: Area | None,
           flt: PlaceFilter, lang: str, title: str | None, sources: Sequence[str] | None,
           outlines: gpd.GeoDataFrame | None, by_outline: bool, radius_m: float | None,
-          date: dt.date | None) -> _Page:
+          date: dt.date | None, notes: Sequence[str] = ()) -> _Page:
     """Work out the texts, figures and table of the page."""
     if lang not in i18n.LANGS:
         raise SettingsError(f"Language {lang!r} is not available; use 'en' or 'zh'.")
@@ -279,7 +318,7 @@ def _page(places: pd.DataFrame, *, centre: Centre, radii: tuple[float, ...], are
                             outlines=outlines, by_outline=by_outline, lang=lang)
     head, rows = _table_cells(table, lang, area is not None)
     name = area.name if area is not None else centre.name(lang)
-    srcs = list(sources or DEFAULT_SOURCES)
+    srcs = list(sources or (text("ui16.default_source", lang),))
     made = text("report.date", lang, date=(date or dt.date.today()).isoformat())
     return _Page(
         title=title or text("report.title", lang, name=name),
@@ -287,11 +326,46 @@ def _page(places: pd.DataFrame, *, centre: Centre, radii: tuple[float, ...], are
                   f"({centre.lat:.6f}, {centre.lon:.6f})"),
         shown=places.loc[flt.mask(places)], radii=() if area is not None else radii,
         main_m=main_m, lines=lines, head=head, rows=rows, sources=srcs,
-        footer=f"{text('report.sources', lang)}: " + "; ".join(srcs) + "\n" + made)
+        footer=f"{text('report.sources', lang)}: " + "; ".join(srcs) + "\n" + made,
+        notes=tuple(notes))
+
+
+def _draw_notes(fig: Any, notes: Sequence[str], top: float, lang: str) -> float:
+    """Write the coverage and data sentences under the headline figures; return the y below."""
+    import textwrap
+
+    width = 24 if lang == "zh" else 46
+    y = top
+    for note in notes:
+        wrapped = textwrap.fill(note, width)
+        fig.text(0.65, y, wrapped, fontsize=7, color="#7a3e00", va="top", linespacing=1.3)
+        y -= (wrapped.count("\n") + 1) * 0.0125 + 0.008
+    return y
+
+
+def _draw_history(fig: Any, hist: pd.DataFrame, title: str) -> None:
+    """Draw the history (places present each year, stacked by sector) under the table."""
+    fig.text(0.06, 0.178, title, fontsize=7.5, color="#333333")
+    if not hist.attrs.get("counted"):
+        return
+    ax = fig.add_axes((0.09, 0.07, 0.85, 0.095))
+    wide = hist.pivot_table(index="year", columns="sector", values="count", aggfunc="sum",
+                            sort=False).fillna(0)
+    bottom = pd.Series(0.0, index=wide.index)
+    for sector in wide.columns:
+        ax.bar(wide.index, wide[sector], bottom=bottom, width=0.85, lw=0,
+               color=vocab.SECTOR_BY_ID[sector].colour if sector in vocab.SECTOR_BY_ID
+               else "#999999")
+        bottom += wide[sector]
+    ax.tick_params(labelsize=6.5, length=2)
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.set_xlim(wide.index.min() - 0.6, wide.index.max() + 0.6)
+    ax.yaxis.get_major_locator().set_params(integer=True)
 
 
 def _draw_page(page: _Page, *, centre: Centre, area: Area | None,
-               outlines: gpd.GeoDataFrame | None, lang: str) -> bytes:
+               outlines: gpd.GeoDataFrame | None, lang: str,
+               history: pd.DataFrame | None = None) -> bytes:
     """Draw the page on an A4 figure and return it as PDF bytes."""
     import matplotlib as mpl
     from matplotlib.figure import Figure
@@ -301,14 +375,25 @@ def _draw_page(page: _Page, *, centre: Centre, area: Area | None,
         fig.text(0.06, 0.955, page.title, fontsize=15, fontweight="bold")
         fig.text(0.06, 0.935, page.subtitle, fontsize=8, color="#444444")
         ax = fig.add_axes((0.06, 0.47, 0.56, 0.445))
-        draw_map(ax, page.shown, centre=centre, radii=page.radii, area=area, outlines=outlines,
-                 lang=lang, sources=page.sources, main_m=page.main_m)
+        handles = draw_map(ax, page.shown, centre=centre, radii=page.radii, area=area,
+                           outlines=outlines, lang=lang, sources=page.sources,
+                           main_m=page.main_m, legend=False)
         for i, (label, value) in enumerate(page.lines):
             y = 0.9 - i * 0.03
             fig.text(0.65, y, label, fontsize=8.5, color="#333333")
             fig.text(0.95, y, value, fontsize=10, fontweight="bold", ha="right")
-        _draw_table(fig.add_axes((0.06, 0.1, 0.88, 0.34)), page.head, page.rows)
-        fig.text(0.06, 0.045, page.footer, fontsize=6.5, color="#444444", wrap=True)
+        below = _draw_notes(fig, page.notes, 0.9 - len(page.lines) * 0.03 - 0.005, lang)
+        if handles:  # beside the map, so that it hides none of it
+            fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.635, below),
+                       fontsize=6.5, frameon=False, borderaxespad=0, handletextpad=0.3)
+        _draw_table(fig.add_axes((0.06, 0.2, 0.88, 0.245)), page.head, page.rows)
+        if history is not None:
+            unknown, counted = history.attrs["no_start_year"], history.attrs["counted"]
+            r = (text("report.inside", lang) if area is not None
+                 else fmt_m(page.main_m, lang))
+            _draw_history(fig, history, text("ui16.history_report", lang, r=r,
+                                             unknown=unknown, total=unknown + counted))
+        fig.text(0.06, 0.018, page.footer, fontsize=6.5, color="#444444", wrap=True)
         buf = io.BytesIO()
         fig.savefig(buf, format="pdf", metadata={"Title": page.title, "Creator": "Origin Map"})
     return buf.getvalue()

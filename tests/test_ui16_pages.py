@@ -1,0 +1,86 @@
+"""Issue 16, items 7 and 11 (AppTest): year context, empty states, cosmetics."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from origin_map.measure.stats import unknown_years
+from origin_map.places.datasets import shipped_places
+from tests.test_pages import app, texts, upload
+
+EMPTY_AREA = ("p:empty~40.006000,116.328000;40.006600,116.328000;40.006600,116.327000;"
+              "40.006000,116.327000;40.006000,116.328000")
+
+
+def test_overview_with_a_year_says_which_year_and_why_places_are_missing():
+    at = app({"year": "2006"})
+    assert not at.exception
+    assert "in 2006" in at.subheader[0].value
+    info = texts(at.info)
+    assert f"{unknown_years(shipped_places())} places have no known start year" in info
+    assert "not compared with 2006" in info
+    assert not [d for d in at.dataframe if "coverage" in d.value.columns]  # no 2025 vs 2006
+
+
+def test_overview_now_compares_with_the_published_figures_key_column_first():
+    at = app()
+    table = next(d for d in at.dataframe if "coverage" in d.value.columns).value
+    assert list(table.columns[:2]) == ["figure", "coverage"]
+    share = table.loc[table["figure"] == "AI share of firms"]
+    metric = next(m.value for m in at.metric if m.label == "AI share of firms")
+    assert share["dataset"].iloc[0] == metric and metric.endswith("%")  # one format: 83%
+    assert share["published"].iloc[0] == "74%"
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/map.py", "pages/density.py"])
+def test_an_empty_year_says_so_not_choose_a_sector(page):
+    at = app({"year": "1990"})
+    at.switch_page(page).run()
+    assert not at.exception
+    info = texts(at.info)
+    assert "No place with a known start year was there in 1990" in info
+    assert "Choose at least one sector" not in info
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/density.py"])
+def test_an_empty_area_says_so_not_choose_a_sector(page):
+    at = app({"area": EMPTY_AREA})
+    at.switch_page(page).run()
+    assert not at.exception
+    info = texts(at.info)
+    assert "No place of the selection lies inside the area “empty”" in info
+    assert "Choose at least one sector" not in info
+
+
+def test_about_shows_colour_swatches():
+    at = app()
+    at.switch_page("pages/about.py").run()
+    colours = at.dataframe[0].value["colour"]
+    assert colours.str.startswith("data:image/svg+xml").all()
+    assert "%23d62728" in colours.iloc[0]  # large_models' red
+
+
+def test_sidebar_says_no_datum_conversion_for_wgs84_data():
+    at = app()
+    caption = texts(at.sidebar.caption)
+    assert "places shipped with Origin Map" in caption and "→" not in caption
+
+
+def test_a_rejected_file_is_not_also_called_picked_but_not_loaded():
+    at = app()
+    at.switch_page("pages/data.py").run()
+    at = upload(at, "bad.csv", b"id,name,sector,lat,lon\na,x,robots,39.99,116.33\n")
+    assert "was not loaded" in texts(at.error)
+    assert "picked but not loaded yet" not in texts(at.warning) + texts(at.sidebar.warning)
+
+
+def test_typed_coordinates_count_as_accepted():
+    from origin_map.app.geocoding import accepted_rows
+
+    review = pd.DataFrame({"accept": [True, False, False], "lat": [39.99, None, None],
+                           "lon": [116.33, None, None]})
+    edited = review.copy()
+    edited.loc[1, ["lat", "lon"]] = [39.98, 116.32]  # typed, not ticked
+    edited.loc[2, "lat"] = 39.97  # half a position: not taken
+    assert accepted_rows(review, edited).tolist() == [True, True, False]
