@@ -54,7 +54,7 @@ def _below(sectors: list[str], columns: int = 2) -> int:
     Streamlit fits the whole chart, legend included, in its height; without this the bars
     would shrink to make room for the legend.
     """
-    return 40 + 17 * ((len(sectors) + columns - 1) // columns)
+    return 70 + 22 * ((len(sectors) + columns - 1) // columns)
 
 
 def sector_chart(table: pd.DataFrame, lang: str) -> alt.Chart:
