@@ -84,3 +84,30 @@ def test_typed_coordinates_count_as_accepted():
     edited.loc[1, ["lat", "lon"]] = [39.98, 116.32]  # typed, not ticked
     edited.loc[2, "lat"] = 39.97  # half a position: not taken
     assert accepted_rows(review, edited).tolist() == [True, True, False]
+
+
+def test_about_shows_sector_ids_beside_their_labels():
+    import json
+
+    at = app()
+    at.switch_page("pages/about.py").run()
+    config = json.loads(at.dataframe[0].proto.columns)
+    assert "type_config" not in config["sector"] or config["sector"]["type_config"].get(
+        "type") != "selectbox"  # the ids, as the data files write them
+    assert at.dataframe[0].value["sector"].iloc[0] == "large_models"
+
+
+def test_a_problem_of_the_whole_file_shows_a_dash_not_none():
+    at = app()
+    at.switch_page("pages/data.py").run()
+    at = upload(at, "junk.csv", b"\x00\x01\x02binary\x00" * 20)
+    assert "was not loaded" in texts(at.error)
+    problems = at.dataframe[0].value
+    assert problems["row"].tolist() == ["–"] * len(problems)
+    assert "None" not in {str(v) for v in problems.stack()}
+
+
+def test_the_map_title_keeps_the_radius_and_its_unit_together():
+    at = app()
+    at.switch_page("pages/map.py").run()
+    assert "1,000\u00a0m of" in at.subheader[0].value

@@ -49,3 +49,20 @@ def test_legend_size_folding_h3_key_and_tooltips(page, app_url):
     frame = map_frame(page, LEGEND)
     assert not any(_rects(frame)["open"])
     assert not page.errors, page.errors
+
+
+def test_draw_toolbar_and_its_hint_are_in_chinese(page, app_url):
+    """Issue 16.5: L.drawLocal takes effect (set before the control is made)."""
+    page.goto(app_url + "/map?lang=zh")
+    frame = map_frame(page, LEGEND)
+    settle(page)
+    titles = frame.evaluate("() => Array.from(document.querySelectorAll('.leaflet-draw a'))"
+                            ".map(a => a.title)")
+    assert titles[:3] == ["画多边形", "画矩形", "画圆"], titles
+    frame.locator(".leaflet-draw-draw-rectangle").click()
+    box = page.query_selector("iframe[title='streamlit_folium.st_folium']").bounding_box()
+    page.mouse.move(box["x"] + 400, box["y"] + 300)
+    frame.wait_for_function("() => { const t = document.querySelector('.leaflet-draw-tooltip');"
+                            " return t && t.innerText.includes('按住并拖动以画矩形'); }",
+                            timeout=10_000)
+    assert not page.errors, page.errors

@@ -144,7 +144,8 @@ def compare_section(view: View, ds: Dataset, picked: pd.DataFrame) -> None:
             st.warning(md_escape(f"{names(row.name_zh, row.name_en, lang)[0]}: "
                                  f"{row.coverage_note}"))
     table(figures_view(figures, lang), lang, column_config={  # the figures in view on a phone
-        "hub": st.column_config.TextColumn(text("column.hub", lang), width="small")})
+        "hub": st.column_config.TextColumn(text("column.hub", lang), width="medium",
+                                           pinned=True)})
     with st.expander(text("ui16.compare_all", lang)):
         shown = figures.astype(object).where(figures.notna(), "–")
         table(shown.astype({c: str for c in shown.columns if c not in ("coverage_status",)}),

@@ -147,6 +147,10 @@ def problems_table(problems: pd.DataFrame, lang: str) -> None:
         shown = shown.assign(severity=[
             text(f"validate.severity.{s}", lang) if s in ("error", "warning", "info") else s
             for s in shown["severity"]])
+    for col in ("row", "field", "value"):  # a problem of the whole file has no row: "–"
+        if col in shown.columns and shown[col].isna().any():
+            shown = shown.assign(**{col: shown[col].astype(object).where(shown[col].notna(),
+                                                                          "–")})
     order = [c for c in ("row", "problem", "fix", "field", "value", "severity")
              if c in shown.columns]  # the fix beside the problem: in view on a phone
     table(shown, lang, column_order=order + [c for c in shown.columns if c not in order])

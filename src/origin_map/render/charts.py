@@ -42,7 +42,8 @@ def _sector_colour(sectors: list[str], lang: str, *, below: bool = False, column
     ``below`` puts the legend under the chart in two columns, so that the marks keep the width
     of a phone or a tablet's column.
     """
-    where = {"orient": "bottom", "columns": columns, "labelLimit": 120} if below else {
+    where = {"orient": "bottom", "columns": columns,
+             "labelLimit": 120 if columns > 1 else 200} if below else {
         "labelLimit": 260}
     return alt.Color("label:N", scale=sector_scale(sectors, lang),
                      legend=alt.Legend(title=i18n.text("chart.sector", lang), symbolLimit=0,
@@ -55,7 +56,7 @@ def _below(sectors: list[str], columns: int = 2) -> int:
     Streamlit fits the whole chart, legend included, in its height; without this the bars
     would shrink to make room for the legend.
     """
-    return 40 + 17 * ((len(sectors) + columns - 1) // columns)
+    return 70 + 22 * ((len(sectors) + columns - 1) // columns)
 
 
 def sector_chart(table: pd.DataFrame, lang: str) -> alt.Chart:
@@ -148,7 +149,7 @@ def composition_chart(composition: pd.DataFrame, lang: str) -> alt.Chart:
     sectors = _present(data["sector"])
     data["label"] = data["sector"].map(lambda s: vocab.sector_label(s, lang))
     return alt.Chart(data).mark_bar().encode(
-        y=alt.Y("hub:N", title=None, axis=alt.Axis(labelLimit=120)),
+        y=alt.Y("hub:N", title=None, axis=alt.Axis(labelLimit=150)),
         x=alt.X("share:Q", stack="normalize", title=t("chart.share"),
                 axis=alt.Axis(format="%", tickCount=4, labelOverlap=True)),
         color=_sector_colour(sectors, lang, below=True, columns=1),  # after the hub names:
