@@ -21,10 +21,7 @@ lean path off (the benchmark's side-by-side figure).
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import os
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -61,6 +58,7 @@ def lean_places(args: argparse.Namespace, centre: Centre) -> pd.DataFrame | None
     if layout is None:
         return None
     table = _read(data, layout)
+    del data  # the table holds its own copy of the columns read
     places = None if table is None else _checked(table, layout, args.datum)
     if places is not None:
         from ._inputs import datum_note
@@ -111,6 +109,10 @@ class _Layout:
 
 def _layout(data: bytes, name: str) -> _Layout | None:
     """Return the positions of the counted columns, or None when the header is not plain."""
+    import csv
+    import io
+    import re
+
     from origin_map import limits
     from origin_map._columns import canonical_columns
     from origin_map._csv import _sniff_delimiter
