@@ -104,11 +104,16 @@ def run_paired(n: int, pairs: int, tmp: Path) -> list[dict[str, Any]]:
     (tmp / "bare.py").write_text(BARE)
     out_lean, out_normal = tmp / f"lean_{n}.csv", tmp / f"normal_{n}.csv"
     stats = [origin_map_exe(), "stats", "--data", str(csv), "--rings", RINGS_ARG, "-o"]
-    normal_env = {**os.environ, "ORIGIN_MAP_LEAN": "0"}
-    cmds: dict[str, tuple[list[str], dict[str, str] | None]] = {
-        "lean": ([*stats, str(out_lean)], None),
-        "normal": ([*stats, str(out_normal)], normal_env),
-        "bare": ([sys.executable, str(tmp / "bare.py"), str(csv)], None)}
+    # as installed: compiled modules cached (in a folder of this run, whatever
+    # PYTHONDONTWRITEBYTECODE says), and one run of each command first, not counted
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+    cmds: dict[str, tuple[list[str], dict[str, str]]] = {
+        "lean": ([*stats, str(out_lean)], env),
+        "normal": ([*stats, str(out_normal)], {**env, "ORIGIN_MAP_LEAN": "0"}),
+        "bare": ([sys.executable, str(tmp / "bare.py"), str(csv)], env)}
+    for cmd, cmd_env in cmds.values():
+        measure_process(cmd, 1, env=cmd_env)
     runs: dict[str, list[float]] = {k: [] for k in cmds}
     peaks: dict[str, float] = dict.fromkeys(cmds, 0.0)
     for i in range(max(1, pairs)):
