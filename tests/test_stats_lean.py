@@ -207,3 +207,17 @@ def test_too_many_rows_same_error(tmp_path, capsysbinary, monkeypatch, lean_on) 
     lean, normal = _both(["stats", "--data", str(csv)], capsysbinary, monkeypatch, lean_on)
     assert lean_on == [False] and lean == normal and lean[0] == 1
     assert b"999" in lean[2]
+
+
+def test_without_pyarrow_the_normal_path_reads(tmp_path, monkeypatch) -> None:
+    import sys
+
+    monkeypatch.setattr(_lean, "LEAN_MIN_BYTES", 0)
+    monkeypatch.setitem(sys.modules, "pyarrow.csv", None)  # import pyarrow.csv fails
+    csv = _write(tmp_path / "places.csv", _good_rows(200))
+    from origin_map.cli import build_parser
+    from origin_map.datasets import resolve_centre
+
+    args = build_parser().parse_args(["stats", "--data", str(csv)])
+    args.datum = "wgs84"
+    assert _lean.lean_places(args, resolve_centre(None)) is None

@@ -53,6 +53,10 @@ def lean_places(args: argparse.Namespace, centre: Centre) -> pd.DataFrame | None
     """
     if not _eligible(args):
         return None
+    try:  # pyarrow comes with pandas' string columns, but is not a declared dependency
+        import pyarrow.csv  # noqa: F401
+    except ImportError:
+        return None
     path = Path(args.data)
     data = _file_map(path, int(args.max_mb * 1024 * 1024))
     if data is None:
