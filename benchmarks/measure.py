@@ -72,6 +72,8 @@ class ProcTiming:
     peak_rss_mb: float
     returncode: int
     stderr: str
+    cpu_runs: list[float] | None = None
+    """CPU seconds (user + system, all threads) of each run."""
 
 
 # A tiny launcher forks and execs the command and reports its wall time and peak RSS. Linux
@@ -86,14 +88,14 @@ if pid == 0:
     os.execvp(sys.argv[1], sys.argv[1:])
 _, status, usage = os.wait4(pid, 0)
 sys.stderr.write(f"\\n@@om {time.perf_counter() - t} {usage.ru_maxrss} "
-                 f"{os.waitstatus_to_exitcode(status)}\\n")
+                 f"{os.waitstatus_to_exitcode(status)} {usage.ru_utime + usage.ru_stime}\\n")
 """
 
 
 def measure_process(cmd: Sequence[str], repeat: int, *, env: dict[str, str] | None = None,
                     cwd: str | None = None) -> ProcTiming:
     """Run ``cmd`` ``repeat`` times; wall time from fork to exit and peak RSS of each run."""
-    runs, peaks, code, err = [], [], 0, ""
+    runs, peaks, cpus, code, err = [], [], [], 0, ""
     for _ in range(max(1, repeat)):
         proc = subprocess.run([sys.executable, "-S", "-c", _LAUNCHER, *cmd],
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env,
@@ -102,12 +104,13 @@ def measure_process(cmd: Sequence[str], repeat: int, *, env: dict[str, str] | No
         last = [line for line in err.splitlines() if line.startswith("@@om ")]
         if not last:
             raise RuntimeError(f"launcher failed for {list(cmd)}: {err[-2000:]}")
-        seconds, maxrss_kb, rc = last[-1].split()[1:]
+        seconds, maxrss_kb, rc, cpu = last[-1].split()[1:]
         runs.append(float(seconds))
+        cpus.append(float(cpu))
         peaks.append(int(maxrss_kb) / 1024)
         code = code or int(rc)
         err = err[: err.rfind("@@om ")]
-    return ProcTiming(statistics.median(runs), runs, max(peaks), code, err[-2000:])
+    return ProcTiming(statistics.median(runs), runs, max(peaks), code, err[-2000:], cpus)
 
 
 def row(n_points: int, stage: str, *, ours_s: float | None = None,

@@ -104,12 +104,18 @@ def run_paired(n: int, pairs: int, tmp: Path) -> list[dict[str, Any]]:
     (tmp / "bare.py").write_text(BARE)
     out_lean, out_normal = tmp / f"lean_{n}.csv", tmp / f"normal_{n}.csv"
     stats = [origin_map_exe(), "stats", "--data", str(csv), "--rings", RINGS_ARG, "-o"]
-    normal_env = {**os.environ, "ORIGIN_MAP_LEAN": "0"}
-    cmds: dict[str, tuple[list[str], dict[str, str] | None]] = {
-        "lean": ([*stats, str(out_lean)], None),
-        "normal": ([*stats, str(out_normal)], normal_env),
-        "bare": ([sys.executable, str(tmp / "bare.py"), str(csv)], None)}
+    # as installed: compiled modules cached (in a folder of this run, whatever
+    # PYTHONDONTWRITEBYTECODE says), and one run of each command first, not counted
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+    cmds: dict[str, tuple[list[str], dict[str, str]]] = {
+        "lean": ([*stats, str(out_lean)], env),
+        "normal": ([*stats, str(out_normal)], {**env, "ORIGIN_MAP_LEAN": "0"}),
+        "bare": ([sys.executable, str(tmp / "bare.py"), str(csv)], env)}
+    for cmd, cmd_env in cmds.values():
+        measure_process(cmd, 1, env=cmd_env)
     runs: dict[str, list[float]] = {k: [] for k in cmds}
+    cpu: dict[str, list[float]] = {k: [] for k in cmds}
     peaks: dict[str, float] = dict.fromkeys(cmds, 0.0)
     for i in range(max(1, pairs)):
         order = list(cmds) if i % 2 == 0 else list(reversed(cmds))
@@ -119,11 +125,14 @@ def run_paired(n: int, pairs: int, tmp: Path) -> list[dict[str, Any]]:
             if t.returncode:
                 raise RuntimeError(f"{name} failed: {t.stderr}")
             runs[name].append(t.median_s)
+            cpu[name] += t.cpu_runs or []
             peaks[name] = max(peaks[name], t.peak_rss_mb)
     same = out_lean.read_bytes() == out_normal.read_bytes()
     ratio = statistics.median(a / b for a, b in zip(runs["lean"], runs["bare"], strict=True))
     normal_ratio = statistics.median(a / b for a, b in zip(runs["normal"], runs["bare"],
                                                            strict=True))
+    cpu_ratio = {k: statistics.median(a / b for a, b in zip(cpu[k], cpu["bare"], strict=True))
+                 for k in ("lean", "normal")}
     out = row(n, "cli_stats_lean_paired", ours_s=statistics.median(runs["lean"]),
                 naive_s=statistics.median(runs["normal"]),
                 floor_s=statistics.median(runs["bare"]), peak_rss_mb=peaks["lean"],
@@ -131,7 +140,9 @@ def run_paired(n: int, pairs: int, tmp: Path) -> list[dict[str, Any]]:
                 note=f"origin-map stats (lean path) vs the bare pandas+numpy script, median of "
                      f"{len(runs['bare'])} paired ratios: {ratio:.2f}x; the normal path "
                      f"(ORIGIN_MAP_LEAN=0, in the 'naive' columns): {normal_ratio:.2f}x; same "
-                     f"table byte for byte: {'yes' if same else 'NO'}; bare "
+                     f"table byte for byte: {'yes' if same else 'NO'}; CPU seconds (user + "
+                     f"system, all threads), medians of paired ratios: lean "
+                     f"{cpu_ratio['lean']:.2f}x, normal {cpu_ratio['normal']:.2f}x; bare "
                      f"{peaks['bare']:,.0f} MB")
     out["ours_over_floor"] = ratio  # the median of the paired ratios, not of the medians
     return [out]

@@ -390,6 +390,9 @@ class Cluster:
         self.close()
 
 
+_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+
+
 class _Stop(Exception):
     """A stop signal arrived (SIGTERM, SIGINT, SIGHUP)."""
 
@@ -413,7 +416,8 @@ def serve(cluster: Cluster, *, address: str) -> int:
         cluster.close()
         return 1
     except _Stop as stop_signal:
-        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C does not cut the stop
+        for sig in _STOP_SIGNALS:  # a second Ctrl-C or SIGTERM does not cut the stop short
+            signal.signal(sig, signal.SIG_IGN)
         clean = cluster.close()
         if not clean:
             cluster.report(f"serve: stopped on {stop_signal}; a process had to be killed or "
@@ -444,7 +448,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if not Path(HAPROXY).exists():
         ap.exit(1, "serve: haproxy is not installed: `make proxy` (apt-get install haproxy)\n")
-    for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+    for sig in _STOP_SIGNALS:
         signal.signal(sig, _raise_stop)
     try:
         return serve(Cluster(ns.workers, port=ns.port, address=ns.address,

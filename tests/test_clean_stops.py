@@ -19,6 +19,8 @@ from pathlib import Path
 import psutil
 import pytest
 
+pytestmark = pytest.mark.slow  # each test starts processes (the app's: 15-20 s)
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.append(str(ROOT / "scripts"))
 import serve  # noqa: E402
@@ -72,7 +74,7 @@ def _stop_and_check(proc: subprocess.Popen[bytes], sig: int, ports: list[int]) -
     return seconds
 
 
-# ---------------------------------------------------------------- the child runner (fast)
+# ---------------------------------------------------------------- the child runner (seconds)
 RUNNER = """\
 import sys
 from origin_map.cli._supervise import run_child
@@ -134,8 +136,7 @@ def test_the_child_dies_with_a_killed_parent(tmp_path) -> None:
     assert not alive
 
 
-# ---------------------------------------------------------------- the real servers (slow)
-@pytest.mark.slow
+# ---------------------------------------------------------------- the real servers
 @pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
 def test_origin_map_app_stops_with_its_streamlit(sig, tmp_path) -> None:
     port = serve.free_port()
@@ -152,7 +153,6 @@ def test_origin_map_app_stops_with_its_streamlit(sig, tmp_path) -> None:
     assert seconds < STOP_LIMIT_S
 
 
-@pytest.mark.slow
 def test_serve_stops_the_proxy_and_every_worker(tmp_path) -> None:
     if not Path(serve.HAPROXY).exists():
         pytest.fail("Debian's haproxy is not installed: `make proxy` (apt-get install haproxy)")

@@ -78,10 +78,12 @@ def _both(argv, capsysbinary, monkeypatch, lean_on):
 OPTIONS = [[], ["--include-historic"], ["--year", "2015"], ["--kind", "firm"],
            ["--sector", "large_models", "--sector", "chips"], ["--quality", "surveyed"],
            ["--rings", "300,700,1500,3000"], ["--datum", "gcj02"], ["--centre", "39.99,116.32"]]
+QUICK = ([], ["--year", "2015"], ["--kind", "firm"])
 
 
-@pytest.mark.parametrize("opts", OPTIONS)
-@pytest.mark.parametrize("crlf", [False, True])
+@pytest.mark.parametrize("opts", [o if o in QUICK else pytest.param(o, marks=pytest.mark.slow)
+                                  for o in OPTIONS])
+@pytest.mark.parametrize("crlf", [False, pytest.param(True, marks=pytest.mark.slow)])
 def test_clean_file_same_table_byte_for_byte(tmp_path, capsysbinary, monkeypatch, lean_on,
                                              opts, crlf) -> None:
     csv = _write(tmp_path / "places.csv", _good_rows(3000), crlf=crlf)
@@ -137,7 +139,9 @@ def _with_bad(kind: str, n: int = 1500) -> list[str]:
     return rows
 
 
-@pytest.mark.parametrize("kind", list(BAD))
+@pytest.mark.parametrize("kind", [k if k in ("duplicate id", "unknown sector", "record too long",
+                                              "padded sector") else
+                                  pytest.param(k, marks=pytest.mark.slow) for k in BAD])
 def test_bad_rows_same_errors_and_same_table(kind, tmp_path, capsysbinary, monkeypatch,
                                              lean_on) -> None:
     csv = _write(tmp_path / "bad.csv", _with_bad(kind))
@@ -203,3 +207,17 @@ def test_too_many_rows_same_error(tmp_path, capsysbinary, monkeypatch, lean_on) 
     lean, normal = _both(["stats", "--data", str(csv)], capsysbinary, monkeypatch, lean_on)
     assert lean_on == [False] and lean == normal and lean[0] == 1
     assert b"999" in lean[2]
+
+
+def test_without_pyarrow_the_normal_path_reads(tmp_path, monkeypatch) -> None:
+    import sys
+
+    monkeypatch.setattr(_lean, "LEAN_MIN_BYTES", 0)
+    monkeypatch.setitem(sys.modules, "pyarrow.csv", None)  # import pyarrow.csv fails
+    csv = _write(tmp_path / "places.csv", _good_rows(200))
+    from origin_map.cli import build_parser
+    from origin_map.places.datasets import resolve_centre
+
+    args = build_parser().parse_args(["stats", "--data", str(csv)])
+    args.datum = "wgs84"
+    assert _lean.lean_places(args, resolve_centre(None)) is None

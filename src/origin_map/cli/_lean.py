@@ -21,14 +21,14 @@ lean path off (the benchmark's side-by-side figure).
 from __future__ import annotations
 
 import argparse
-import csv
-import io
+import contextlib
 import os
-import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    import mmap
+
     import pandas as pd
     import pyarrow as pa
 
@@ -53,15 +53,21 @@ def lean_places(args: argparse.Namespace, centre: Centre) -> pd.DataFrame | None
     """
     if not _eligible(args):
         return None
+    try:  # pyarrow comes with pandas' string columns, but is not a declared dependency
+        import pyarrow.csv  # noqa: F401
+    except ImportError:
+        return None
     path = Path(args.data)
-    data = _file_bytes(path, int(args.max_mb * 1024 * 1024))
+    data = _file_map(path, int(args.max_mb * 1024 * 1024))
     if data is None:
         return None
-    layout = _layout(data, path.name)
-    if layout is None:
-        return None
-    table = _read(data, layout)
-    places = None if table is None else _checked(table, layout, args.datum)
+    try:
+        layout = _layout(data[:65536], path.name)
+        table = None if layout is None else _read(data, layout)
+    finally:
+        with contextlib.suppress(BufferError):  # closed when collected, if still exported
+            data.close()  # the table holds its own copy of the columns read
+    places = None if table is None or layout is None else _checked(table, layout, args.datum)
     if places is not None:
         from origin_map.cli._inputs import datum_note
 
@@ -78,28 +84,50 @@ def _eligible(args: argparse.Namespace) -> bool:
             and "://" not in str(args.data))
 
 
-def _file_bytes(path: Path, max_bytes: int) -> bytes | None:
-    """Return the file's bytes if it is a large plain UTF-8 text file (no BOM), else None.
+def _file_map(path: Path, max_bytes: int) -> mmap.mmap | None:
+    """Map the file if it is a large plain UTF-8 text file (no BOM), else return None.
 
-    The row limit is checked on the records read (blank lines are refused by the reader).
+    The file is mapped, not copied: pyarrow reads the mapping. The row limit is checked on the
+    records read (blank lines are refused by the reader).
     """
+    import mmap
+
     try:
         size = path.stat().st_size
         if not (path.is_file() and LEAN_MIN_BYTES <= size <= max_bytes):
             return None
-        data = path.read_bytes()
-    except OSError:
+        with path.open("rb") as fh:
+            data = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):
         return None
-    if len(data) != size or data.startswith(_OTHER_MAGIC) or b"\x00" in data[:65536]:
+    if not (len(data) == size and _plain_text(data)):
+        data.close()
         return None
-    if not data.isascii():
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
-    if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
-        return None  # a line ended by CR alone
     return data
+
+
+def _plain_text(data: mmap.mmap) -> bool:
+    """Return whether the bytes are UTF-8 text without a BOM, NUL or a line ended by CR alone."""
+    import codecs
+
+    import numpy as np
+
+    head = data[:65536]
+    if head.startswith(_OTHER_MAGIC) or b"\x00" in head:
+        return False
+    view = np.frombuffer(data, dtype=np.uint8)
+    try:
+        if view.max() >= 0x80:  # not ASCII: decoded once to check it is UTF-8
+            try:
+                codecs.utf_8_decode(data, "strict", True)
+            except UnicodeDecodeError:
+                return False
+        if data.find(b"\r") >= 0 and np.count_nonzero(view == 13) != np.count_nonzero(
+                (view[:-1] == 13) & (view[1:] == 10)):
+            return False  # a line ended by CR alone
+    finally:
+        del view  # an exported buffer would keep the mapping from closing
+    return True
 
 
 class _Layout:
@@ -109,24 +137,31 @@ class _Layout:
         self.names, self.positions = names, positions
 
 
-def _layout(data: bytes, name: str) -> _Layout | None:
-    """Return the positions of the counted columns, or None when the header is not plain."""
+def _layout(head: bytes, name: str) -> _Layout | None:
+    """Return the positions of the counted columns, or None when the header is not plain.
+
+    ``head`` is the file's first 64 KiB.
+    """
+    import csv
+    import io
+    import re
+
     from origin_map import limits
     from origin_map.io.delimited import _sniff_delimiter
     from origin_map.io.sniff import detect_format
     from origin_map.places.columns import canonical_columns
 
-    head = data[:65536].decode("utf-8", errors="ignore")
-    first = re.split(r"\r\n|\n", head, maxsplit=1)[0]
+    text = head.decode("utf-8", errors="ignore")
+    first = re.split(r"\r\n|\n", text, maxsplit=1)[0]
     if not first.strip() or '"' in first:
         return None
     from origin_map.errors import OriginMapError
 
     try:
-        kind, notes = detect_format(data[:65536], name)
+        kind, notes = detect_format(head, name)
     except OriginMapError:
         return None
-    if kind != "csv" or notes or _sniff_delimiter(head) != ",":
+    if kind != "csv" or notes or _sniff_delimiter(text) != ",":
         return None
     header = next(csv.reader(io.StringIO(first)), [])
     names = [h.strip() for h in header]
@@ -143,7 +178,7 @@ def _layout(data: bytes, name: str) -> _Layout | None:
     return _Layout(names, positions)
 
 
-def _read(data: bytes, layout: _Layout) -> pa.Table | None:
+def _read(data: mmap.mmap, layout: _Layout) -> pa.Table | None:
     """Read the counted columns with pyarrow; None when a record does not fit the header."""
     import pyarrow as pa
     import pyarrow.csv as pacsv

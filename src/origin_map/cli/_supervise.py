@@ -12,11 +12,14 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # subprocess is imported when a child is started, not by every command
+    import subprocess
+    from pathlib import Path
 
 __all__ = ["STOP_TIMEOUT_S", "run_child"]
 
@@ -60,6 +63,8 @@ def run_child(cmd: Sequence[str], *, cwd: Path | None = None, name: str = "origi
         ``128 + signal``); 0 when it stopped cleanly after a forwarded signal; 1 when it had to
         be killed because it did not stop within ``stop_timeout_s``.
     """
+    import subprocess
+
     received: list[float] = []  # when each stop signal arrived (monotonic seconds)
     proc = subprocess.Popen(list(cmd), cwd=cwd, env=env, start_new_session=True,
                             preexec_fn=_parent_death_hook())
@@ -91,6 +96,8 @@ def _wait(proc: subprocess.Popen[bytes], received: list[float], stop_timeout_s: 
 
     Returns its exit code, or None when it had to be killed.
     """
+    import subprocess
+
     while True:
         try:
             return proc.wait(timeout=0.2)
