@@ -13,7 +13,7 @@ st.markdown(text("data.upload_help", lang))
 st.file_uploader(text("data.file", lang), key="om_upload", on_change=ui.keep_pending_upload,
                  type=["csv", "txt", "tsv", "xlsx", "geojson", "json", "gpkg"])
 pending = ui.pending_upload()
-if ui.needs_geocoding(lang):
+if ui.needs_geocoding(lang) or (pending is None and ui.review_in_progress()):
     ui.geocode_section(s.centre, lang)
 else:
     datum = st.selectbox(text("data.datum", lang), list(vocab.DATUMS), key="om_up_datum",

@@ -501,3 +501,22 @@ def test_cli_clean_up(tmp_path: Path, places: pd.DataFrame,
     assert code == 0 and "removed 1 dataset(s)" in err
     with pytest.raises(DatasetNotFound):
         store.info(old)
+
+
+def test_decisions_between_two_review_tables() -> None:
+    from origin_map.store.rows import decisions_between
+
+    before = pd.DataFrame({"accept": [True, True, False, True, True],
+                           "lat": [39.9, 39.8, None, 39.7, 39.6],
+                           "lon": [116.3, 116.2, None, 116.1, 116.0],
+                           "sector": ["chips", None, "research", "chips", "chips"]})
+    after = before.copy()
+    after.loc[0, "accept"] = False
+    after.loc[2, ["accept", "lat", "lon"]] = [True, 39.95, 116.35]
+    after.loc[3, "lat"] = None  # half a position: not a decision yet
+    after.loc[4, ["lat", "lon"]] = [None, None]  # the fix taken back
+    after.loc[1, "sector"] = "large_models"
+    assert decisions_between(before, after) == [
+        Decision(0, "drop"), Decision(1, "sector", sector="large_models"),
+        Decision(2, "accept"), Decision(2, "position", 39.95, 116.35), Decision(4, "position")]
+    assert decisions_between(before, before.copy()) == []

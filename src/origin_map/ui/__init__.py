@@ -39,7 +39,7 @@ from .state import PAGES, lang, sidebar
 _LAZY = {  # heavy modules (altair, scipy, matplotlib, rapidfuzz), imported when first used
     "chosen_hubs": ".analysis", "cluster_section": ".analysis", "compare_section": ".analysis",
     "geocode_section": ".geocoding", "needs_geocoding": ".geocoding",
-    "dataset_section": ".saved", "save_upload": ".saved",
+    "dataset_section": ".saved", "review_in_progress": ".saved", "save_upload": ".saved",
 }
 
 
@@ -84,6 +84,7 @@ __all__ = [
     "problems_table",
     "report_buttons",
     "reset_dataset",
+    "review_in_progress",
     "save_upload",
     "show_upload_result",
     "sidebar",

@@ -23,7 +23,9 @@ from origin_map.geocode import ADDRESS_ALIASES, geocode_table, to_places_frame, 
 from origin_map.geocode.providers import PROVIDERS
 from origin_map.geocode.table import find_column
 from origin_map.i18n import text
+from origin_map.store.model import Provenance
 
+from . import saved
 from .data import Dataset, drop_pending_upload, pending_upload, set_dataset
 from .show import column_labels, md_escape
 
@@ -74,7 +76,8 @@ def _provider_form(lang: str) -> dict[str, Any]:
     return opts
 
 
-def _run(frame: pd.DataFrame, centre: Any, opts: dict[str, Any], lang: str) -> None:
+def _run(frame: pd.DataFrame, centre: Any, opts: dict[str, Any], lang: str,
+         name: str = "") -> None:
     bar = st.progress(0.0, text=text("geo.running", lang, n=len(frame)))
 
     def progress(done: int, total: int) -> None:
@@ -90,19 +93,25 @@ def _run(frame: pd.DataFrame, centre: Any, opts: dict[str, Any], lang: str) -> N
     review = result.frame.copy()
     review.insert(0, "accept", review["lat"].notna().to_numpy())
     st.session_state[_K + "result"] = (review, result.summary.lines(lang))
+    saved.save_review(review, name, opts["provider"], pending_upload())  # then each change
 
 
 def geocode_section(centre: Any, lang: str) -> None:
     """Offer geocoding for a picked file that has addresses but no coordinates."""
     found = needs_geocoding(lang)
-    if found is None:
+    resumed = saved.review_in_progress()
+    if found is None and resumed is None:
         return
-    name, frame = found
     st.subheader(text("geo.title", lang))
-    st.info(text("geo.intro", lang, name=md_escape(name), n=len(frame)))
-    opts = _provider_form(lang)
-    if st.button(text("geo.run", lang), key=_K + "run", type="primary"):
-        _run(frame, centre, opts, lang)
+    if found is not None:
+        name, frame = found
+        st.info(text("geo.intro", lang, name=md_escape(name), n=len(frame)))
+        opts = _provider_form(lang)
+        if st.button(text("geo.run", lang), key=_K + "run", type="primary"):
+            _run(frame, centre, opts, lang, name)
+    elif resumed is not None:  # a refresh, or the review's link: the review as last saved
+        name = resumed["name"]
+        st.session_state.setdefault(_K + "result", (resumed["table"], []))
     if _K + "result" in st.session_state:
         _review(name, lang)
 
@@ -122,6 +131,7 @@ def _review(name: str, lang: str) -> None:
         column_config=review_columns(shown, lang))
     if "geocode_level" in edited:  # the rows are fixed (num_rows="fixed"): same order
         edited["geocode_level"] = review["geocode_level"].to_numpy()
+    saved.save_review_edits(edited)
     places = to_places_frame(edited, edited["accept"].to_numpy(dtype=bool))
     c1, c2, c3 = st.columns(3)
     if c1.button(text("geo.load", lang, n=len(places)), key=_K + "load",
@@ -155,7 +165,10 @@ def _load(places: pd.DataFrame, name: str, lang: str) -> None:
         st.error(text("geo.nothing", lang))
         return
     token = "geo-" + hashlib.sha1(data).hexdigest()[:16]
-    set_dataset(Dataset(token, f"{name} (geocoded)", "wgs84", result.places))
+    ds = Dataset(token, f"{name} (geocoded)", "wgs84", result.places)
+    prov = saved.finish_review() or Provenance(name, "", "wgs84", "geocode",
+                                               str(st.session_state.get(_K + "provider", "")))
+    set_dataset(saved.saved(ds, prov))
     drop_pending_upload()
     st.session_state.pop(_K + "result", None)
     st.rerun()

@@ -131,3 +131,85 @@ def dataset_section(lang: str) -> None:
     st.caption(text("store.link_help", lang, days=f"{days:g}"))
     st.button(text("store.delete", lang), key="om_store_delete", on_click=_delete,
               args=(ds.stored_id,))
+
+
+# ---------------------------------------------------------------- a geocoding review in progress
+REVIEW_KEY = "review"
+"""The query-string key of a geocoding review in progress (a dataset id)."""
+_REVIEW = "om_store_review"  # {"id", "name", "provenance", "table", "saved": the last saved table}
+_STATE = ["accept", "lat", "lon"]
+
+
+def save_review(table: Any, name: str, provider: str,
+                source: tuple[str, bytes] | None = None) -> None:
+    """Save a new geocoding review table as a dataset; its link then carries ``review=ID``.
+
+    ``source`` is the geocoded file (name, bytes): its reader is recorded.
+    """
+    from origin_map._sniff import detect_format
+
+    reader = detect_format(source[1], source[0])[0] if source and source[1].strip() else ""
+    prov = Provenance(name, reader, "wgs84", "geocode", provider)
+    st.session_state.pop(_REVIEW, None)
+    store = _store()
+    try:
+        if isinstance(store, StoreError):
+            raise store
+        review_id = store.save(table, prov, name=name)
+    except StoreError as exc:
+        _note("store.not_saved", exc)
+        return
+    st.session_state[_REVIEW] = {"id": review_id, "name": name, "provenance": prov,
+                                 "table": table, "saved": table[_STATE].copy()}
+    st.query_params[REVIEW_KEY] = review_id  # now: the sidebar wrote the link before this ran
+
+
+def open_review_link(review_id: str) -> None:
+    """Return to the review of a link (``review=ID``) as it was last saved; else say why not."""
+    store = _store()
+    try:
+        if isinstance(store, StoreError):
+            raise store
+        opened = store.open(review_id)
+    except StoreError as exc:
+        _note("store.fallback", exc)
+        return
+    table = opened.review_table()
+    st.session_state[_REVIEW] = {"id": opened.info.id, "name": opened.info.name,
+                                 "provenance": opened.info.provenance, "table": table,
+                                 "saved": table[_STATE].copy()}
+
+
+def review_in_progress() -> dict[str, Any] | None:
+    """Return the saved review of this session (``id``, ``name``, ``table`` ...), if any."""
+    return st.session_state.get(_REVIEW)
+
+
+def save_review_edits(edited: Any) -> None:
+    """Save each row the reviewer changed since the last save, one decision at a time."""
+    from origin_map.store.rows import decisions_between
+
+    review = review_in_progress()
+    store = _store()
+    if review is None or isinstance(store, StoreError):
+        return
+    before = review["saved"]
+    for decision in decisions_between(before, edited[_STATE]):
+        try:
+            store.decide(review["id"], decision)
+        except StoreError as exc:
+            _note("store.decision_not_saved", exc)
+            return
+        row, cols = decision.row, before.columns
+        if decision.action in ("accept", "drop"):
+            before.iloc[row, cols.get_loc("accept")] = decision.action == "accept"
+        elif decision.action == "position":
+            before.iloc[row, [cols.get_loc("lat"), cols.get_loc("lon")]] = [
+                edited["lat"].iloc[row], edited["lon"].iloc[row]]
+    st.session_state.pop(_NOTE, None)
+
+
+def finish_review() -> Provenance | None:
+    """End the review in progress (its rows were loaded); return its provenance."""
+    review = st.session_state.pop(_REVIEW, None)
+    return review["provenance"] if review else None
