@@ -20,14 +20,14 @@ FIRMS = (b"id,name,sector,kind,lat,lon\n"
 
 @pytest.fixture(autouse=True)
 def store_dir(monkeypatch, tmp_path):
-    """Each test's own store (the app opens it once per process: the cache is cleared)."""
+    """Each test's own store (the app opens it once per process: it is forgotten)."""
     from origin_map.ui import saved
 
     monkeypatch.setenv("ORIGIN_MAP_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("ORIGIN_MAP_STORE", raising=False)
-    saved._store.clear()
+    saved.reset_store()
     yield tmp_path
-    saved._store.clear()
+    saved.reset_store()
 
 
 def n_places(at) -> int:

@@ -520,3 +520,20 @@ def test_decisions_between_two_review_tables() -> None:
         Decision(0, "drop"), Decision(1, "sector", sector="large_models"),
         Decision(2, "accept"), Decision(2, "position", 39.95, 116.35), Decision(4, "position")]
     assert decisions_between(before, before.copy()) == []
+
+
+@pytest.mark.postgres
+def test_a_dropped_server_connection_is_a_clear_error_then_reconnects(pg_url: str,
+                                                                       places: pd.DataFrame
+                                                                       ) -> None:
+    import psycopg
+
+    store = open_store(pg_url)
+    dataset_id = store.save(places, PROV)  # its connection now waits in the pool
+    with psycopg.connect(pg_url, autocommit=True) as admin:  # as a server restart would
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                      "WHERE pid <> pg_backend_pid() AND datname = current_database()")
+    with pytest.raises(StoreError) as err:
+        store.info(dataset_id)
+    assert err.value.key == "store.error.unavailable"
+    assert store.info(dataset_id).n_rows == 4  # a new connection

@@ -5,12 +5,15 @@ the page's link as ``?data=ID`` with every other setting, so a refresh, a second
 another worker behind the proxy opens the same list. A link whose id is broken or unknown says
 so in the sidebar and the shipped data is shown instead. The store is opened once per server
 process (from the environment ``origin-map app`` sets: ``ORIGIN_MAP_STORE``,
-``ORIGIN_MAP_DATA_DIR``, ``ORIGIN_MAP_KEEP_DAYS``), which also removes the datasets not opened
-for that many days.
+``ORIGIN_MAP_DATA_DIR``, ``ORIGIN_MAP_KEEP_DAYS``); the process removes the datasets not opened
+for that many days then and every hour. A review of geocoding results is saved as it happens
+(``?review=ID``): each row the reviewer changes is one decision, saved at once.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
@@ -29,21 +32,48 @@ URL_KEY = "data"
 """The query-string key of a dataset id."""
 
 
-@st.cache_resource(show_spinner=False)
+RETRY_S = 60.0
+"""A store that could not be opened is tried again after this many seconds."""
+CLEAN_EVERY_S = 3600.0
+"""How often the server removes the datasets not opened for ``keep_days`` days."""
+_LOCK = threading.Lock()
+_OPENED: dict[str, Any] = {"store": None, "error": None, "failed_at": 0.0, "cleaned_at": 0.0}
+
+
 def _store() -> Any:
     """Return the store of this server process (or the :class:`StoreError` opening it gave).
 
-    Opening it removes the datasets not opened for ``keep_days`` days: the clean-up runs at
-    every server start (and ``origin-map datasets clean-up`` runs it from cron).
+    Opened once per process; the clean-up (datasets not opened for ``keep_days`` days) runs
+    then and every :data:`CLEAN_EVERY_S` seconds after (``origin-map datasets clean-up`` runs
+    it from cron as well).
     """
     from origin_map.store.datasets import store_from_env
 
-    try:
-        store = store_from_env()
-        store.clean_up()
-    except StoreError as exc:
-        return exc
-    return store
+    with _LOCK:
+        now = time.monotonic()
+        if _OPENED["store"] is None:
+            if _OPENED["error"] is not None and now - _OPENED["failed_at"] < RETRY_S:
+                return _OPENED["error"]
+            try:
+                _OPENED["store"] = store_from_env()
+            except StoreError as exc:
+                _OPENED.update(error=exc, failed_at=now)
+                return exc
+        if now - _OPENED["cleaned_at"] > CLEAN_EVERY_S or not _OPENED["cleaned_at"]:
+            _OPENED["cleaned_at"] = now
+            try:
+                _OPENED["store"].clean_up()
+            except StoreError:
+                pass  # tried again in an hour; opening and saving say what is wrong
+        return _OPENED["store"]
+
+
+def reset_store() -> None:
+    """Forget the opened store (tests: open the one the environment names now)."""
+    with _LOCK:
+        if _OPENED["store"] is not None:
+            _OPENED["store"].close()
+        _OPENED.update(store=None, error=None, failed_at=0.0, cleaned_at=0.0)
 
 
 def _note(key: str, exc: StoreError) -> None:
