@@ -1,5 +1,6 @@
 """Saved datasets in Chromium behind two workers (issue 21): an upload survives a refresh, and
-its link opens the same places in a second browser sent to the OTHER worker.
+its link opens the same places in a second browser sent to the OTHER worker; a refresh in the
+middle of a geocoding review finds the reviewer's decision.
 
 The workers share the dataset store (the SQLite file of ``ORIGIN_MAP_DATA_DIR``, a temporary
 folder set by ``tests/conftest.py``), so the list no longer lives in one worker's memory.
@@ -14,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, ROOT, load_places_file
+from tests.e2e.conftest import ARTIFACTS, ROOT, load_places_file, pick_file, settle
 
 sys.path.append(str(ROOT / "scripts"))
 import serve
@@ -77,3 +78,40 @@ def test_a_saved_upload_survives_a_refresh_and_its_link_opens_on_the_other_worke
     finally:
         context.close()
         other.close()
+
+
+ADDRESSES = ("名称,地址\n"
+             "甲,北京市海淀区中关村东路8号东升大厦AB座3层\n"
+             "乙,海淀区中关村东路1号院8号楼D座2301\n")
+
+
+def test_a_refresh_mid_review_keeps_the_reviewers_decision(browser, cluster, tmp_path):
+    csv = tmp_path / "review-firms.csv"
+    csv.write_text(ADDRESSES, encoding="utf-8")
+    context = _context(browser, cluster.url)
+    try:
+        page = context.new_page()
+        page.goto(f"{cluster.url}/data", wait_until="domcontentloaded")
+        page.get_by_text("Use your own data").wait_for(timeout=60_000)
+        pick_file(page, csv)
+        page.get_by_role("button", name="Geocode addresses").click()
+        page.get_by_text("Load the 2 accepted rows").wait_for(timeout=60_000)
+        page.wait_for_url(re.compile(r"[?&]review=[0-9a-f]{12}[A-Za-z0-9_-]{22}"),
+                          timeout=60_000)
+        settle(page)
+        grid = page.locator("[data-testid='stDataFrame'] canvas").first.bounding_box()
+        assert grid is not None
+        page.mouse.click(grid["x"] + 38, grid["y"] + 35 + 17)  # row 1's "accept" box
+        page.get_by_text("Load the 1 accepted rows").wait_for(timeout=60_000)
+        settle(page)
+        page.reload(wait_until="domcontentloaded")  # a new session: only the link is left
+        page.get_by_text("Load the 1 accepted rows").wait_for(timeout=60_000)
+        page.get_by_role("button", name="Load the 1 accepted rows").click()
+        page.get_by_text("1 of 1 places").wait_for(timeout=60_000)
+    except Exception:
+        ARTIFACTS.mkdir(exist_ok=True)
+        for p in context.pages:
+            p.screenshot(path=str(ARTIFACTS / "FAILED-store-review.png"))
+        raise
+    finally:
+        context.close()
