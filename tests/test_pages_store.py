@@ -172,3 +172,21 @@ def test_a_geocoding_review_is_saved_as_it_happens_and_a_refresh_returns_to_it(m
     assert places["name_zh"].tolist() == ["乙"]
     assert (places["lat"].iloc[0], places["lon"].iloc[0]) == (39.99, 116.33)
     assert loaded.info.provenance.geocoder == "geocode"
+
+
+def test_the_density_command_of_a_saved_dataset_writes_the_same_table(store_dir, capsysbinary):
+    import shlex
+
+    from origin_map import cli
+    from origin_map.export import to_csv_bytes
+
+    at = app({"r": "5000", "rings": ""})
+    at.switch_page("pages/data.py").run()
+    upload(at, "firms.csv", FIRMS)
+    at.switch_page("pages/density.py").run()
+    command = next(c.value for c in at.code if c.value.startswith("origin-map stats"))
+    assert f"--dataset {at.query_params['data']}" in command and "--data " not in command
+    table = at.dataframe[0].value
+    capsysbinary.readouterr()
+    assert cli.main([*shlex.split(command)[1:], "--data-dir", str(store_dir)]) == 0
+    assert capsysbinary.readouterr().out == to_csv_bytes(table)
