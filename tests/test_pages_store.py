@@ -190,3 +190,21 @@ def test_the_density_command_of_a_saved_dataset_writes_the_same_table(store_dir,
     capsysbinary.readouterr()
     assert cli.main([*shlex.split(command)[1:], "--data-dir", str(store_dir)]) == 0
     assert capsysbinary.readouterr().out == to_csv_bytes(table)
+
+
+def test_a_resumed_review_can_be_closed(store_dir):
+    from tests.test_pages import FIRMS_WITH_ADDRESSES
+
+    at = app()
+    at.switch_page("pages/data.py").run()
+    at.file_uploader(key="om_upload").set_value(("firms.csv", FIRMS_WITH_ADDRESSES, "text/csv"))
+    at.run()
+    at.button(key="om_geo_run").click().run()
+    again = app(dict(at.query_params))
+    again.switch_page("pages/data.py").run()
+    assert "Geocode addresses" in [s.value for s in again.subheader]
+    again.button(key="om_geo_close").click().run()
+    assert not again.exception
+    assert "Geocode addresses" not in [s.value for s in again.subheader]
+    assert "review" not in again.query_params
+    assert again.button(key="om_up_load")  # the upload form is back

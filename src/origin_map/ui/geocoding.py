@@ -112,8 +112,15 @@ def geocode_section(centre: Any, lang: str) -> None:
     elif resumed is not None:  # a refresh, or the review's link: the review as last saved
         name = resumed["name"]
         st.session_state.setdefault(_K + "result", (resumed["table"], []))
+        st.button(text("store.close_review", lang), key=_K + "close", on_click=_close)
     if _K + "result" in st.session_state:
         _review(name, lang)
+
+
+def _close() -> None:
+    """Leave the saved review (it stays in the store until the clean-up removes it)."""
+    saved.finish_review()
+    st.session_state.pop(_K + "result", None)
 
 
 def _review(name: str, lang: str) -> None:

@@ -155,7 +155,7 @@ def dataset_section(lang: str) -> None:
         return
     store = _store()
     st.subheader(text("store.link", lang))
-    st.caption(text("store.copy_link", lang))
+    st.caption(text("store.saved", lang, id=ds.stored_id) + " " + text("store.copy_link", lang))
     st.code(link_of(ds.stored_id), language=None, wrap_lines=True)
     days = store.limits.keep_days if not isinstance(store, StoreError) else 0
     st.caption(text("store.link_help", lang, days=f"{days:g}"))
