@@ -537,3 +537,9 @@ def test_a_dropped_server_connection_is_a_clear_error_then_reconnects(pg_url: st
         store.info(dataset_id)
     assert err.value.key == "store.error.unavailable"
     assert store.info(dataset_id).n_rows == 4  # a new connection
+
+
+def test_a_bad_setting_in_the_environment_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError) as err:
+        store_from_env({"ORIGIN_MAP_DATA_DIR": str(tmp_path), "ORIGIN_MAP_KEEP_DAYS": "ninety"})
+    assert "ORIGIN_MAP_KEEP_DAYS" in str(err.value) and "'ninety'" in str(err.value)
