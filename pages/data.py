@@ -19,7 +19,7 @@ pending = app.pending_upload()
 app.show_recognised(lang)
 firms = st.checkbox(text("firmlist.rows_are_firms", lang), key="om_up_firms",
                     help=text("firmlist.rows_are_help", lang))
-if app.needs_geocoding(lang):
+if app.needs_geocoding(lang) or (pending is None and app.review_in_progress()):
     app.geocode_section(s.centre, lang, rows_are=firms)
 else:
     datum = st.selectbox(text("data.datum", lang), list(vocab.DATUMS), key="om_up_datum",

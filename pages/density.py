@@ -29,7 +29,8 @@ st.download_button(text("density.download", lang), to_csv_bytes(table),
                    file_name=f"origin-map-density-{s.centre.id}.csv", mime="text/csv",
                    key="om_dl_density")
 st.caption(text("density.command", lang))
-st.code(command_line(s, data=None if ds.shipped else ds.name, datum=ds.datum), language="bash")
+st.code(command_line(s, data=None if ds.shipped else ds.name, datum=ds.datum,
+                     dataset=ds.stored_id), language="bash")
 if table["count"].any() and s.area is None:
     st.altair_chart(charts.sector_chart(table, lang), width="stretch")  # full width: no slivers
     c2, c3 = st.columns(2)

@@ -20,14 +20,14 @@ FIRMS = (b"id,name,sector,kind,lat,lon\n"
 
 @pytest.fixture(autouse=True)
 def store_dir(monkeypatch, tmp_path):
-    """Each test's own store (the app opens it once per process: the cache is cleared)."""
+    """Each test's own store (the app opens it once per process: it is forgotten)."""
     from origin_map.app import saved
 
     monkeypatch.setenv("ORIGIN_MAP_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("ORIGIN_MAP_STORE", raising=False)
-    saved._store.clear()
+    saved.reset_store()
     yield tmp_path
-    saved._store.clear()
+    saved.reset_store()
 
 
 def n_places(at) -> int:
@@ -120,3 +120,91 @@ def test_saved_rows_are_the_uploaded_places(store_dir):
     opened = open_store(None, data_dir=store_dir).open(at.query_params["data"])
     session = at.session_state["om_dataset"].places
     pd.testing.assert_frame_equal(opened.places(), session)
+
+
+def test_a_geocoding_review_is_saved_as_it_happens_and_a_refresh_returns_to_it(monkeypatch,
+                                                                               store_dir):
+    import pyarrow as pa
+    import streamlit as st
+
+    from tests.test_pages import FIRMS_WITH_ADDRESSES
+
+    edits: dict[tuple[int, str], object] = {}
+    real = st.data_editor
+
+    def reviewer(data, **kwargs):  # the reviewer's clicks and typing in the review table
+        out = real(data, **kwargs)
+        for (row, col), value in edits.items():
+            out.iloc[row, out.columns.get_loc(col)] = value
+        return out
+
+    monkeypatch.setattr(st, "data_editor", reviewer)
+    at = app()
+    at.switch_page("pages/data.py").run()
+    at.file_uploader(key="om_upload").set_value(("firms.csv", FIRMS_WITH_ADDRESSES, "text/csv"))
+    at.run()
+    at.button(key="om_geo_run").click().run()
+    review_id = at.query_params["review"]
+    store = open_store(None, data_dir=store_dir)
+    assert store.info(review_id).provenance == Provenance("firms.csv", "csv", "wgs84",
+                                                          "geocode", "gazetteer")
+    edits[(0, "accept")] = False  # drop 甲
+    at.run()
+    edits.update({(1, "lat"): 39.99, (1, "lon"): 116.33, (1, "accept"): True})  # place 乙
+    at.run()
+    assert not at.exception
+    log = store.open(review_id).decisions
+    assert log[["row", "action"]].values.tolist() == [[0, "drop"], [1, "accept"],
+                                                      [1, "position"]]
+    edits.clear()  # a refresh: a new session, nothing but the link
+    again = app(dict(at.query_params))
+    again.switch_page("pages/data.py").run()
+    assert not again.exception
+    editor = (again.get("arrow_data_editor") or again.get("data_editor"))[0]
+    shown = pa.ipc.open_stream(editor.proto.arrow_data.data).read_all().to_pandas()
+    assert shown["accept"].tolist() == [False, True]
+    assert (shown["lat"].iloc[1], shown["lon"].iloc[1]) == (39.99, 116.33)
+    again.button(key="om_geo_load").click().run()
+    assert not again.exception
+    assert "review" not in again.query_params
+    loaded = store.open(again.query_params["data"])
+    places = loaded.places(geometry=False)
+    assert places["name_zh"].tolist() == ["乙"]
+    assert (places["lat"].iloc[0], places["lon"].iloc[0]) == (39.99, 116.33)
+    assert loaded.info.provenance.geocoder == "geocode"
+
+
+def test_the_density_command_of_a_saved_dataset_writes_the_same_table(store_dir, capsysbinary):
+    import shlex
+
+    from origin_map import cli
+    from origin_map.io.export import to_csv_bytes
+
+    at = app({"r": "5000", "rings": ""})
+    at.switch_page("pages/data.py").run()
+    upload(at, "firms.csv", FIRMS)
+    at.switch_page("pages/density.py").run()
+    command = next(c.value for c in at.code if c.value.startswith("origin-map stats"))
+    assert f"--dataset {at.query_params['data']}" in command and "--data " not in command
+    table = at.dataframe[0].value
+    capsysbinary.readouterr()
+    assert cli.main([*shlex.split(command)[1:], "--data-dir", str(store_dir)]) == 0
+    assert capsysbinary.readouterr().out == to_csv_bytes(table)
+
+
+def test_a_resumed_review_can_be_closed(store_dir):
+    from tests.test_pages import FIRMS_WITH_ADDRESSES
+
+    at = app()
+    at.switch_page("pages/data.py").run()
+    at.file_uploader(key="om_upload").set_value(("firms.csv", FIRMS_WITH_ADDRESSES, "text/csv"))
+    at.run()
+    at.button(key="om_geo_run").click().run()
+    again = app(dict(at.query_params))
+    again.switch_page("pages/data.py").run()
+    assert "Geocode addresses" in [s.value for s in again.subheader]
+    again.button(key="om_geo_close").click().run()
+    assert not again.exception
+    assert "Geocode addresses" not in [s.value for s in again.subheader]
+    assert "review" not in again.query_params
+    assert again.button(key="om_up_load")  # the upload form is back

@@ -501,3 +501,45 @@ def test_cli_clean_up(tmp_path: Path, places: pd.DataFrame,
     assert code == 0 and "removed 1 dataset(s)" in err
     with pytest.raises(DatasetNotFound):
         store.info(old)
+
+
+def test_decisions_between_two_review_tables() -> None:
+    from origin_map.store.rows import decisions_between
+
+    before = pd.DataFrame({"accept": [True, True, False, True, True],
+                           "lat": [39.9, 39.8, None, 39.7, 39.6],
+                           "lon": [116.3, 116.2, None, 116.1, 116.0],
+                           "sector": ["chips", None, "research", "chips", "chips"]})
+    after = before.copy()
+    after.loc[0, "accept"] = False
+    after.loc[2, ["accept", "lat", "lon"]] = [True, 39.95, 116.35]
+    after.loc[3, "lat"] = None  # half a position: not a decision yet
+    after.loc[4, ["lat", "lon"]] = [None, None]  # the fix taken back
+    after.loc[1, "sector"] = "large_models"
+    assert decisions_between(before, after) == [
+        Decision(0, "drop"), Decision(1, "sector", sector="large_models"),
+        Decision(2, "accept"), Decision(2, "position", 39.95, 116.35), Decision(4, "position")]
+    assert decisions_between(before, before.copy()) == []
+
+
+@pytest.mark.postgres
+def test_a_dropped_server_connection_is_a_clear_error_then_reconnects(pg_url: str,
+                                                                       places: pd.DataFrame
+                                                                       ) -> None:
+    import psycopg
+
+    store = open_store(pg_url)
+    dataset_id = store.save(places, PROV)  # its connection now waits in the pool
+    with psycopg.connect(pg_url, autocommit=True) as admin:  # as a server restart would
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                      "WHERE pid <> pg_backend_pid() AND datname = current_database()")
+    with pytest.raises(StoreError) as err:
+        store.info(dataset_id)
+    assert err.value.key == "store.error.unavailable"
+    assert store.info(dataset_id).n_rows == 4  # a new connection
+
+
+def test_a_bad_setting_in_the_environment_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StoreError) as err:
+        store_from_env({"ORIGIN_MAP_DATA_DIR": str(tmp_path), "ORIGIN_MAP_KEEP_DAYS": "ninety"})
+    assert "ORIGIN_MAP_KEEP_DAYS" in str(err.value) and "'ninety'" in str(err.value)

@@ -100,14 +100,18 @@ def _filter_args(view: View) -> list[str]:
 
 
 def command_line(view: View, *, command: str = "stats", data: str | None = None,
-                 datum: str = "wgs84", centres: tuple[str, ...] = ()) -> str:
+                 datum: str = "wgs84", centres: tuple[str, ...] = (),
+                 dataset: str | None = None) -> str:
     """Return the ``origin-map`` command that writes the table a page shows for ``view``.
 
     ``command`` is ``stats`` (the density table), ``compare`` (of ``centres``) or ``cluster``;
-    ``data`` is the file the view's places came from (None: the shipped data).
+    ``data`` is the file the view's places came from (None: the shipped data), ``dataset`` its
+    id in the dataset store if it was saved (then ``--dataset ID`` replaces ``--data``).
     """
     args = ["origin-map", command]
-    if data is not None:
+    if dataset:
+        args += ["--dataset", dataset]
+    elif data is not None:
         args += ["--data", data, "--datum", datum]
     c = view.centre
     if command == "compare":

@@ -51,7 +51,7 @@ from origin_map.app.state import PAGES, lang, sidebar
 _LAZY = {  # heavy modules (altair, scipy, matplotlib, rapidfuzz), imported when first used
     "chosen_hubs": ".analysis", "cluster_section": ".analysis", "compare_section": ".analysis",
     "geocode_section": ".geocoding", "needs_geocoding": ".geocoding",
-    "dataset_section": ".saved", "save_upload": ".saved",
+    "dataset_section": ".saved", "review_in_progress": ".saved", "save_upload": ".saved",
     "show_recognised": ".geocoding",
     "cached_walk": ".walk", "coverage_caption": ".walk", "not_covered": ".walk",
     "walk_headline": ".walk", "walk_table_section": ".walk", "OVERVIEW_MINUTES": ".walk",
@@ -109,6 +109,7 @@ __all__ = [
     "problems_table",
     "report_buttons",
     "reset_dataset",
+    "review_in_progress",
     "save_upload",
     "show_recognised",
     "show_upload_result",

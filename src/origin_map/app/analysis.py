@@ -66,7 +66,7 @@ def cluster_section(view: View, ds: Dataset) -> None:
                        f"origin-map-cluster-{view.centre.id}.csv", "text/csv",
                        key="om_dl_cluster")
     st.code(command_line(view, command="cluster", data=None if ds.shipped else ds.name,
-                         datum=ds.datum), language="bash")
+                         datum=ds.datum, dataset=ds.stored_id), language="bash")
 
 
 @st.cache_resource(show_spinner=False)
@@ -167,7 +167,8 @@ def compare_section(view: View, ds: Dataset, picked: pd.DataFrame) -> None:
     st.download_button(text("density.download", lang), to_csv_bytes(stacked),
                        "origin-map-compare.csv", "text/csv", key="om_dl_compare")
     st.code(command_line(view, command="compare", data=None if ds.shipped else ds.name,
-                         datum=ds.datum, centres=tuple(c.id for c in hub_centre)),
+                         datum=ds.datum, centres=tuple(c.id for c in hub_centre),
+                         dataset=ds.stored_id),
             language="bash")
 
 

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from origin_map.app import saved
 from origin_map.app.data import (
     Dataset,
     drop_pending_upload,
@@ -32,6 +33,7 @@ from origin_map.io.export import to_csv_bytes
 from origin_map.places.columns import column_for, coordinate_positions
 from origin_map.places.datasets import places_from_frame
 from origin_map.places.table import recognise
+from origin_map.store.model import Provenance
 
 _K = "om_geo_"
 PROVIDER_IDS = ("gazetteer", *PROVIDERS)
@@ -99,7 +101,8 @@ def _provider_form(lang: str) -> dict[str, Any]:
     return opts
 
 
-def _run(frame: pd.DataFrame, centre: Any, opts: dict[str, Any], lang: str) -> None:
+def _run(frame: pd.DataFrame, centre: Any, opts: dict[str, Any], lang: str,
+         name: str = "") -> None:
     bar = st.progress(0.0, text=text("geo.running", lang, n=len(frame)))
 
     def progress(done: int, total: int) -> None:
@@ -115,6 +118,7 @@ def _run(frame: pd.DataFrame, centre: Any, opts: dict[str, Any], lang: str) -> N
     review = result.frame.copy()
     review.insert(0, "accept", review["lat"].notna().to_numpy())
     st.session_state[_K + "result"] = (review, result.summary.lines(lang))
+    saved.save_review(review, name, opts["provider"], pending_upload())  # then each change
 
 
 def geocode_section(centre: Any, lang: str, rows_are: bool = False) -> None:
@@ -123,17 +127,29 @@ def geocode_section(centre: Any, lang: str, rows_are: bool = False) -> None:
     ``rows_are``: the user ticked "every row is a firm".
     """
     found = needs_geocoding(lang)
-    if found is None:
+    resumed = saved.review_in_progress()
+    if found is None and resumed is None:
         return
-    name, frame = found
     st.subheader(text("geo.title", lang))
-    st.info(text("geo.intro", lang, name=md_escape(name), n=len(frame)))
-    opts = _provider_form(lang)
-    opts["rows_are"] = "firm" if rows_are else None
-    if st.button(text("geo.run", lang), key=_K + "run", type="primary"):
-        _run(frame, centre, opts, lang)
+    if found is not None:
+        name, frame = found
+        st.info(text("geo.intro", lang, name=md_escape(name), n=len(frame)))
+        opts = _provider_form(lang)
+        opts["rows_are"] = "firm" if rows_are else None
+        if st.button(text("geo.run", lang), key=_K + "run", type="primary"):
+            _run(frame, centre, opts, lang, name)
+    elif resumed is not None:  # a refresh, or the review's link: the review as last saved
+        name = resumed["name"]
+        st.session_state.setdefault(_K + "result", (resumed["table"], []))
+        st.button(text("store.close_review", lang), key=_K + "close", on_click=_close)
     if _K + "result" in st.session_state:
         _review(name, lang)
+
+
+def _close() -> None:
+    """Leave the saved review (it stays in the store until the clean-up removes it)."""
+    saved.finish_review()
+    st.session_state.pop(_K + "result", None)
 
 
 def _review(name: str, lang: str) -> None:
@@ -151,6 +167,7 @@ def _review(name: str, lang: str) -> None:
         column_config=review_columns(shown, lang))
     if "geocode_level" in edited:  # the rows are fixed (num_rows="fixed"): same order
         edited["geocode_level"] = review["geocode_level"].to_numpy()
+    saved.save_review_edits(edited)
     places = to_places_frame(edited, accepted_rows(review, edited))
     c1, c2, c3 = st.columns(3)
     if c1.button(text("geo.load", lang, n=len(places)), key=_K + "load",
@@ -195,7 +212,10 @@ def _load(places: pd.DataFrame, name: str, lang: str) -> None:
         return
     review = st.session_state[_K + "result"][0]
     token = "geo-" + hashlib.sha1(to_csv_bytes(table)).hexdigest()[:16]
-    set_dataset(Dataset(token, f"{name} (geocoded)", "wgs84", result.places))
+    ds = Dataset(token, f"{name} (geocoded)", "wgs84", result.places)
+    prov = saved.finish_review() or Provenance(name, "", "wgs84", "geocode",
+                                               str(st.session_state.get(_K + "provider", "")))
+    set_dataset(saved.saved(ds, prov))
     st.session_state["om_upload_result"] = {"name": f"{name} (geocoded)", "result": result,
                                             "accepted": True, "total": len(review)}
     drop_pending_upload()

@@ -5,12 +5,15 @@ the page's link as ``?data=ID`` with every other setting, so a refresh, a second
 another worker behind the proxy opens the same list. A link whose id is broken or unknown says
 so in the sidebar and the shipped data is shown instead. The store is opened once per server
 process (from the environment ``origin-map app`` sets: ``ORIGIN_MAP_STORE``,
-``ORIGIN_MAP_DATA_DIR``, ``ORIGIN_MAP_KEEP_DAYS``), which also removes the datasets not opened
-for that many days.
+``ORIGIN_MAP_DATA_DIR``, ``ORIGIN_MAP_KEEP_DAYS``); the process removes the datasets not opened
+for that many days then and every hour. A review of geocoding results is saved as it happens
+(``?review=ID``): each row the reviewer changes is one decision, saved at once.
 """
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import replace
 from typing import Any
 from urllib.parse import urlencode
@@ -28,21 +31,48 @@ URL_KEY = "data"
 """The query-string key of a dataset id."""
 
 
-@st.cache_resource(show_spinner=False)
+RETRY_S = 60.0
+"""A store that could not be opened is tried again after this many seconds."""
+CLEAN_EVERY_S = 3600.0
+"""How often the server removes the datasets not opened for ``keep_days`` days."""
+_LOCK = threading.Lock()
+_OPENED: dict[str, Any] = {"store": None, "error": None, "failed_at": 0.0, "cleaned_at": 0.0}
+
+
 def _store() -> Any:
     """Return the store of this server process (or the :class:`StoreError` opening it gave).
 
-    Opening it removes the datasets not opened for ``keep_days`` days: the clean-up runs at
-    every server start (and ``origin-map datasets clean-up`` runs it from cron).
+    Opened once per process; the clean-up (datasets not opened for ``keep_days`` days) runs
+    then and every :data:`CLEAN_EVERY_S` seconds after (``origin-map datasets clean-up`` runs
+    it from cron as well).
     """
     from origin_map.store.datasets import store_from_env
 
-    try:
-        store = store_from_env()
-        store.clean_up()
-    except StoreError as exc:
-        return exc
-    return store
+    with _LOCK:
+        now = time.monotonic()
+        if _OPENED["store"] is None:
+            if _OPENED["error"] is not None and now - _OPENED["failed_at"] < RETRY_S:
+                return _OPENED["error"]
+            try:
+                _OPENED["store"] = store_from_env()
+            except StoreError as exc:
+                _OPENED.update(error=exc, failed_at=now)
+                return exc
+        if now - _OPENED["cleaned_at"] > CLEAN_EVERY_S or not _OPENED["cleaned_at"]:
+            _OPENED["cleaned_at"] = now
+            try:
+                _OPENED["store"].clean_up()
+            except StoreError:
+                pass  # tried again in an hour; opening and saving say what is wrong
+        return _OPENED["store"]
+
+
+def reset_store() -> None:
+    """Forget the opened store (tests: open the one the environment names now)."""
+    with _LOCK:
+        if _OPENED["store"] is not None:
+            _OPENED["store"].close()
+        _OPENED.update(store=None, error=None, failed_at=0.0, cleaned_at=0.0)
 
 
 def _note(key: str, exc: StoreError) -> None:
@@ -124,9 +154,91 @@ def dataset_section(lang: str) -> None:
         return
     store = _store()
     st.subheader(text("store.link", lang))
-    st.caption(text("store.copy_link", lang))
+    st.caption(text("store.saved", lang, id=ds.stored_id) + " " + text("store.copy_link", lang))
     st.code(link_of(ds.stored_id), language=None, wrap_lines=True)
     days = store.limits.keep_days if not isinstance(store, StoreError) else 0
     st.caption(text("store.link_help", lang, days=f"{days:g}"))
     st.button(text("store.delete", lang), key="om_store_delete", on_click=_delete,
               args=(ds.stored_id,))
+
+
+# ---------------------------------------------------------------- a geocoding review in progress
+REVIEW_KEY = "review"
+"""The query-string key of a geocoding review in progress (a dataset id)."""
+_REVIEW = "om_store_review"  # {"id", "name", "provenance", "table", "saved": the last saved table}
+_STATE = ["accept", "lat", "lon"]
+
+
+def save_review(table: Any, name: str, provider: str,
+                source: tuple[str, bytes] | None = None) -> None:
+    """Save a new geocoding review table as a dataset; its link then carries ``review=ID``.
+
+    ``source`` is the geocoded file (name, bytes): its reader is recorded.
+    """
+    from origin_map.io.sniff import detect_format
+
+    reader = detect_format(source[1], source[0])[0] if source and source[1].strip() else ""
+    prov = Provenance(name, reader, "wgs84", "geocode", provider)
+    st.session_state.pop(_REVIEW, None)
+    store = _store()
+    try:
+        if isinstance(store, StoreError):
+            raise store
+        review_id = store.save(table, prov, name=name)
+    except StoreError as exc:
+        _note("store.not_saved", exc)
+        return
+    st.session_state[_REVIEW] = {"id": review_id, "name": name, "provenance": prov,
+                                 "table": table, "saved": table[_STATE].copy()}
+    st.query_params[REVIEW_KEY] = review_id  # now: the sidebar wrote the link before this ran
+
+
+def open_review_link(review_id: str) -> None:
+    """Return to the review of a link (``review=ID``) as it was last saved; else say why not."""
+    store = _store()
+    try:
+        if isinstance(store, StoreError):
+            raise store
+        opened = store.open(review_id)
+    except StoreError as exc:
+        _note("store.fallback", exc)
+        return
+    table = opened.review_table()
+    st.session_state[_REVIEW] = {"id": opened.info.id, "name": opened.info.name,
+                                 "provenance": opened.info.provenance, "table": table,
+                                 "saved": table[_STATE].copy()}
+
+
+def review_in_progress() -> dict[str, Any] | None:
+    """Return the saved review of this session (``id``, ``name``, ``table`` ...), if any."""
+    return st.session_state.get(_REVIEW)
+
+
+def save_review_edits(edited: Any) -> None:
+    """Save each row the reviewer changed since the last save, one decision at a time."""
+    from origin_map.store.rows import decisions_between
+
+    review = review_in_progress()
+    store = _store()
+    if review is None or isinstance(store, StoreError):
+        return
+    before = review["saved"]
+    for decision in decisions_between(before, edited[_STATE]):
+        try:
+            store.decide(review["id"], decision)
+        except StoreError as exc:
+            _note("store.decision_not_saved", exc)
+            return
+        row, cols = decision.row, before.columns
+        if decision.action in ("accept", "drop"):
+            before.iloc[row, cols.get_loc("accept")] = decision.action == "accept"
+        elif decision.action == "position":
+            before.iloc[row, [cols.get_loc("lat"), cols.get_loc("lon")]] = [
+                edited["lat"].iloc[row], edited["lon"].iloc[row]]
+    st.session_state.pop(_NOTE, None)
+
+
+def finish_review() -> Provenance | None:
+    """End the review in progress (its rows were loaded); return its provenance."""
+    review = st.session_state.pop(_REVIEW, None)
+    return review["provenance"] if review else None

@@ -64,6 +64,8 @@ def _init_state() -> None:
     ss[_K + "initialised"] = True
     if saved.URL_KEY in st.query_params:  # ?data=ID: that saved dataset, or why not
         saved.open_linked(str(st.query_params[saved.URL_KEY]))
+    if saved.REVIEW_KEY in st.query_params:  # ?review=ID: a geocoding review in progress
+        saved.open_review_link(str(st.query_params[saved.REVIEW_KEY]))
 
 
 def lang() -> str:
@@ -215,6 +217,9 @@ def _write_query(good: dict[str, Any]) -> None:
     q = to_query(good)
     if dataset().stored_id:
         q[saved.URL_KEY] = dataset().stored_id
+    review = saved.review_in_progress()
+    if review is not None:
+        q[saved.REVIEW_KEY] = review["id"]
     if dict(st.query_params) != q:
         st.query_params.from_dict(q)
 

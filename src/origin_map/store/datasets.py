@@ -14,7 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from origin_map.store.errors import BadDecision, DatasetNotFound, QuotaExceeded
+from origin_map.store.errors import BadDecision, DatasetNotFound, QuotaExceeded, StoreUnavailable
 from origin_map.store.ids import check_id, new_id
 from origin_map.store.model import MB, DatasetInfo, Provenance, StoredDataset, StoreLimits
 from origin_map.store.rows import Decision, decode_rows, encode_rows
@@ -79,7 +79,14 @@ def store_from_env(env: dict[str, str] | None = None) -> DatasetStore:
 
     def number(name: str, default: float) -> float:
         text = env.get(name, "").strip()
-        return float(text) if text else default
+        try:
+            value = float(text) if text else default
+        except ValueError:
+            value = -1.0
+        if not 0 <= value < float("inf"):
+            raise StoreUnavailable("store.error.unavailable", where=name,
+                                   reason=f"{text[:40]!r} is not a number of days or MB")
+        return value
 
     limits = StoreLimits(keep_days=number(ENV_KEEP_DAYS, base.keep_days),
                          dataset_bytes=int(number(ENV_DATASET_MB, base.dataset_bytes / MB) * MB),

@@ -1,4 +1,4 @@
-"""The team backend: PostgreSQL through psycopg 3, one connection per thread.
+"""The team backend: PostgreSQL through psycopg 3, a small pool of connections.
 
 The URL is a libpq connection string (``postgresql://user:password@host:5432/dbname``, or the
 key=value form); its password is never shown (:attr:`PostgresBackend.where`). Transactions run
@@ -22,6 +22,8 @@ __all__ = ["LOCK_KEY", "PostgresBackend", "safe_url"]
 LOCK_KEY = 0x6F6D_5354  # "omST"
 """The advisory lock key of the store's writers that need to go one at a time."""
 CONNECT_TIMEOUT_S = 10
+POOL_SIZE = 4
+"""Idle connections kept for the next transactions."""
 
 
 def safe_url(url: str) -> str:
@@ -63,40 +65,59 @@ class PostgresBackend:
             raise StoreUnavailable("store.error.unavailable", where="postgresql",
                                    reason="psycopg is not installed") from None
         self.url = url
-        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._idle: list[Any] = []
 
     @property
     def where(self) -> str:
         """Where the data is, for messages (no password)."""
         return safe_url(self.url)
 
-    def _conn(self) -> Any:
+    def _take(self) -> Any:
+        """Return an idle connection of the pool, or a new one."""
         import psycopg
 
-        conn = getattr(self._local, "conn", None)
-        if conn is None or conn.closed or conn.broken:
-            try:
-                conn = psycopg.connect(self.url, autocommit=True,
-                                       connect_timeout=CONNECT_TIMEOUT_S)
-            except psycopg.Error as exc:
-                raise StoreUnavailable("store.error.unavailable", where=self.where,
-                                       reason=str(exc).strip()[:300]) from None
-            self._local.conn = conn
-        return conn
+        with self._lock:
+            while self._idle:
+                conn = self._idle.pop()
+                if not (conn.closed or conn.broken):
+                    return conn
+        try:
+            return psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
+        except psycopg.Error as exc:
+            raise StoreUnavailable("store.error.unavailable", where=self.where,
+                                   reason=str(exc).strip()[:300]) from None
 
     @contextmanager
     def transaction(self, *, write: bool = False) -> Iterator[_Tx]:
-        """Run a transaction: committed when the block ends, rolled back if it raises."""
-        conn = self._conn()
-        with conn.transaction(), conn.cursor() as cur:
-            yield _Tx(cur)
+        """Run a transaction: committed when the block ends, rolled back if it raises.
+
+        Connections are pooled (at most :data:`POOL_SIZE` idle): the app runs every page in a
+        new thread, and a connection per run would cost a login each time.
+        """
+        import psycopg
+
+        conn = self._take()
+        try:
+            with conn.transaction(), conn.cursor() as cur:
+                yield _Tx(cur)
+        except psycopg.OperationalError as exc:  # the server went away: say so, reconnect
+            raise StoreUnavailable("store.error.unavailable", where=self.where,
+                                   reason=str(exc).strip()[:300]) from None
+        finally:
+            with self._lock:
+                if len(self._idle) < POOL_SIZE and not (conn.closed or conn.broken):
+                    self._idle.append(conn)
+                    conn = None
+            if conn is not None:
+                conn.close()
 
     def compact(self) -> None:
         """Nothing to do: autovacuum gives deleted rows' space back."""
 
     def close(self) -> None:
-        """Close this thread's connection."""
-        conn = getattr(self._local, "conn", None)
-        if conn is not None:
+        """Close the idle connections."""
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for conn in idle:
             conn.close()
-            self._local.conn = None

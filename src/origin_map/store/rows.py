@@ -22,8 +22,8 @@ from origin_map.store.errors import BadDecision
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["ACTIONS", "FIXED_NOTE", "Decision", "decode_rows", "encode_rows", "placed",
-           "reviewed"]
+__all__ = ["ACTIONS", "FIXED_NOTE", "Decision", "decisions_between", "decode_rows", "encode_rows",
+           "placed", "reviewed"]
 
 ACTIONS = ("accept", "drop", "position", "sector")
 """What a review decision does to a row: keep it, leave it out, move it, change its sector."""
@@ -188,3 +188,44 @@ def placed(rows: pd.DataFrame, decisions: pd.DataFrame, *, geometry: bool = True
                                crs="EPSG:4326")
     out.attrs["input_datum"] = datum
     return out
+
+
+def decisions_between(before: pd.DataFrame, after: pd.DataFrame) -> list[Decision]:
+    """Return the decisions that turn review table ``before`` into ``after``, row by row.
+
+    Both have the same rows in the same order (a review table as edited: ``accept``, ``lat``,
+    ``lon``, and ``sector`` if present). A changed ``accept`` gives ``accept``/``drop``; a
+    changed position with both coordinates gives ``position`` (both emptied: the fix taken
+    back; one of the two emptied: nothing yet); a changed sector gives ``sector``.
+    """
+    import numpy as np
+
+    out: list[Decision] = []
+    was_ok = np.array(before["accept"].fillna(False), dtype=bool)
+    now_ok = np.array(after["accept"].fillna(False), dtype=bool)
+    for row in np.flatnonzero(was_ok != now_ok):
+        out.append(Decision(int(row), "accept" if now_ok[row] else "drop"))
+    old = before[["lat", "lon"]].apply(_numbers).to_numpy(dtype=float)
+    new = after[["lat", "lon"]].apply(_numbers).to_numpy(dtype=float)
+    moved = ~((old == new) | (np.isnan(old) & np.isnan(new))).all(axis=1)
+    for row in np.flatnonzero(moved):
+        lat, lon = new[row]
+        if not (np.isnan(lat) or np.isnan(lon)):
+            out.append(Decision(int(row), "position", float(lat), float(lon)))
+        elif np.isnan(lat) and np.isnan(lon):
+            out.append(Decision(int(row), "position"))
+    if "sector" in before and "sector" in after:
+        changed = _texts(before["sector"]) != _texts(after["sector"])
+        out += [Decision(int(r), "sector", sector=str(after["sector"].iloc[r]))
+                for r in np.flatnonzero(changed)]
+    return sorted(out, key=lambda d: d.row)
+
+
+def _numbers(column: pd.Series) -> pd.Series:
+    import pandas as pd
+
+    return pd.to_numeric(column, errors="coerce").astype("float64")
+
+
+def _texts(column: pd.Series) -> Any:
+    return column.astype(object).where(column.notna(), "").astype(str).to_numpy()

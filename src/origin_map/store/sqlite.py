@@ -80,13 +80,19 @@ class SQLiteBackend:
     def transaction(self, *, write: bool = False) -> Iterator[_Tx]:
         """Run a transaction: committed when the block ends, rolled back if it raises."""
         conn = self._conn()
-        conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
         try:
-            yield _Tx(conn)
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            try:
+                yield _Tx(conn)
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.execute("COMMIT")
+        except sqlite3.OperationalError as exc:  # locked too long, disk full, file gone
+            if conn.in_transaction:
+                conn.rollback()
+            raise StoreUnavailable("store.error.unavailable", where=str(self.path),
+                                   reason=str(exc)) from None
 
     def compact(self) -> None:
         """Give the pages of deleted datasets back to the file system."""
