@@ -393,3 +393,32 @@ def test_an_english_export_is_read_by_meaning_too() -> None:
     assert places["address"].tolist() == ["Dongsheng Building", "Huaqing Jiayuan"]
     assert places["capital_cny"].tolist() == [5e6, 1e7]
     assert places["industry"].tolist() == ["Software", "Semiconductors"]
+
+
+def test_the_review_shows_sectors_by_rule_and_loads_them() -> None:
+    at = _data_page()
+    data = ("名称,地址\n北京示例芯片科技有限公司,北京市海淀区成府路28号优盛大厦\n"
+            "示例餐饮管理有限公司,北京市海淀区中关村东路1号\n").encode()
+    at.file_uploader(key="om_upload").set_value(("list.csv", data, "text/csv"))
+    at.run()
+    at.button(key="om_geo_run").click().run()
+    assert not at.exception, at.exception
+    review = at.session_state["om_geo_result"][0]
+    assert review["sector"].tolist() == ["chips", "services"]
+    assert review["sector_rule"].tolist() == ["name-chips:name", "name-catering:name"]
+    at.button(key="om_geo_load").click().run()
+    assert not at.exception, at.exception
+    places = at.session_state["om_dataset"].places
+    assert places["sector"].tolist() == ["chips", "services"]
+    assert places["sector_rule"].tolist() == ["name-chips:name", "name-catering:name"]
+
+
+def test_the_reviews_sector_is_a_choice_of_the_vocabulary() -> None:
+    from origin_map.app.geocoding import review_columns
+    from origin_map.places import vocab
+
+    config = review_columns(["accept", "名称", "sector", "lat", "lon"], "zh")
+    sector = config["sector"]
+    assert sector["type_config"]["type"] == "selectbox"
+    assert sector["type_config"]["options"] == list(vocab.SECTOR_IDS)
+    assert sector["label"] == "行业"

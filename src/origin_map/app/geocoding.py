@@ -30,8 +30,10 @@ from origin_map.geocode.messages import level_label
 from origin_map.geocode.providers import PROVIDERS
 from origin_map.i18n import text
 from origin_map.io.export import to_csv_bytes
+from origin_map.places import vocab
 from origin_map.places.columns import column_for, coordinate_positions
 from origin_map.places.datasets import places_from_frame
+from origin_map.places.sector_rules import assign_sectors
 from origin_map.places.table import recognise
 from origin_map.store.model import Provenance
 
@@ -115,10 +117,22 @@ def _run(frame: pd.DataFrame, centre: Any, opts: dict[str, Any], lang: str,
         st.error(md_escape(str(exc)))
         return
     bar.empty()
-    review = result.frame.copy()
+    review = with_rule_sectors(result.frame)
     review.insert(0, "accept", review["lat"].notna().to_numpy())
     st.session_state[_K + "result"] = (review, result.summary.lines(lang))
     saved.save_review(review, name, opts["provider"], pending_upload())  # then each change
+
+
+def with_rule_sectors(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return the geocoded rows with a sector for each (by keyword rule where the file has none).
+
+    The review shows the sector and which rule gave it, and lets the user change it.
+    """
+    fields = {f: c for f in ("name", "scope", "industry")
+              if (c := column_for(frame.columns, f)) is not None}
+    sector = column_for(frame.columns, "sector")
+    out = frame.rename(columns={sector: "sector"}) if sector not in (None, "sector") else frame
+    return assign_sectors(out, fields=fields)
 
 
 def geocode_section(centre: Any, lang: str, rows_are: bool = False) -> None:
@@ -163,7 +177,7 @@ def _review(name: str, lang: str) -> None:
         view["geocode_level"] = [level_label(v, lang) for v in view["geocode_level"]]
     edited = st.data_editor(
         view, key=_K + "editor", hide_index=True, width="stretch",
-        disabled=[c for c in shown if c not in ("accept", "lat", "lon")],
+        disabled=[c for c in shown if c not in ("accept", "lat", "lon", "sector")],
         column_config=review_columns(shown, lang))
     if "geocode_level" in edited:  # the rows are fixed (num_rows="fixed"): same order
         edited["geocode_level"] = review["geocode_level"].to_numpy()
@@ -199,6 +213,9 @@ def review_columns(columns: list[str], lang: str) -> dict[str, Any]:
     config["accept"] = st.column_config.CheckboxColumn(text("geo.accept", lang))
     for c in ("lat", "lon"):
         config[c] = st.column_config.NumberColumn(labels.get(c), format="%.6f")
+    if "sector" in columns:  # editable: a sector by rule is a guess the user may correct
+        config["sector"] = st.column_config.SelectboxColumn(
+            text("column.sector", lang), options=list(vocab.SECTOR_IDS), required=True)
     return config
 
 
