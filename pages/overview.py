@@ -3,6 +3,7 @@ import streamlit as st
 
 from origin_map import app
 from origin_map.i18n import text
+from origin_map.measure.freshness import freshness_line
 from origin_map.measure.stats import unknown_years
 from origin_map.places import vocab
 
@@ -62,11 +63,13 @@ if table is not None and year is not None:  # published figures are today's, not
     st.info(text("ui16.year_no_published", lang, year=year))
 elif table is not None:
     st.subheader(text("overview.published_title", lang))
-    note = table.attrs["note"]
+    note, fresh = table.attrs["note"], table.attrs.get("freshness")
     table = table[["figure", "coverage", "dataset", "published", "source"]]  # key columns first
     app.table(table, lang, column_config={"coverage": st.column_config.ProgressColumn(
         text("column.coverage", lang), format="percent", min_value=0.0, max_value=1.0)})
     end = "。" if lang == "zh" else ". "  # the note is a clause; the explanation a sentence
     st.info(f"{note.rstrip('.。 ')}{end}{text('overview.coverage_note', lang)}")
+    if fresh is not None:  # how old the sources that say a firm is here are
+        st.caption(freshness_line(fresh, lang))
 app.report_buttons(s, ds)
 st.caption(text("overview.data_caption", lang, name=app.md_escape(app.dataset_label(ds, lang))))

@@ -21,7 +21,7 @@ import pandas as pd
 from origin_map import i18n
 from origin_map.geo.geometry import Centre, distances_m
 from origin_map.measure.compare import compare_figures
-from origin_map.measure.freshness import apply_status_rule, freshness
+from origin_map.measure.freshness import apply_status_rule, freshness, freshness_line
 from origin_map.measure.stats import PlaceFilter
 from origin_map.places import vocab
 
@@ -109,9 +109,12 @@ def coverage_caveat(places: pd.DataFrame, hubs: pd.DataFrame, centres: Sequence[
         published = row[f"published_{what}"]
         if pd.notna(published) and published > 0 and pd.notna(row.get(f"dataset_{what}")):
             pct = float(row[f"coverage_{what}_pct"])
+            centre = next(c for c in centres if c.id == centre_id)
+            age = freshness_line(freshness(places, centre, float(row["radius_m"])), lang,
+                                 sample=False)
             return i18n.text(f"ui16.caveat_{what}", lang, n=int(row[f"dataset_{what}"]),
                              published=f"{published:,.0f}", radius=f"{row['radius_m']:g}",
-                             pct=f"{pct:.1f}")
+                             pct=f"{pct:.1f}") + ("" if lang == "zh" else " ") + age
     return i18n.text("ui16.caveat_no_published", lang)
 
 

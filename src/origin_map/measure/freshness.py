@@ -100,9 +100,15 @@ def freshness(places: pd.DataFrame, centre: Centre | None = None,
                      median.strftime("%Y-%m-%d"))
 
 
-def freshness_line(f: Freshness, lang: str = "en") -> str:
-    """Return one sentence stating ``f`` in ``lang`` (catalogue section ``freshness``)."""
+def freshness_line(f: Freshness, lang: str = "en", *, sample: bool = True) -> str:
+    """Return one sentence stating ``f`` in ``lang`` (catalogue section ``freshness``).
+
+    ``sample=False`` leaves out the closing "A sourced sample, not a census." (for a text that
+    says so already).
+    """
     if not f.dated:
-        return text("freshness.undated", lang, firms=f.firms)
-    return text("freshness.line", lang, firms=f.firms, dated=f.dated, newest=f.newest,
-                median=f.median)
+        out = text("freshness.undated", lang, firms=f.firms)
+    else:
+        out = text("freshness.line", lang, firms=f.firms, dated=f.dated, newest=f.newest,
+                   median=f.median)
+    return out if sample else out.replace(text("freshness.sample_note", lang), "").strip()
