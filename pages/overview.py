@@ -6,6 +6,7 @@ from origin_map.i18n import text
 from origin_map.measure.freshness import freshness_line
 from origin_map.measure.stats import unknown_years
 from origin_map.places import vocab
+from origin_map.places.sector_rules import rule_counts
 
 s = app.sidebar()
 ds = app.dataset()
@@ -41,6 +42,9 @@ for column, (title, f) in zip(st.columns(len(figures)), figures, strict=True):
                                    "–" if share != share else f"{share:.0%}")
 if walk is not None:
     st.caption(app.coverage_caption(walk, ds.places, s))
+by_rule = int(rule_counts(ds.places).sum())
+if by_rule:  # sectors guessed from names and scopes, not given by the data: say so by the share
+    st.warning(text("sector_rules.caveat", lang, n=by_rule, total=len(ds.places)))
 if year is not None:
     st.info(text("ui16.year_context", lang, year=year, unknown=unknown_years(ds.places)))
 by_point, by_outline = (other, h) if s.by_outline else (h, other)

@@ -30,3 +30,18 @@ def test_the_reports_caveat_states_the_sample_and_its_age(lang, words) -> None:
     assert f.newest in caveat and f.median in caveat
     assert all(w in caveat for w in words)
     assert caveat.count("census") <= 1 and caveat.count("普查") <= 1
+
+
+def test_the_overview_says_how_many_sectors_came_from_rules() -> None:
+    from tests.test_pages import upload
+
+    at = app()
+    at.switch_page("pages/data.py").run()
+    data = ("name,lat,lon,kind\n北京示例芯片科技有限公司,39.9927,116.3252,firm\n"
+            "示例大模型科技有限公司,39.9924,116.3277,firm\n示例有限公司,39.99,116.33,firm\n")
+    upload(at, "firms.csv", data.encode())
+    at.switch_page("pages/overview.py").run()
+    assert not at.exception, at.exception
+    said = texts(at.warning)
+    assert "2 of 3 sectors were assigned by keyword rules" in said
+    assert next(m for m in at.metric if m.label == "AI share of firms").value == "67%"
