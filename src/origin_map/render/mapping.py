@@ -31,11 +31,12 @@ from branca.element import Figure
 from folium import plugins
 
 from origin_map import i18n
-from origin_map.geo.datums import wgs84_to_gcj02
 from origin_map.geo.geometry import Centre, Rings, normalise_radii, ring_polygons
 from origin_map.places import vocab
 from origin_map.render.assets import localize_element, localize_map
 from origin_map.render.basemaps import BASEMAPS
+from origin_map.render.display import display_coordinates
+from origin_map.render.h3_layer import h3_layer
 from origin_map.render.leaflet import (
     ClusterHost,
     JsonLegend,
@@ -75,14 +76,6 @@ never covers the sector colours."""
 
 def _fmt_m(d: float) -> str:
     return f"{d / 1000:g} km" if d >= 1000 else f"{d:g} m"
-
-
-def display_coordinates(lat: Any, lon: Any, basemap: str) -> tuple[np.ndarray, np.ndarray]:
-    """Return coordinates to draw on ``basemap``: GCJ-02 for Gaode tiles, else WGS-84."""
-    la, lo = np.asarray(lat, dtype=float), np.asarray(lon, dtype=float)
-    if BASEMAPS[basemap].gcj02:
-        return wgs84_to_gcj02(la, lo)
-    return la, lo
 
 
 def places_at_point(places: pd.DataFrame, lat: float, lon: float, basemap: str,
@@ -248,60 +241,6 @@ def _sector_groups(shown: pd.DataFrame, order: list[str], lang: str, *, many: bo
     return groups
 
 
-_H3_COLOURS = ("#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a", "#e31a1c",
-               "#b10026")
-
-
-def _h3_bins(values: np.ndarray) -> np.ndarray:
-    top = float(values.max()) if len(values) else 1.0
-    return np.linspace(0.0, max(top, 1e-9), len(_H3_COLOURS) + 1)
-
-
-def _h3_group(h3_cells: pd.DataFrame, basemap: str, lang: str
-              ) -> tuple[folium.FeatureGroup, str]:
-    import h3
-
-    dens = h3_cells["density_per_km2"].to_numpy(dtype=float)
-    bins = _h3_bins(dens)
-    features = []
-    for cell, count, d in zip(h3_cells["h3_cell"], h3_cells["count"], dens, strict=True):
-        ring = np.array(h3.cell_to_boundary(cell))
-        dlat, dlon = display_coordinates(ring[:, 0], ring[:, 1], basemap)
-        idx = min(int(np.searchsorted(bins, d, side="right")) - 1, len(_H3_COLOURS) - 1)
-        coords = [[float(x), float(y)] for x, y in zip(dlon, dlat, strict=True)]
-        features.append({
-            "type": "Feature",
-            "geometry": {"type": "Polygon", "coordinates": [[*coords, coords[0]]]},
-            "properties": {"cell": str(cell), "count": int(count), "density": round(float(d), 1),
-                           "colour": _H3_COLOURS[max(idx, 0)]},
-        })
-    group = folium.FeatureGroup(name=i18n.text("map.h3", lang), show=True)
-    folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        style_function=lambda f: {"fillColor": f["properties"]["colour"], "color": "#444",
-                                  "weight": 0.5, "fillOpacity": 0.55, "pane": "om-areas"},
-        tooltip=folium.GeoJsonTooltip(fields=["cell", "count", "density"],
-                                      aliases=["H3", i18n.text("map.h3_count", lang),
-                                               i18n.text("map.h3_density", lang)]),
-    ).add_to(group)
-    return group, _h3_key(bins, lang)
-
-
-def _h3_key(bins: np.ndarray, lang: str) -> str:
-    """Return the H3 key: one strip of the colours with its lowest, middle and top densities.
-
-    Two lines, so that it fits below the sector list without being cut.
-    """
-    cells = "".join(f"<span style='flex:1;height:10px;background:{c}'></span>"
-                    for c in _H3_COLOURS)
-    mid = bins[len(bins) // 2]
-    return (f"<details open style='margin-bottom:4px'><summary><b>"
-            f"{safe_text(i18n.text('map.h3', lang))}</b></summary>"
-            f"<div class='om-h3-key' style='display:flex;border:1px solid #999'>{cells}</div>"
-            f"<div style='display:flex;justify-content:space-between'><span>{bins[0]:,.0f}"
-            f"</span><span>{mid:,.0f}</span><span>{bins[-1]:,.0f}</span></div></details>")
-
-
 _BOX = ("background:rgba(255,255,255,.93);padding:5px 7px;border-radius:4px;font:11px/1.3 "
         "sans-serif;box-shadow:0 1px 4px rgba(0,0,0,.3)")
 
@@ -407,7 +346,7 @@ def _area_groups(places: pd.DataFrame, basemap: str, lang: str, outlines: Any, a
         groups.append(area_layer(area, basemap=basemap, lang=lang))
     h3_legend = ""
     if h3_cells is not None and len(h3_cells):
-        h3_group, h3_legend = _h3_group(h3_cells, basemap, lang)
+        h3_group, h3_legend = h3_layer(h3_cells, basemap, lang)
         groups.append(h3_group)
     return groups, h3_legend
 
