@@ -28,11 +28,12 @@ walk = app.cached_walk(ds.token, ds.places, s.centre, s.place_filter) if s.area 
 if walk is not None:
     figures.append((text("walk.within", lang, minutes=app.OVERVIEW_MINUTES),
                     app.walk_headline(walk, ds.places, s)))
+area_f = figures[0][1] if s.area is not None else None  # the area's figures come first
 for column, (title, f) in zip(st.columns(len(figures)), figures, strict=True):
     with column:
         st.subheader(title)
         if f["inside"] == 0:
-            app.empty_selection(lang, s, in_area=f is not h)
+            app.empty_selection(lang, s, in_area=f is area_f)
         cols = st.columns(4 if len(figures) == 1 else 2)
         share = f["ai_share_of_firms"]
         cols[0].metric(text("overview.places", lang), f["inside"])

@@ -96,7 +96,7 @@ def test_delete_this_dataset(store_dir):
     assert not at.exception
     assert f"Dataset {dataset_id} was deleted" in texts(at.info)
     assert "data" not in at.query_params
-    assert "geodata/places.csv" in texts(at.sidebar.caption)
+    assert "the places shipped with Origin Map" in texts(at.sidebar.caption)  # the shipped data
     again = app({"data": dataset_id})
     assert "There is no dataset" in texts(again.sidebar.warning)
 

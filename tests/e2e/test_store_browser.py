@@ -99,7 +99,10 @@ def test_a_refresh_mid_review_keeps_the_reviewers_decision(browser, cluster, tmp
         page.wait_for_url(re.compile(r"[?&]review=[0-9a-f]{12}[A-Za-z0-9_-]{22}"),
                           timeout=60_000)
         settle(page)
-        grid = page.locator("[data-testid='stDataFrame'] canvas").first.bounding_box()
+        canvas = page.locator("[data-testid='stDataFrame'] canvas").first
+        canvas.scroll_into_view_if_needed()  # below the fold under the recognised columns
+        settle(page)
+        grid = canvas.bounding_box()
         assert grid is not None
         page.mouse.click(grid["x"] + 38, grid["y"] + 35 + 17)  # row 1's "accept" box
         page.get_by_text("Load the 1 accepted rows").wait_for(timeout=60_000)
