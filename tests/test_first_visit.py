@@ -92,3 +92,65 @@ def test_rendered_maps_use_nothing_the_bundle_leaves_out(lang):
     assert not re.search(r"\$\(|jQuery|bootstrap\.|\bfa-(?!rotate-0\b)|\"prefix\": \"fa\"", code)
     assert '"prefix": "glyphicon"' in code  # the centre marker
     assert len(parts.js_links) == 1 and len(parts.css_links) == 1
+
+
+# ---------------------------------------------------------------- cache headers (app.http)
+def _serve(path: str, status: int = 200, headers: list | None = None) -> list[dict]:
+    import asyncio
+
+    from origin_map.app.http import CacheHeaders
+
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": status,
+                    "headers": headers or [(b"content-type", b"text/plain")]})
+        await send({"type": "http.response.body", "body": b"x"})
+
+    sent: list[dict] = []
+
+    async def send(message):
+        sent.append(message)
+
+    async def receive():
+        return {"type": "http.request"}
+
+    asyncio.run(CacheHeaders(app)({"type": "http", "path": path, "method": "GET"}, receive,
+                                  send))
+    return sent
+
+
+def _cache(sent: list[dict]) -> list[bytes]:
+    return [v for k, v in sent[0]["headers"] if k == b"cache-control"]
+
+
+def test_bundles_and_hashed_component_code_are_cached_for_a_year():
+    for path in ("/app/static/bundle/map-0123456789ab.js",
+                 "/component/streamlit_folium.st_folium/static/js/main.521860b0.js"):
+        assert _cache(_serve(path)) == [b"public, max-age=31536000, immutable"], path
+
+
+def test_vendored_files_are_cached_for_a_day_and_replace_streamlits_header():
+    sent = _serve("/app/static/vendor/leaflet/dist/leaflet.js",
+                  headers=[(b"cache-control", b"no-cache"), (b"etag", b"x")])
+    assert _cache(sent) == [b"public, max-age=86400"]
+    assert (b"etag", b"x") in sent[0]["headers"]
+    assert sent[1]["body"] == b"x"
+
+
+def test_pages_errors_and_the_component_page_are_left_alone():
+    assert _cache(_serve("/map")) == []
+    assert _cache(_serve("/component/streamlit_folium.st_folium/index.html")) == []
+    assert _cache(_serve("/app/static/bundle/map-x.js", status=404)) == []
+
+
+def test_launch_adds_the_middleware_to_streamlits_server(monkeypatch):
+    from streamlit.web.server.starlette import starlette_app as sa
+
+    from origin_map.app import launch
+    from origin_map.app.http import CacheHeaders
+
+    monkeypatch.setattr(sa, "create_streamlit_middleware", sa.create_streamlit_middleware)
+    assert launch.install_headers() is True
+    assert launch.install_headers() is True  # once only
+    stack = sa.create_streamlit_middleware()
+    assert [m.cls for m in stack].count(CacheHeaders) == 1
+    assert stack[-1].cls is CacheHeaders
