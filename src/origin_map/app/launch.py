@@ -79,6 +79,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         script, args = Path(args[1]), args[2:]
     warm()
     install_headers()
+    from origin_map.app import sessions
+
+    sessions.install()  # a visitor who left is shut down: their files go with them
     from streamlit.web import cli
 
     sys.argv = ["streamlit", "run", str(script), *args]
