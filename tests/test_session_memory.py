@@ -30,7 +30,7 @@ def _store(maxsize: int = 128, ttl: int = 120) -> tuple[ShutdownSessionStorage, 
                                                          list[str]]:
     store = ShutdownSessionStorage(maxsize=maxsize, ttl_seconds=ttl, sweep_s=0)
     now = [1000.0]
-    store._cache._timer = lambda: now[0]
+    store._ttl_cache._timer = lambda: now[0]
     return store, now, []
 
 
@@ -119,4 +119,4 @@ def test_install_makes_streamlit_build_its_runtime_with_our_store(monkeypatch):
 @pytest.mark.parametrize("ttl", [1, 120])
 def test_the_store_keeps_streamlits_settings(ttl):
     store = ShutdownSessionStorage(maxsize=7, ttl_seconds=ttl)
-    assert store._cache.maxsize == 7 and store._cache.ttl == ttl
+    assert store._ttl_cache.maxsize == 7 and store._ttl_cache.ttl == ttl

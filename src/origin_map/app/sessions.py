@@ -44,7 +44,9 @@ class ShutdownSessionStorage(MemorySessionStorage):
     def __init__(self, maxsize: int = 128, ttl_seconds: int = 2 * 60,
                  sweep_s: float = 10.0) -> None:
         super().__init__(maxsize=maxsize, ttl_seconds=ttl_seconds)
-        self._cache = TTLCache(maxsize=maxsize, ttl=ttl_seconds, on_remove=self._removed)
+        self._ttl_cache: TTLCache[str, Any] = TTLCache(maxsize=maxsize, ttl=ttl_seconds,
+                                                       on_remove=self._removed)
+        self._cache = self._ttl_cache
         self._resuming: set[str] = set()
         self._dropped: list[Any] = []
         self._sweep_s = sweep_s
@@ -76,7 +78,7 @@ class ShutdownSessionStorage(MemorySessionStorage):
 
     def sweep(self) -> None:
         """Drop and shut down the expired sessions; then look again in ``sweep_s`` seconds."""
-        self._cache.expire()
+        self._ttl_cache.expire()
         self._shut_dropped()
         if self._loop is not None and not self._loop.is_closed():
             self._loop.call_later(self._sweep_s, self.sweep)
@@ -125,6 +127,6 @@ def install() -> bool:
     for module in (server_module, storage_module):
         if module is not None and getattr(module, "MemorySessionStorage", None) in (
                 MemorySessionStorage, ShutdownSessionStorage):
-            module.MemorySessionStorage = ShutdownSessionStorage  # type: ignore[misc]
+            setattr(module, "MemorySessionStorage", ShutdownSessionStorage)  # noqa: B010
             patched = True
     return patched
