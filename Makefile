@@ -8,7 +8,7 @@ WORKERS ?= 2
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: run test lint pytest chromium proxy postgres bench load profile-map serve screenshot clean
+.PHONY: run test lint pytest chromium proxy postgres bench load first-visit profile-map serve screenshot clean
 
 $(VENV)/.stamp-app: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -65,6 +65,10 @@ bench: $(VENV)/.stamp-test
 # Many visitors at once: Map page vs the minimal page, 1 vs 2 workers behind HAProxy.
 load: $(VENV)/.stamp-test proxy
 	$(PY) benchmarks/load.py
+	$(PY) benchmarks/soak.py
+
+first-visit: $(VENV)/.stamp-test
+	$(PY) benchmarks/first_visit.py
 
 profile-map: $(VENV)/.stamp-test
 	$(PY) benchmarks/profile_map.py

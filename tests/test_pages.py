@@ -194,7 +194,7 @@ def test_map_page_sends_the_base_map_once_and_layers_apart():
     assert "bindPopup" not in layers  # details go beside the map, not over it
     assert "L.circleMarker" not in args["script"]
     for link in args["js_links"] + args["css_links"]:
-        assert link.startswith("/app/static/vendor/"), link
+        assert link.startswith(("/app/static/vendor/", "/app/static/bundle/")), link
     assert args["returned_objects"] == ["last_object_clicked", "last_active_drawing",
                                         "all_drawings"]
     before = args["key"]

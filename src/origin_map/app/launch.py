@@ -13,8 +13,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
-__all__ = ["app_script", "main", "warm"]
+__all__ = ["app_script", "install_headers", "main", "warm"]
 
 
 def app_script() -> Path:
@@ -40,6 +41,33 @@ def warm() -> None:
     warm_maps()
 
 
+def install_headers() -> bool:
+    """Add :class:`origin_map.app.http.CacheHeaders` to the server this process will run.
+
+    Streamlit builds its Starlette app with ``create_streamlit_middleware()``; the middleware is
+    appended to that list. Returns False (and changes nothing) when this Streamlit has no such
+    function: the app then runs as before, only without the headers.
+    """
+    try:
+        from starlette.middleware import Middleware
+        from streamlit.web.server.starlette import starlette_app as sa
+    except ImportError:
+        return False
+    original = getattr(sa, "create_streamlit_middleware", None)
+    if original is None:
+        return False
+    if getattr(original, "origin_map", False):
+        return True
+    from origin_map.app.http import CacheHeaders
+
+    def with_headers() -> list[Any]:
+        return [*original(), Middleware(CacheHeaders)]
+
+    with_headers.origin_map = True  # type: ignore[attr-defined]
+    sa.create_streamlit_middleware = with_headers
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     """Warm the caches, then run ``streamlit run app.py`` with ``argv`` in this process.
 
@@ -50,6 +78,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     if args[:1] == ["--script"]:
         script, args = Path(args[1]), args[2:]
     warm()
+    install_headers()
+    from origin_map.app import sessions
+
+    sessions.install()  # a visitor who left is shut down: their files go with them
     from streamlit.web import cli
 
     sys.argv = ["streamlit", "run", str(script), *args]

@@ -28,6 +28,7 @@ from origin_map.app.data import Dataset, cached_h3, outlines
 from origin_map.geo.geometry import Centre, Rings
 from origin_map.measure.stats import PlaceFilter
 from origin_map.render.assets import local_url
+from origin_map.render.bundle import map_links
 from origin_map.render.leaflet import ClusterHost
 from origin_map.render.mapping import MapLayers, base_map, display_coordinates, fit_zoom, map_layers
 from origin_map.views import View
@@ -75,7 +76,7 @@ def render_base(m: folium.Map, *, key: str) -> BaseParts:
     html = sf._get_html(m)
     header = sf._get_header(m)
     script = sf._get_map_string(m)
-    css, js = _links(_walk(m) + list(_ALWAYS))
+    css, js = map_links(*_links(_walk(m) + list(_ALWAYS)))  # one script, one stylesheet
     return BaseParts(script, header, html, sf.get_full_id(m), css, js,
                      sf.generate_js_hash(script, key, False))
 

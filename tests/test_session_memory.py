@@ -1,0 +1,122 @@
+"""What a visitor leaves behind: disconnected sessions are shut down when Streamlit drops them.
+
+The soak itself (hundreds of visitors, server memory) is a benchmark: benchmarks/soak.py.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pytest
+
+from origin_map.app.sessions import ShutdownSessionStorage, install
+
+
+@dataclass
+class FakeSession:
+    id: str
+    shutdowns: list[str] = field(default_factory=list)
+
+    def shutdown(self) -> None:
+        self.shutdowns.append(self.id)
+
+
+@dataclass
+class FakeInfo:
+    session: FakeSession
+
+
+def _store(maxsize: int = 128, ttl: int = 120) -> tuple[ShutdownSessionStorage, list[float],
+                                                         list[str]]:
+    store = ShutdownSessionStorage(maxsize=maxsize, ttl_seconds=ttl, sweep_s=0)
+    now = [1000.0]
+    store._ttl_cache._timer = lambda: now[0]
+    return store, now, []
+
+
+def _info(sid: str, log: list[str]) -> FakeInfo:
+    return FakeInfo(FakeSession(sid, log))
+
+
+def test_an_expired_session_is_shut_down_by_the_sweep():
+    store, now, log = _store(ttl=120)
+    store.save(_info("a", log))
+    now[0] += 60
+    store.sweep()
+    assert log == [] and store.get("a") is not None  # still resumable
+    now[0] += 61
+    store.sweep()
+    assert log == ["a"] and store.shut_down == 1
+    assert store.get("a") is None
+
+
+def test_an_expired_session_is_shut_down_when_the_next_visitor_arrives():
+    store, now, log = _store(ttl=10)
+    store.save(_info("a", log))
+    now[0] += 11
+    store.save(_info("b", log))
+    assert log == ["a"]
+
+
+def test_a_session_pushed_out_by_a_full_store_is_shut_down():
+    store, _, log = _store(maxsize=2)
+    for sid in "abc":
+        store.save(_info(sid, log))
+    assert log == ["a"]
+    assert [i.session.id for i in store.list()] == ["b", "c"]
+
+
+def test_a_session_whose_browser_came_back_is_not_shut_down():
+    store, _, log = _store()
+    store.save(_info("a", log))
+    assert store.get("a") is not None
+    store.delete("a")  # Streamlit resumes it
+    assert log == [] and store.get("a") is None
+
+
+def test_a_failing_shutdown_does_not_keep_the_others(caplog):
+    store, now, log = _store(ttl=5)
+
+    class Broken(FakeSession):
+        def shutdown(self) -> None:
+            raise RuntimeError("boom")
+
+    store.save(FakeInfo(Broken("x")))
+    store.save(_info("y", log))
+    now[0] += 6
+    store.sweep()
+    assert log == ["y"] and store.shut_down == 2
+    assert "expired session" in caplog.text
+
+
+def test_the_sweep_runs_on_the_event_loop_that_uses_the_store():
+    import asyncio
+
+    log: list[str] = []
+    store = ShutdownSessionStorage(ttl_seconds=0, sweep_s=0.05)
+
+    async def main() -> None:
+        store.save(_info("a", log))
+        await asyncio.sleep(0.3)
+
+    asyncio.run(main())
+    assert log == ["a"]
+
+
+def test_install_makes_streamlit_build_its_runtime_with_our_store(monkeypatch):
+    import streamlit.runtime.memory_session_storage as storage_module
+    import streamlit.web.server.server as server_module
+
+    monkeypatch.setattr(server_module, "MemorySessionStorage",
+                        storage_module.MemorySessionStorage)
+    monkeypatch.setattr(storage_module, "MemorySessionStorage",
+                        storage_module.MemorySessionStorage)
+    assert install() is True
+    assert server_module.MemorySessionStorage is ShutdownSessionStorage
+    assert install() is True  # again: harmless
+
+
+@pytest.mark.parametrize("ttl", [1, 120])
+def test_the_store_keeps_streamlits_settings(ttl):
+    store = ShutdownSessionStorage(maxsize=7, ttl_seconds=ttl)
+    assert store._ttl_cache.maxsize == 7 and store._ttl_cache.ttl == ttl
