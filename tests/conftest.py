@@ -73,3 +73,17 @@ def _private_dataset_store(tmp_path_factory: pytest.TempPathFactory):
         os.environ.pop("ORIGIN_MAP_DATA_DIR", None)
     else:
         os.environ["ORIGIN_MAP_DATA_DIR"] = before
+
+
+def run_async(coro):  # type: ignore[no-untyped-def]
+    """Run ``coro`` to its end with ``asyncio.run`` in a thread of its own, and return its value.
+
+    A test worker that has driven Chromium keeps Playwright's event loop running in its main
+    thread (the session's browser fixture), where ``asyncio.run`` refuses to start; which tests
+    share a worker with it depends on how xdist hands them out.
+    """
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()

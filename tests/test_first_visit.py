@@ -12,6 +12,7 @@ import pytest
 
 from origin_map.render import bundle
 from origin_map.render.assets import CDN_TO_LOCAL, VENDOR_DIR
+from tests.conftest import run_async
 
 
 def test_committed_bundles_are_current():
@@ -96,7 +97,6 @@ def test_rendered_maps_use_nothing_the_bundle_leaves_out(lang):
 
 # ---------------------------------------------------------------- cache headers (app.http)
 def _serve(path: str, status: int = 200, headers: list | None = None) -> list[dict]:
-    import asyncio
 
     from origin_map.app.http import CacheHeaders
 
@@ -113,7 +113,7 @@ def _serve(path: str, status: int = 200, headers: list | None = None) -> list[di
     async def receive():
         return {"type": "http.request"}
 
-    asyncio.run(CacheHeaders(app)({"type": "http", "path": path, "method": "GET"}, receive,
+    run_async(CacheHeaders(app)({"type": "http", "path": path, "method": "GET"}, receive,
                                   send))
     return sent
 

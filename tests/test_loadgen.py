@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import shutil
 import subprocess
 import sys
@@ -16,6 +15,8 @@ sys.path += [str(ROOT / "benchmarks"), str(ROOT / "scripts")]  # after the real 
 import loadgen  # noqa: E402
 import serve  # noqa: E402
 from st_client import RunOutcome, Visitor, _Cache  # noqa: E402
+
+from tests.conftest import run_async  # noqa: E402
 
 TINY_APP = """\
 import streamlit as st
@@ -39,7 +40,7 @@ def test_other_hosts_are_refused_before_any_packet(url):
 
 def test_run_load_refuses_too_many_sessions():
     with pytest.raises(loadgen.LoadTestError, match="sessions must be"):
-        asyncio.run(loadgen.run_load("http://127.0.0.1:9/", sessions=loadgen.MAX_SESSIONS + 1))
+        run_async(loadgen.run_load("http://127.0.0.1:9/", sessions=loadgen.MAX_SESSIONS + 1))
 
 
 def test_next_value_cycles_and_never_repeats_the_current_value():
@@ -128,7 +129,7 @@ def test_visitor_reruns_with_the_new_widget_value(tiny_server):
         await v.close()
         return v, first, second
 
-    v, first, second = asyncio.run(visit())
+    v, first, second = run_async(visit())
     assert not first.error and not second.error
     assert first.latency_s > 0 and second.latency_s > 0 and second.messages > 0
     assert v.widget_value == 250.0 and "_streamlit_xsrf" in v.cookies
@@ -138,7 +139,7 @@ def test_visitor_reruns_with_the_new_widget_value(tiny_server):
 @pytest.mark.slow
 def test_run_load_one_session_two_reruns(tiny_server):
     url, pid = tiny_server
-    res = asyncio.run(loadgen.run_load(url, sessions=1, reruns=2, server_pids=[pid],
+    res = run_async(loadgen.run_load(url, sessions=1, reruns=2, server_pids=[pid],
                                        time_limit_s=120))
     s = res.summary()
     assert (s["ok"], s["failures"]) == (2, 0), [r.error for r in res.first + res.runs]

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from origin_map.app.sessions import ShutdownSessionStorage, install
+from tests.conftest import run_async
 
 
 @dataclass
@@ -99,7 +100,7 @@ def test_the_sweep_runs_on_the_event_loop_that_uses_the_store():
         store.save(_info("a", log))
         await asyncio.sleep(0.3)
 
-    asyncio.run(main())
+    run_async(main())
     assert log == ["a"]
 
 

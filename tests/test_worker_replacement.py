@@ -27,6 +27,8 @@ sys.path += [str(ROOT / "benchmarks"), str(ROOT / "scripts")]  # after the real 
 
 import serve  # noqa: E402
 
+from tests.conftest import run_async  # noqa: E402
+
 PY = sys.executable
 
 
@@ -206,7 +208,7 @@ def test_a_killed_worker_is_replaced_and_the_service_stays_up() -> None:
             replaced = await asyncio.to_thread(new_pid)
             return await task, replaced
 
-        w2_results, replaced_after = asyncio.run(kill_under_load())
+        w2_results, replaced_after = run_async(kill_under_load())
         _wait_for(lambda: time.monotonic() > t_kill[0] + 15, 20)
         stop.set()
         for t in threads:
