@@ -73,7 +73,7 @@ elif table is not None:
     table.attrs.clear()  # the note and the freshness are shown beside it, not sent with it
     app.table(table, lang, column_config={"coverage": st.column_config.ProgressColumn(
         text("column.coverage", lang), format="percent", min_value=0.0, max_value=1.0)})
-    end = "。" if lang == "zh" else ". "  # the note is a clause; the explanation a sentence
+    end = text("ui16.sentence_end", lang)  # the note is a clause; the explanation a sentence
     st.info(f"{note.rstrip('.。 ')}{end}{text('overview.coverage_note', lang)}")
     if fresh is not None:  # how old the sources that say a firm is here are
         st.caption(freshness_line(fresh, lang))

@@ -114,7 +114,7 @@ def coverage_caveat(places: pd.DataFrame, hubs: pd.DataFrame, centres: Sequence[
                                  sample=False)
             return i18n.text(f"ui16.caveat_{what}", lang, n=int(row[f"dataset_{what}"]),
                              published=f"{published:,.0f}", radius=f"{row['radius_m']:g}",
-                             pct=f"{pct:.1f}") + ("" if lang == "zh" else " ") + age
+                             pct=f"{pct:.1f}") + i18n.text("ui16.sentence_gap", lang) + age
     return i18n.text("ui16.caveat_no_published", lang)
 
 
