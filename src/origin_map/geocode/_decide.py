@@ -6,7 +6,12 @@ the street number places it at building level; so does a compound's building num
 (``1号院8号楼``). A misspelt name is accepted only when the road and number or the compound
 corroborate it. Otherwise a compound with a known point gives compound level, and a street
 number whose known buildings agree within :data:`~.gazetteer.AGREE_M` gives street_number
-level. Anything else is ``none`` with the reason.
+level. A number the gazetteer does not know is placed between its known neighbours on the same
+side (:mod:`._interpolate`, level ``street_number_interpolated``); an address that says no more
+than the district (or is empty) is placed by the row's name (:mod:`._names`, level ``name``),
+and so is a unit on a campus (清华大学自动化系) rather than the campus point. English and pinyin
+names are found by their English keys and their pinyin (:mod:`._pinyin_keys`). Anything else is
+``none`` with the reason.
 """
 
 from __future__ import annotations
