@@ -208,6 +208,23 @@ def test_two_blocks_far_apart_give_a_compound_no_point() -> None:
     assert m.level == "none" and "蓝旗营" in m.reason_text()
 
 
+def test_a_block_at_a_number_shared_with_a_building_goes_to_the_compound() -> None:
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    both = pd.DataFrame([
+        _row("tower", "东源大厦", "", "", "幸福路", "35", "", "", at(200, 90)),
+        _row("blk7", "某嘉园7号楼", "", "", "幸福路", "35", "某嘉园", "7", at(150, 180)),
+    ], columns=COLS).astype(str)
+    outline = gpd.GeoDataFrame({"place_id": ["jy"], "name_zh": ["某嘉园"], "name_en": [""]},
+                               geometry=[Point(at(100, 200)[::-1]).buffer(0.001)],
+                               crs="EPSG:4326")
+    gaz = Gazetteer.from_frames(both, outlines=outline)
+    assert gaz.match("北京市海淀区幸福路35号").level == "street_number"  # both buildings
+    m = gaz.match("北京市海淀区幸福路35号院12号楼")  # a block: in the compound
+    assert m.level == "compound" and "某嘉园" in m.matched
+
+
 def test_a_campus_address_goes_to_its_building_else_to_the_outline(gaz: Gazetteer) -> None:
     assert "[fit]" in gaz.match("北京市海淀区某某大学FIT楼1-308").matched
     m = gaz.match("北京市海淀区某某大学某某楼")

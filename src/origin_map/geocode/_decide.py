@@ -294,9 +294,10 @@ def _structured(gaz: Gazetteer, p: ParsedAddress, ev: _Evidence) -> Match | None
             if found:
                 return found
     with_point = [c for c in comps if c.point is not None]
-    if at_number and with_point and with_point[0] not in ev.compounds and any(
-            f.compound != with_point[0].name for f in at_number):
-        # the number is not the compound's alone (成府路35号: 华清嘉园 and 东源大厦): its buildings
+    if at_number and with_point and with_point[0] not in ev.compounds and not p.building_no \
+            and any(f.compound != with_point[0].name for f in at_number):
+        # the number is not the compound's alone (成府路35号: 华清嘉园 and 东源大厦): its
+        # buildings; but a block of it (成府路35号院12号楼) is in the compound
         by_number = _street_number(road, num, at_number)
         if by_number.level != "none":
             return by_number
