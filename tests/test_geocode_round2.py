@@ -47,6 +47,7 @@ BUILDINGS = pd.DataFrame([
       for b, d in ((6, 900), (7, 1020), (8, 1140))],
     _row("fit", "信息科学技术大楼（FIT楼）", "FIT Building", "FIT楼", "", "", "某某大学", "",
          at(3000, 0)),
+    _row("dzl", "东主楼", "", "", "", "", "某某大学", "", at(3050, 5)),
 ], columns=COLS).astype(str)
 PLACES = pd.DataFrame([
     ["uni", "某某大学", "Some University", "university", "北京市海淀区某某路1号", "poi",
@@ -137,6 +138,12 @@ def test_english_and_pinyin_roads_are_parsed(address: str, road: str, number: st
 def test_english_and_pinyin_addresses_reach_the_building(gaz: Gazetteer, address: str) -> None:
     m = gaz.match(address)
     assert m.placed and distance_m((m.lat, m.lon), ORIGIN) < 1, m
+
+
+def test_a_short_pinyin_name_counts_on_its_named_campus_only(gaz: Gazetteer) -> None:
+    m = gaz.match("Dong Zhu Lou, Some University, Haidian")  # 东主楼: three characters
+    assert m.level == "building" and "[dzl]" in m.matched
+    assert gaz.match("Dongzhulou, Haidian").level == "none"  # without its campus: anywhere
 
 
 def test_the_pinyin_of_a_generic_name_identifies_nothing(gaz: Gazetteer) -> None:

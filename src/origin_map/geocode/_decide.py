@@ -157,6 +157,8 @@ def _scan_pinyin(gaz: Gazetteer, ev: _Evidence, tokens: list[str]) -> None:
             if tok in _SUFFIX_WORDS and run and f"{run} {tok}" in gaz.pinyin:
                 _add_hits(gaz, ev, f"{run} {tok}", gaz.pinyin[f"{run} {tok}"])
             run += tok
+            for c in {c.name for c in ev.compounds}:  # 东主楼 "Dong Zhu Lou" on a named campus
+                _add_hits(gaz, ev, run, gaz.pinyin.get(f"{c}|{run}", []))
             if run in gaz.pinyin_compounds:
                 ev.compounds.append(gaz.compounds[gaz.pinyin_compounds[run]])
             elif run in gaz.pinyin:

@@ -290,6 +290,8 @@ class Gazetteer:
                     self.aliases[base].append((feat, tower))
                 for key in name_keys(base) if distinctive(name_core(base)) else ():
                     self.pinyin[_latin(key)].append((feat, tower))  # 东升大厦: dongsheng building
+                for key in name_keys(base, compound=True) if feat.compound else ():
+                    self.pinyin[f"{feat.compound}|{key}"].append((feat, tower))  # 东主楼 on 清华
             elif len(base) >= 6 and re.search(r"[a-z]{3}", base):
                 key = english_key(base)
                 self.english[key].append((feat, tower))
