@@ -254,6 +254,8 @@ def test_a_unit_on_a_campus_goes_to_its_building(gaz: Gazetteer) -> None:
     ("Beijing Zhipu Huazhang Technology Co., Ltd.", "zhipu", 0.6),  # the pinyin of 智谱华章
     ("东升大厦", "origin", 0.7),  # a building of the gazetteer
     ("Dongsheng Building", "origin", 0.7),
+    ("智谱（北京）科技有限公司", "zhipu", 0.6),  # （北京） is a region
+    ("Zhipu AI (GLM)", "zhipu", 0.6),  # the name before its bracket
 ])
 def test_a_known_name_places_a_row_without_address(gaz: Gazetteer, name: str, fid: str,
                                                    score: float) -> None:
@@ -273,6 +275,7 @@ def test_a_known_name_places_a_row_without_address(gaz: Gazetteer, name: str, fi
     ("快手", "apart"),  # two historic offices 900 m apart
     ("杭州深度求索人工智能基础技术研究有限公司", "outside the gazetteer's area"),
     ("模速空间", "not a known building or firm"),  # a shipped place, but in 上海
+    ("智谱（上海）有限公司", "outside the gazetteer's area"),  # a branch in another city
 ])
 def test_generic_unknown_or_ambiguous_names_are_not_placed(gaz: Gazetteer, name: str,
                                                            says: str) -> None:
