@@ -47,6 +47,7 @@ BUILDINGS = pd.DataFrame([
       for b, d in ((6, 900), (7, 1020), (8, 1140))],
     _row("fit", "信息科学技术大楼（FIT楼）", "FIT Building", "FIT楼", "", "", "某某大学", "",
          at(3000, 0)),
+    _row("dzl", "东主楼", "", "", "", "", "某某大学", "", at(3050, 5)),
 ], columns=COLS).astype(str)
 PLACES = pd.DataFrame([
     ["uni", "某某大学", "Some University", "university", "北京市海淀区某某路1号", "poi",
@@ -139,6 +140,12 @@ def test_english_and_pinyin_addresses_reach_the_building(gaz: Gazetteer, address
     assert m.placed and distance_m((m.lat, m.lon), ORIGIN) < 1, m
 
 
+def test_a_short_pinyin_name_counts_on_its_named_campus_only(gaz: Gazetteer) -> None:
+    m = gaz.match("Dong Zhu Lou, Some University, Haidian")  # 东主楼: three characters
+    assert m.level == "building" and "[dzl]" in m.matched
+    assert gaz.match("Dongzhulou, Haidian").level == "none"  # without its campus: anywhere
+
+
 def test_the_pinyin_of_a_generic_name_identifies_nothing(gaz: Gazetteer) -> None:
     assert gaz.match("Keji Dasha, Haidian").level == "none"  # 科技大厦: in every city
     assert name_keys("东升大厦") == ["dongsheng building"]
@@ -208,6 +215,23 @@ def test_two_blocks_far_apart_give_a_compound_no_point() -> None:
     assert m.level == "none" and "蓝旗营" in m.reason_text()
 
 
+def test_a_block_at_a_number_shared_with_a_building_goes_to_the_compound() -> None:
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    both = pd.DataFrame([
+        _row("tower", "东源大厦", "", "", "幸福路", "35", "", "", at(200, 90)),
+        _row("blk7", "某嘉园7号楼", "", "", "幸福路", "35", "某嘉园", "7", at(150, 180)),
+    ], columns=COLS).astype(str)
+    outline = gpd.GeoDataFrame({"place_id": ["jy"], "name_zh": ["某嘉园"], "name_en": [""]},
+                               geometry=[Point(at(100, 200)[::-1]).buffer(0.001)],
+                               crs="EPSG:4326")
+    gaz = Gazetteer.from_frames(both, outlines=outline)
+    assert gaz.match("北京市海淀区幸福路35号").level == "street_number"  # both buildings
+    m = gaz.match("北京市海淀区幸福路35号院12号楼")  # a block: in the compound
+    assert m.level == "compound" and "某嘉园" in m.matched
+
+
 def test_a_campus_address_goes_to_its_building_else_to_the_outline(gaz: Gazetteer) -> None:
     assert "[fit]" in gaz.match("北京市海淀区某某大学FIT楼1-308").matched
     m = gaz.match("北京市海淀区某某大学某某楼")
@@ -230,6 +254,8 @@ def test_a_unit_on_a_campus_goes_to_its_building(gaz: Gazetteer) -> None:
     ("Beijing Zhipu Huazhang Technology Co., Ltd.", "zhipu", 0.6),  # the pinyin of 智谱华章
     ("东升大厦", "origin", 0.7),  # a building of the gazetteer
     ("Dongsheng Building", "origin", 0.7),
+    ("智谱（北京）科技有限公司", "zhipu", 0.6),  # （北京） is a region
+    ("Zhipu AI (GLM)", "zhipu", 0.6),  # the name before its bracket
 ])
 def test_a_known_name_places_a_row_without_address(gaz: Gazetteer, name: str, fid: str,
                                                    score: float) -> None:
@@ -249,6 +275,7 @@ def test_a_known_name_places_a_row_without_address(gaz: Gazetteer, name: str, fi
     ("快手", "apart"),  # two historic offices 900 m apart
     ("杭州深度求索人工智能基础技术研究有限公司", "outside the gazetteer's area"),
     ("模速空间", "not a known building or firm"),  # a shipped place, but in 上海
+    ("智谱（上海）有限公司", "outside the gazetteer's area"),  # a branch in another city
 ])
 def test_generic_unknown_or_ambiguous_names_are_not_placed(gaz: Gazetteer, name: str,
                                                            says: str) -> None:

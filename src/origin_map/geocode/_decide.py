@@ -6,7 +6,12 @@ the street number places it at building level; so does a compound's building num
 (``1号院8号楼``). A misspelt name is accepted only when the road and number or the compound
 corroborate it. Otherwise a compound with a known point gives compound level, and a street
 number whose known buildings agree within :data:`~.gazetteer.AGREE_M` gives street_number
-level. Anything else is ``none`` with the reason.
+level. A number the gazetteer does not know is placed between its known neighbours on the same
+side (:mod:`._interpolate`, level ``street_number_interpolated``); an address that says no more
+than the district (or is empty) is placed by the row's name (:mod:`._names`, level ``name``),
+and so is a unit on a campus (清华大学自动化系) rather than the campus point. English and pinyin
+names are found by their English keys and their pinyin (:mod:`._pinyin_keys`). Anything else is
+``none`` with the reason.
 """
 
 from __future__ import annotations
@@ -160,6 +165,8 @@ def _scan_pinyin(gaz: Gazetteer, ev: _Evidence, tokens: list[str]) -> None:
             if tok in _SUFFIX_WORDS and run and f"{run} {tok}" in gaz.pinyin:
                 _add_hits(gaz, ev, f"{run} {tok}", gaz.pinyin[f"{run} {tok}"])
             run += tok
+            for c in {c.name for c in ev.compounds}:  # 东主楼 "Dong Zhu Lou" on a named campus
+                _add_hits(gaz, ev, run, gaz.pinyin.get(f"{c}|{run}", []))
             if run in gaz.pinyin_compounds:
                 ev.compounds.append(gaz.compounds[gaz.pinyin_compounds[run]])
             elif run in gaz.pinyin:
@@ -297,9 +304,10 @@ def _structured(gaz: Gazetteer, p: ParsedAddress, ev: _Evidence) -> Match | None
             if found:
                 return found
     with_point = [c for c in comps if c.point is not None]
-    if at_number and with_point and with_point[0] not in ev.compounds and any(
-            f.compound != with_point[0].name for f in at_number):
-        # the number is not the compound's alone (成府路35号: 华清嘉园 and 东源大厦): its buildings
+    if at_number and with_point and with_point[0] not in ev.compounds and not p.building_no \
+            and any(f.compound != with_point[0].name for f in at_number):
+        # the number is not the compound's alone (成府路35号: 华清嘉园 and 东源大厦): its
+        # buildings; but a block of it (成府路35号院12号楼) is in the compound
         by_number = _street_number(road, num, at_number)
         if by_number.level != "none":
             return by_number

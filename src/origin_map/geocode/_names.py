@@ -135,16 +135,24 @@ class NameIndex:
             feat = Feature(str(row.id), zh or en, kind, lat, lon, "places.csv")
             self.add(_name_parts(zh) + _name_parts(en), _Entry(feat, status, zh or en))
 
+    def _entries(self, texts: list[str]) -> list[_Entry]:
+        """Return the entries of the first of ``texts`` whose core (or its pinyin) is known."""
+        keys = [k for t in texts for c in name_cores(t) for k in (c, f"py:{c.replace(' ', '')}")]
+        return next((self.by_core[k] for k in keys if k in self.by_core), [])
+
     def match(self, name: str, *, units_only: bool = False) -> Match | None:
         """Return the position of the building or place called ``name``, or None.
 
         ``units_only``: not a campus (a university, a park) itself, only what is on one.
         """
-        p = parse_address(name)
-        if p.elsewhere:
-            return Match.none("name_elsewhere", name=name, place=p.elsewhere)
-        keys = [k for c in name_cores(name) for k in (c, f"py:{c.replace(' ', '')}")]
-        entries = next((self.by_core[k] for k in keys if k in self.by_core), [])
+        entries = self._entries([name])  # 德州仪器 is a firm before 德州 is a city
+        if not entries:
+            parts = [t for t in _name_parts(name) if t != normalise_address(name)]
+            away = next((p.elsewhere for t in [name, *parts]
+                         if (p := parse_address(t)).elsewhere), "")
+            if away:  # 杭州…有限公司, 智谱（上海）有限公司
+                return Match.none("name_elsewhere", name=name, place=away)
+            entries = self._entries(parts)  # ModelBest (MiniCPM), 快手（早期办公地）
         for status in ("building", "current", "historic"):
             found = [e for e in entries if e.status == status
                      and not (units_only and e.feature.kind == "campus")]

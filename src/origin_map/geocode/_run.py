@@ -47,10 +47,12 @@ class Run:
         if len(address) > MAX_MATCH_CHARS:
             self.cut_rows.add(self.row)
             address = address[:MAX_MATCH_CHARS]
-        key = (normalise_address(address), normalise_address(name))
+        offline = self.cache is None  # the gazetteer normalises itself: memo by the text
+        key = (address, name) if offline else (normalise_address(address),
+                                                normalise_address(name))
         found = self.memo.get(key)
         if found is None:
-            found = self._lookup(key[0], address, name)
+            found = self._lookup("" if offline else key[0], address, name)
             self.memo[key] = found
         if found.placed and level_rank(found.level) > self.min_rank:
             self.below.add(self.row)

@@ -2,9 +2,12 @@
 
 Built from ``geodata/buildings.csv`` (schema in ``geodata/README.md``), ``centres.csv``, the
 places of ``places.csv`` whose position is ``surveyed`` or ``poi`` (an estimated position is
-no evidence for an address) and the outlines of ``areas.geojson`` (a compound's point).
-:meth:`Gazetteer.match` (in :mod:`._decide`) turns an address into
-a position with a level (building, compound, street_number) or says why it cannot.
+no evidence for an address) and the outlines of ``areas.geojson`` (a compound's point; a
+campus's point is the centre of its outline, not a map POI). Every place of ``places.csv`` in
+the area, whatever its position quality, is known by name for rows without an address
+(:mod:`._names`). :meth:`Gazetteer.match` (in :mod:`._decide`) turns an address into a position
+with a level (building, compound, street_number, street_number_interpolated, name) or says why
+it cannot.
 """
 
 from __future__ import annotations
@@ -287,6 +290,8 @@ class Gazetteer:
                     self.aliases[base].append((feat, tower))
                 for key in name_keys(base) if distinctive(name_core(base)) else ():
                     self.pinyin[_latin(key)].append((feat, tower))  # 东升大厦: dongsheng building
+                for key in name_keys(base, compound=True) if feat.compound else ():
+                    self.pinyin[f"{feat.compound}|{key}"].append((feat, tower))  # 东主楼 on 清华
             elif len(base) >= 6 and re.search(r"[a-z]{3}", base):
                 key = english_key(base)
                 self.english[key].append((feat, tower))
