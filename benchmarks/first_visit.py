@@ -283,7 +283,7 @@ def _ratios(results: dict[str, list[dict[str, Any]]], kind: str) -> tuple[float,
     return _median(drawn[kind]) / _median(drawn["bare"]), _median(pair)
 
 
-NAMES = {"bare": "bare page", "before": "Map page, before", "map": "Map page"}
+NAMES = {"bare": "bare page", "before": "Map page (before)", "map": "Map page"}
 
 
 def report(results: dict[str, list[dict[str, Any]]], ns: argparse.Namespace,

@@ -210,6 +210,7 @@ def soak_pass(servers: list[Soaked], heavy: bool, ns: argparse.Namespace
         f = out[s.name]
         f["after_leave_mb"] = s.probe.rss_mb()
         f["growth_kb"] = slope_kb(f["points"])
+        f["late_growth_kb"] = slope_kb(f["points"][len(f["points"]) // 2:])
         f["plateau_mb"] = f["points"][0][1]
         f["peak_mb"] = max(p[1] for p in f["points"])
     return out
@@ -224,12 +225,13 @@ def report(results: dict[str, dict[str, dict[str, Any]]], ns: argparse.Namespace
              f"a time, {ns.reruns} reruns each; disconnected sessions kept {ns.ttl_s} s; load "
              f"average {load[0]:.1f} → {load[1]:.1f} (2 cores); {elapsed_s / 60:.1f} min.", "",
              "| pass | server | RSS after warm-up | peak | after the visitors left | growth per "
-             "visitor (slope) | failures |", "|---|---|---|---|---|---|---|"]
+             "visitor (slope) | same, second half | failures |",
+             "|---|---|---|---|---|---|---|---|"]
     for p, by in results.items():
         for name, f in by.items():
             lines.append(f"| {p} | {name} | {f['plateau_mb']:.1f} MB | {f['peak_mb']:.1f} MB | "
                          f"{f['after_leave_mb']:.1f} MB | {f['growth_kb']:+.1f} kB | "
-                         f"{len(f['errors'])} |")
+                         f"{f['late_growth_kb']:+.1f} kB | {len(f['errors'])} |")
     lines.append("")
     for p, by in results.items():
         ours, minimal = by["origin_map"]["growth_kb"], by["minimal"]["growth_kb"]

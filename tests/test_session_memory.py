@@ -121,3 +121,26 @@ def test_install_makes_streamlit_build_its_runtime_with_our_store(monkeypatch):
 def test_the_store_keeps_streamlits_settings(ttl):
     store = ShutdownSessionStorage(maxsize=7, ttl_seconds=ttl)
     assert store._ttl_cache.maxsize == 7 and store._ttl_cache.ttl == ttl
+
+
+def test_what_a_shut_session_held_is_freed_at_the_sweep():
+    import gc
+    import weakref
+
+    class Held:
+        pass
+
+    store, now, log = _store(ttl=5)
+    session = FakeSession("a", log)
+    held = Held()
+    session.state = {"report": held, "self": session}  # a cycle, as AppSession has
+    ref = weakref.ref(held)
+    store.save(FakeInfo(session))
+    del session, held
+    gc.disable()  # as with runner.postScriptGC off: nothing else collects
+    try:
+        now[0] += 6
+        store.sweep()
+        assert log == ["a"] and ref() is None
+    finally:
+        gc.enable()

@@ -10,14 +10,16 @@ one set per visitor: ``benchmarks/soak.py`` measured ~0.5 MB per visitor who mad
 
 :class:`ShutdownSessionStorage` is that store, except that a session leaving it for good (expired,
 or evicted to make room) is shut down, and expired sessions are looked for every
-``sweep_s`` seconds even when no one connects. A session taken out because its browser came back
-(``delete``) is not shut down. :func:`install` makes ``streamlit run`` in this process use it
-(:mod:`origin_map.app.launch` calls it).
+``sweep_s`` seconds even when no one connects, then collected (``gc.collect``: with
+``runner.postScriptGC`` off, a departed session's reference cycles would otherwise wait). A
+session taken out because its browser came back (``delete``) is not shut down. :func:`install`
+makes ``streamlit run`` in this process use it (:mod:`origin_map.app.launch` calls it).
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 from typing import Any
 
@@ -51,6 +53,7 @@ class ShutdownSessionStorage(MemorySessionStorage):
         self._dropped: list[Any] = []
         self._sweep_s = sweep_s
         self._loop: asyncio.AbstractEventLoop | None = None
+        self._collect = False
         self.shut_down = 0
         """How many sessions this store has shut down (for tests and logs)."""
 
@@ -66,6 +69,7 @@ class ShutdownSessionStorage(MemorySessionStorage):
             except Exception:  # one session's failure must not keep the others
                 _LOG.exception("shutting down an expired session failed")
             self.shut_down += 1
+            self._collect = True
 
     def _watch(self) -> None:
         if self._loop is not None or not self._sweep_s:
@@ -77,9 +81,18 @@ class ShutdownSessionStorage(MemorySessionStorage):
         self._loop.call_later(self._sweep_s, self.sweep)
 
     def sweep(self) -> None:
-        """Drop and shut down the expired sessions; then look again in ``sweep_s`` seconds."""
+        """Drop and shut down the expired sessions; then look again in ``sweep_s`` seconds.
+
+        After sessions were shut down, a full garbage collection: a session's objects refer to
+        each other (session, script runner, session state), and with ``runner.postScriptGC``
+        off nothing else collects them soon, so what they hold (a report's bytes, an uploaded
+        table) would wait in memory.
+        """
         self._ttl_cache.expire()
         self._shut_dropped()
+        if self._collect:
+            self._collect = False
+            gc.collect()
         if self._loop is not None and not self._loop.is_closed():
             self._loop.call_later(self._sweep_s, self.sweep)
 
