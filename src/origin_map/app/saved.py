@@ -166,7 +166,13 @@ def dataset_section(lang: str) -> None:
 REVIEW_KEY = "review"
 """The query-string key of a geocoding review in progress (a dataset id)."""
 _REVIEW = "om_store_review"  # {"id", "name", "provenance", "table", "saved": the last saved table}
-_STATE = ["accept", "lat", "lon"]
+_STATE = ("accept", "lat", "lon", "sector")
+"""The review table's columns a reviewer changes, each change one saved decision."""
+
+
+def _state(table: Any) -> Any:
+    """Return the columns of ``table`` a reviewer changes (``sector`` if it has one), copied."""
+    return table[[c for c in _STATE if c in table.columns]].copy()
 
 
 def save_review(table: Any, name: str, provider: str,
@@ -189,7 +195,7 @@ def save_review(table: Any, name: str, provider: str,
         _note("store.not_saved", exc)
         return
     st.session_state[_REVIEW] = {"id": review_id, "name": name, "provenance": prov,
-                                 "table": table, "saved": table[_STATE].copy()}
+                                 "table": table, "saved": _state(table)}
     st.query_params[REVIEW_KEY] = review_id  # now: the sidebar wrote the link before this ran
 
 
@@ -206,7 +212,7 @@ def open_review_link(review_id: str) -> None:
     table = opened.review_table()
     st.session_state[_REVIEW] = {"id": opened.info.id, "name": opened.info.name,
                                  "provenance": opened.info.provenance, "table": table,
-                                 "saved": table[_STATE].copy()}
+                                 "saved": _state(table)}
 
 
 def review_in_progress() -> dict[str, Any] | None:
@@ -223,7 +229,7 @@ def save_review_edits(edited: Any) -> None:
     if review is None or isinstance(store, StoreError):
         return
     before = review["saved"]
-    for decision in decisions_between(before, edited[_STATE]):
+    for decision in decisions_between(before, edited[list(before.columns)]):
         try:
             store.decide(review["id"], decision)
         except StoreError as exc:
@@ -235,6 +241,8 @@ def save_review_edits(edited: Any) -> None:
         elif decision.action == "position":
             before.iloc[row, [cols.get_loc("lat"), cols.get_loc("lon")]] = [
                 edited["lat"].iloc[row], edited["lon"].iloc[row]]
+        elif decision.action == "sector":
+            before.iloc[row, cols.get_loc("sector")] = decision.sector
     st.session_state.pop(_NOTE, None)
 
 

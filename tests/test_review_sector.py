@@ -1,0 +1,63 @@
+"""A sector changed in the geocoding review is saved as a decision and comes back on reopening
+(SQLite store; AppTest)."""
+
+from __future__ import annotations
+
+import pyarrow as pa
+import pytest
+
+from origin_map.store.datasets import open_store
+from tests.test_pages import FIRMS_WITH_ADDRESSES, app
+
+
+@pytest.fixture(autouse=True)
+def store_dir(monkeypatch, tmp_path):
+    from origin_map.app import saved
+
+    monkeypatch.setenv("ORIGIN_MAP_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("ORIGIN_MAP_STORE", raising=False)
+    saved.reset_store()
+    yield tmp_path
+    saved.reset_store()
+
+
+def shown_review(at) -> object:
+    editor = (at.get("arrow_data_editor") or at.get("data_editor"))[0]
+    return pa.ipc.open_stream(editor.proto.arrow_data.data).read_all().to_pandas()
+
+
+def test_a_changed_sector_is_saved_and_survives_reopening(monkeypatch, store_dir):
+    import streamlit as st
+
+    edits: dict[tuple[int, str], object] = {}
+    real = st.data_editor
+
+    def reviewer(data, **kwargs):  # the reviewer's choice in the sector column
+        out = real(data, **kwargs)
+        for (row, col), value in edits.items():
+            out.iloc[row, out.columns.get_loc(col)] = value
+        return out
+
+    monkeypatch.setattr(st, "data_editor", reviewer)
+    at = app()
+    at.switch_page("pages/data.py").run()
+    at.file_uploader(key="om_upload").set_value(("firms.csv", FIRMS_WITH_ADDRESSES, "text/csv"))
+    at.run()
+    at.button(key="om_geo_run").click().run()
+    review_id = at.query_params["review"]
+    assert shown_review(at)["sector"].tolist()[0] == "大模型"  # as the file gives it
+    edits[(0, "sector")] = "chips"
+    at.run()
+    at.run()  # a second run saves nothing new: the change is saved once
+    assert not at.exception
+    store = open_store(None, data_dir=store_dir)
+    log = store.open(review_id).decisions
+    assert log[["row", "action", "sector"]].values.tolist() == [[0, "sector", "chips"]]
+    edits.clear()  # a refresh: a new session with the link only
+    again = app(dict(at.query_params))
+    again.switch_page("pages/data.py").run()
+    assert not again.exception
+    assert shown_review(again)["sector"].tolist()[0] == "chips"
+    again.button(key="om_geo_load").click().run()
+    loaded = store.open(again.query_params["data"]).places(geometry=False)
+    assert loaded["sector"].tolist() == ["chips"]
