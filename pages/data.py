@@ -45,6 +45,7 @@ else:
                            to_csv_bytes(result.rejected_report()), "rows-left-out.csv",
                            "text/csv", key="om_dl_rejected")
 
+app.merge_section(lang)
 app.boundary_upload(s)
 
 ds = app.dataset()

@@ -27,8 +27,8 @@ USER_ROWS = [  # id, name, sector, lat, lon, geocode level, geocode match
     ("u-infini", "无问芯穹", "ai_infrastructure", *RAYCOM, "", ""),
     # 4-6. new firms; one id is also a shipped id, one name would run as a formula
     ("sohu", "示例新甲科技有限公司", "ai_applications", *SOHU, "", ""),
-    ("u-new-b", "=HYPERLINK(\"http://x\")", "robotics", 39.9910, 116.3300, "", ""),
-    ("u-new-c", "Example Robotics Co., Ltd.", "robotics", 39.9930, 116.3290, "", ""),
+    ("u-new-b", "=HYPERLINK(\"http://x\")", "embodied_ai", 39.9910, 116.3300, "", ""),
+    ("u-new-c", "Example Robotics Co., Ltd.", "embodied_ai", 39.9930, 116.3290, "", ""),
 ]
 
 

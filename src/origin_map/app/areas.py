@@ -145,7 +145,7 @@ def report_buttons(view: View, ds: Dataset) -> None:
         st.session_state["om_report_pdf"] = build_report_pdf(
             ds.places, radii_m=view.rings, place_filter=view.place_filter,
             by_outline=view.by_outline, radius_m=view.radius_m,
-            data_kind="shipped" if ds.shipped else "uploaded", data_name=ds.name, **kw)
+            data_kind=ds.origin, data_name=ds.name, **kw)
     if c2.button(text("report_ui.make_png", lang), key="om_rep_png"):
         st.session_state["om_report_png"] = render_map_png(
             shown, radii_m=None if view.area else view.rings, **kw)

@@ -42,11 +42,17 @@ class Dataset:
     datum: str
     places: Any  # geopandas.GeoDataFrame
     stored_id: str = ""  # its id in the dataset store (origin_map.app.saved), if saved
+    own: Any = None  # merged with the shipped data: the user's list alone (a Dataset)
 
     @property
     def shipped(self) -> bool:
         """Whether this is the shipped data."""
         return self.token == SHIPPED
+
+    @property
+    def origin(self) -> str:
+        """Where the places come from: ``shipped``, ``uploaded`` or ``merged`` (both)."""
+        return "shipped" if self.shipped else "merged" if self.own is not None else "uploaded"
 
 
 @st.cache_resource(show_spinner=False)
@@ -172,6 +178,8 @@ def dataset_of() -> Dataset:
 
 def dataset_label(ds: Dataset, lang: str) -> str:
     """Return how the pages name a dataset: the user's file name, or the shipped places."""
+    if ds.origin == "merged":
+        return text("merge18.label", lang, name=ds.name)
     return text("ui16.shipped_name", lang) if ds.shipped else ds.name
 
 

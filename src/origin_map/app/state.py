@@ -16,7 +16,7 @@ from typing import Any
 import streamlit as st
 
 from origin_map import i18n
-from origin_map.app import saved
+from origin_map.app import merging, saved
 from origin_map.app.areas import area_status, exact
 from origin_map.app.data import centres, dataset, dataset_label, pending_to_load
 from origin_map.app.show import md_escape
@@ -64,6 +64,8 @@ def _init_state() -> None:
     ss[_K + "initialised"] = True
     if saved.URL_KEY in st.query_params:  # ?data=ID: that saved dataset, or why not
         saved.open_linked(str(st.query_params[saved.URL_KEY]))
+        if st.query_params.get(merging.URL_KEY) == "1":  # &merge=1: with the shipped data
+            merging.merge_current()
     if saved.REVIEW_KEY in st.query_params:  # ?review=ID: a geocoding review in progress
         saved.open_review_link(str(st.query_params[saved.REVIEW_KEY]))
 
@@ -217,6 +219,8 @@ def _write_query(good: dict[str, Any]) -> None:
     q = to_query(good)
     if dataset().stored_id:
         q[saved.URL_KEY] = dataset().stored_id
+        if dataset().origin == "merged":
+            q[merging.URL_KEY] = "1"
     review = saved.review_in_progress()
     if review is not None:
         q[saved.REVIEW_KEY] = review["id"]
