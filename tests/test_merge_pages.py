@@ -4,9 +4,8 @@ choice in the link, and going back."""
 
 from __future__ import annotations
 
-import pytest
-
 from tests.test_pages import app, texts, upload
+from tests.test_pages_store import store_dir  # noqa: F401 (each test's own store)
 
 # 2 shipped firms again (智谱 in traditional characters with its legal form, on its building
 # id; 硅基流动 with its legal form, 20 m from the shipped point), 1 shipped firm's name in
@@ -19,17 +18,6 @@ LIST = ("id,name,sector,kind,lat,lon,building_id\n"
         "u-new-b,示例新乙机器人有限公司,embodied_ai,firm,39.9910,116.3300,\n"
         "u-new-c,Example Robotics Co. Ltd.,embodied_ai,firm,39.9930,116.3290,\n").encode()
 QUERY = {"r": "5000", "rings": ""}
-
-
-@pytest.fixture(autouse=True)
-def store_dir(monkeypatch, tmp_path):
-    from origin_map.app import saved
-
-    monkeypatch.setenv("ORIGIN_MAP_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("ORIGIN_MAP_STORE", raising=False)
-    saved.reset_store()
-    yield tmp_path
-    saved.reset_store()
 
 
 def n_places(at) -> int:

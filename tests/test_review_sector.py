@@ -4,21 +4,10 @@
 from __future__ import annotations
 
 import pyarrow as pa
-import pytest
 
 from origin_map.store.datasets import open_store
 from tests.test_pages import FIRMS_WITH_ADDRESSES, app
-
-
-@pytest.fixture(autouse=True)
-def store_dir(monkeypatch, tmp_path):
-    from origin_map.app import saved
-
-    monkeypatch.setenv("ORIGIN_MAP_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("ORIGIN_MAP_STORE", raising=False)
-    saved.reset_store()
-    yield tmp_path
-    saved.reset_store()
+from tests.test_pages_store import store_dir  # noqa: F401 (each test's own store)
 
 
 def shown_review(at) -> object:
@@ -26,7 +15,7 @@ def shown_review(at) -> object:
     return pa.ipc.open_stream(editor.proto.arrow_data.data).read_all().to_pandas()
 
 
-def test_a_changed_sector_is_saved_and_survives_reopening(monkeypatch, store_dir):
+def test_a_changed_sector_is_saved_and_survives_reopening(monkeypatch, store_dir):  # noqa: F811
     import streamlit as st
 
     edits: dict[tuple[int, str], object] = {}
