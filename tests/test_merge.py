@@ -181,3 +181,25 @@ def test_the_shipped_data_merged_with_itself_replaces_every_row():
     assert {"baichuan-ai", "google-china", "kuaishou-early", "robotera-via-building"} <= \
         firms_two_offices
     assert not firms_two_offices & {"amd-beijing-raycom", "intel-beijing-raycom"}
+
+
+def test_the_cli_writes_the_merged_table_and_the_pairs(tmp_path, capsys):
+    from origin_map import cli
+    from origin_map.places.datasets import read_places
+
+    mine = tmp_path / "placed.csv"
+    mine.write_bytes(to_csv_bytes(user_places().drop(columns="geometry")))
+    out, pairs = tmp_path / "merged.csv", tmp_path / "pairs.csv"
+    assert cli.main(["merge", str(mine), "-o", str(out), "--pairs", str(pairs)]) == 0
+    err = capsys.readouterr().err
+    n = len(shipped_places())
+    assert f"6 of your rows merged with {n} shipped places: 2 replaced" in err
+    back = read_places(out)  # the merged table is a places file like any other
+    assert (len(back.places), back.n_errors) == (n + 4, 0)
+    assert back.places["origin"].value_counts().to_dict() == {"shipped": n - 2, "user": 6}
+    table, _ = merge_places(shipped_places(), user_places())
+    assert out.read_bytes() == to_csv_bytes(table)  # the app's table, byte for byte
+    assert pd.read_csv(pairs)["shipped_id"].tolist() == ["infini-ai"]
+    assert cli.main(["merge", str(mine), "-o", str(out), "--tolerance-m", "0"]) == 0
+    assert "1 replaced" in capsys.readouterr().err  # 硅基流动 is 20 m off: now kept apart
+    assert cli.main(["merge"]) == 2

@@ -5,9 +5,10 @@ Exit codes: 0 success; 1 invalid data or settings (the message says what and how
 
 Each sub-command lives in a module of this package, which registers its parser with a ``run``
 function (and, where options depend on each other, a ``check``): :mod:`._measure` (``stats``,
-``report``, ``validate``), :mod:`._geocode`, :mod:`._analysis` (``compare``, ``cluster``,
-``coverage``), :mod:`._app` and :mod:`._walk`. They share :mod:`._options` (argparse only:
-``--help`` never imports pandas) and :mod:`._inputs` (reading places, writing CSV).
+``report``, ``validate``), :mod:`._geocode`, :mod:`._merge`, :mod:`._analysis` (``compare``,
+``cluster``, ``coverage``), :mod:`._app` and :mod:`._walk`. They share :mod:`._options`
+(argparse only: ``--help`` never imports pandas) and :mod:`._inputs` (reading places, writing
+CSV).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from origin_map.cli._datasets import add_datasets_parser
 from origin_map.cli._geocode import add_geocode_parser
 from origin_map.cli._history import add_history_parser
 from origin_map.cli._measure import EPILOG, add_measure_parsers
+from origin_map.cli._merge import add_merge_parser
 from origin_map.cli._options import EXIT_DATA, EXIT_OK, EXIT_USAGE, SettingRefused
 from origin_map.cli._walk import add_walk_parser
 
@@ -39,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     add_measure_parsers(sub)
     add_geocode_parser(sub)
+    add_merge_parser(sub)
     add_analysis_parsers(sub)
     add_history_parser(sub)
     add_app_parser(sub)
