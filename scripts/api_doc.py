@@ -22,7 +22,7 @@ GROUPS: dict[str, tuple[str, ...]] = {
     "Measuring": (
         "density_table", "headline", "h3_table", "places_in_area", "area_density_table",
         "coverage_table"),
-    "Geocoding": ("geocode_table",),
+    "Geocoding": ("geocode_table", "merge_places"),
     "Comparing and clustering": (
         "compare_density", "sector_composition", "compare_figures", "cluster_report"),
     "Drawing and reports": ("build_map", "render_map_png", "build_report_pdf"),

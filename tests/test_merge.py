@@ -203,3 +203,10 @@ def test_the_cli_writes_the_merged_table_and_the_pairs(tmp_path, capsys):
     assert cli.main(["merge", str(mine), "-o", str(out), "--tolerance-m", "0"]) == 0
     assert "1 replaced" in capsys.readouterr().err  # 硅基流动 is 20 m off: now kept apart
     assert cli.main(["merge"]) == 2
+
+
+def test_a_table_without_coordinates_is_refused_with_the_column_named():
+    from origin_map.errors import DataValidationError
+
+    with pytest.raises(DataValidationError, match="no 'lat' column"):
+        merge_places(shipped_places(), pd.DataFrame({"id": ["a"], "lon": [116.3]}))

@@ -43,6 +43,7 @@ _EXPORTS: dict[str, str] = {
     "coverage_table": "origin_map.measure.coverage",
     # geocoding
     "geocode_table": "origin_map.geocode.table",
+    "merge_places": "origin_map.geocode.merge",
     # comparing and clustering
     "compare_density": "origin_map.measure.compare",
     "sector_composition": "origin_map.measure.compare",
@@ -99,6 +100,7 @@ __all__ = [
     "headline",
     "load_centres",
     "load_places",
+    "merge_places",
     "places_in_area",
     "read_area",
     "read_places",
@@ -118,6 +120,7 @@ if TYPE_CHECKING:  # what type checkers and editors see; nothing is imported at 
         SettingsError,
     )
     from origin_map.geo.geometry import Centre, Rings
+    from origin_map.geocode.merge import merge_places
     from origin_map.geocode.providers import (
         ProviderError,
         ProviderRateLimited,

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from origin_map.errors import DataValidationError, Problem
 from origin_map.geocode._features import distance_m
 from origin_map.geocode._names import _name_parts, _pinyin_key, distinctive, name_cores
 from origin_map.i18n import text
@@ -147,19 +148,21 @@ def name_keys(names: list[str]) -> set[str]:
         if not name or not name.strip():
             continue
         main, *inner = _name_parts(name)
-        cores = name_cores(main)
-        parts = [main] + [p for p in inner if _another_name(p, main, cores[:1])]
-        for part in parts:
-            cores = name_cores(part)
+        main_cores = name_cores(main)
+        found = [main_cores] + [c for p in inner
+                                if _another_name(p, c := name_cores(p), main, main_cores[:1])]
+        for cores in found:
             for core in cores[:1] + [c for c in cores[1:] if len(c) >= 3 and distinctive(c)]:
                 keys.update(_with_pinyin(core))
     keys.discard("")
     return keys
 
 
-def _another_name(part: str, main: str, main_core: list[str]) -> bool:
-    """Whether a name's bracketed ``part`` is another name of it (see :func:`name_keys`)."""
-    cores = name_cores(part)
+def _another_name(part: str, cores: list[str], main: str, main_core: list[str]) -> bool:
+    """Whether a name's bracketed ``part`` (its ``cores``) is another name of it.
+
+    See :func:`name_keys`.
+    """
     if not cores or not distinctive(cores[0]) or _PLACE_WORDS.search(part):
         return False
     if _CJK.search(part):
@@ -203,6 +206,12 @@ def merge_places(shipped: pd.DataFrame, user: pd.DataFrame, *,
     summary : MergeSummary
         The counts, and the pairs of one name in two buildings (kept apart).
 
+    Raises
+    ------
+    DataValidationError
+        When a table lacks a column the merge needs (``id``, ``lat``, ``lon``): pass places as
+        read by :func:`~origin_map.places.datasets.read_places`.
+
     Examples
     --------
     >>> shipped = pd.DataFrame({"id": ["zhipu", "baichuan"], "name_zh": ["智谱（北京智谱华章科技）",
@@ -215,6 +224,8 @@ def merge_places(shipped: pd.DataFrame, user: pd.DataFrame, *,
     >>> summary.replaced, summary.added, summary.total, merged["replaces"].tolist()
     (1, 1, 3, ['', 'zhipu', ''])
     """
+    _check_columns(shipped, "shipped")
+    _check_columns(user, "user")
     user_bid = _building_ids(user)
     pairs = _candidate_pairs(shipped, user)
     same, apart = _split_pairs(pairs, shipped, user, user_bid, tolerance_m)
@@ -235,6 +246,14 @@ def merge_places(shipped: pd.DataFrame, user: pd.DataFrame, *,
         shipped_kept=len(kept), total=len(merged), renamed_ids=renamed,
         other_building=_other_table(apart, shipped, user), tolerance_m=float(tolerance_m))
     return merged, summary
+
+
+def _check_columns(frame: pd.DataFrame, which: str) -> None:
+    missing = [c for c in ("id", "lat", "lon") if c not in frame.columns]
+    if missing:
+        raise DataValidationError(
+            [Problem(None, c, f"The {which} places have no {c!r} column.",
+                     "Pass places as read_places returns them.") for c in missing], which)
 
 
 def _names_of(frame: pd.DataFrame) -> list[list[str]]:
