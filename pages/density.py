@@ -30,7 +30,7 @@ st.download_button(text("density.download", lang), to_csv_bytes(table),
                    key="om_dl_density")
 st.caption(text("density.command", lang))
 st.code(command_line(s, data=None if ds.shipped else ds.name, datum=ds.datum,
-                     dataset=ds.stored_id), language="bash")
+                     dataset=ds.stored_id, merged=ds.origin == "merged"), language="bash")
 if table["count"].any() and s.area is None:
     st.altair_chart(charts.sector_chart(table, lang), width="stretch")  # full width: no slivers
     c2, c3 = st.columns(2)

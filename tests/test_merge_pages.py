@@ -4,6 +4,10 @@ choice in the link, and going back."""
 
 from __future__ import annotations
 
+import shlex
+
+from origin_map import cli
+from origin_map.io.export import to_csv_bytes
 from tests.test_pages import app, texts, upload
 from tests.test_pages_store import store_dir  # noqa: F401 (each test's own store)
 
@@ -26,7 +30,7 @@ def n_places(at) -> int:
     return int(at.metric[0].value)
 
 
-def test_merge_with_the_shipped_data_and_back(monkeypatch):
+def test_merge_with_the_shipped_data_and_back(monkeypatch, store_dir):  # noqa: F811
     from origin_map.places.datasets import shipped_places
 
     n_shipped = len(shipped_places())
@@ -61,6 +65,15 @@ def test_merge_with_the_shipped_data_and_back(monkeypatch):
     monkeypatch.setattr("origin_map.render.report.build_report_pdf", report)
     at.button(key="om_rep_pdf").click().run()
     assert kinds == [("merged", "firms.csv", n_shipped + 4)]
+    at.switch_page("pages/density.py").run()  # its command merges, then counts the same
+    command = next(c.value for c in at.code if c.value.startswith("origin-map merge"))
+    merge, stats = (shlex.split(part)[1:] for part in command.split(" && "))
+    assert merge == ["merge", "--dataset", at.query_params["data"], "-o", "merged.csv"]
+    assert stats[:3] == ["stats", "--data", "merged.csv"]
+    monkeypatch.chdir(store_dir)
+    store = ["--data-dir", str(store_dir)]
+    assert cli.main([*merge, *store]) == 0 and cli.main([*stats, "-o", "table.csv"]) == 0
+    assert (store_dir / "table.csv").read_bytes() == to_csv_bytes(at.dataframe[0].value)
     again = app(dict(at.query_params))  # a refresh, or the link in another browser
     assert n_places(again) == shipped_within + 4
     assert label in texts(again.sidebar.caption)

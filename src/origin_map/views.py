@@ -16,10 +16,12 @@ if TYPE_CHECKING:
     from origin_map.geo.geometry import Centre, Rings
     from origin_map.measure.stats import PlaceFilter
 
-__all__ = ["AREA_FILE", "View", "command_line", "resolve"]
+__all__ = ["AREA_FILE", "MERGED_FILE", "View", "command_line", "resolve"]
 
 AREA_FILE = "origin-map-area.geojson"
 """The name under which the app offers the area for download (the command reads it)."""
+MERGED_FILE = "merged.csv"
+"""The file a page's command writes the user's list merged with the shipped data to."""
 
 
 @dataclass(frozen=True)
@@ -101,13 +103,20 @@ def _filter_args(view: View) -> list[str]:
 
 def command_line(view: View, *, command: str = "stats", data: str | None = None,
                  datum: str = "wgs84", centres: tuple[str, ...] = (),
-                 dataset: str | None = None) -> str:
+                 dataset: str | None = None, merged: bool = False) -> str:
     """Return the ``origin-map`` command that writes the table a page shows for ``view``.
 
     ``command`` is ``stats`` (the density table), ``compare`` (of ``centres``) or ``cluster``;
     ``data`` is the file the view's places came from (None: the shipped data), ``dataset`` its
     id in the dataset store if it was saved (then ``--dataset ID`` replaces ``--data``).
+    ``merged``: the places are that list merged with the shipped data; the command merges first
+    (``origin-map merge ... -o merged.csv &&``) and reads the merged file.
     """
+    if merged:
+        source = ["--dataset", dataset] if dataset else [data or "", "--datum", datum]
+        first = shlex.join(["origin-map", "merge", *source, "-o", MERGED_FILE])
+        return f"{first} && " + command_line(view, command=command, data=MERGED_FILE,
+                                              centres=centres)
     args = ["origin-map", command]
     if dataset:
         args += ["--dataset", dataset]

@@ -66,7 +66,8 @@ def cluster_section(view: View, ds: Dataset) -> None:
                        f"origin-map-cluster-{view.centre.id}.csv", "text/csv",
                        key="om_dl_cluster")
     st.code(command_line(view, command="cluster", data=None if ds.shipped else ds.name,
-                         datum=ds.datum, dataset=ds.stored_id), language="bash")
+                         datum=ds.datum, dataset=ds.stored_id, merged=ds.origin == "merged"),
+            language="bash")
 
 
 @st.cache_resource(show_spinner=False)
@@ -168,7 +169,7 @@ def compare_section(view: View, ds: Dataset, picked: pd.DataFrame) -> None:
                        "origin-map-compare.csv", "text/csv", key="om_dl_compare")
     st.code(command_line(view, command="compare", data=None if ds.shipped else ds.name,
                          datum=ds.datum, centres=tuple(c.id for c in hub_centre),
-                         dataset=ds.stored_id),
+                         dataset=ds.stored_id, merged=ds.origin == "merged"),
             language="bash")
 
 
