@@ -210,3 +210,15 @@ def test_a_table_without_coordinates_is_refused_with_the_column_named():
 
     with pytest.raises(DataValidationError, match="no 'lat' column"):
         merge_places(shipped_places(), pd.DataFrame({"id": ["a"], "lon": [116.3]}))
+
+
+def test_a_merged_table_read_back_is_known_as_merged(merged, tmp_path):
+    from origin_map.geocode.merge import is_merged
+    from origin_map.places.datasets import read_places
+
+    table, _ = merged
+    path = tmp_path / "merged.csv"
+    path.write_bytes(to_csv_bytes(table))
+    assert is_merged(read_places(path).places)
+    assert not is_merged(user_places()) and not is_merged(shipped_places())
+    assert not is_merged(table.loc[table["origin"] == "user"])

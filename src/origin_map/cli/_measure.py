@@ -168,11 +168,20 @@ def _cmd_report(args: argparse.Namespace) -> int:
                                 place_filter=flt, lang=args.lang, title=args.title,
                                 outlines=outlines, by_outline=args.by_outline,
                                 radius_m=args.radius_m,
-                                data_kind="uploaded" if args.data else "shipped",
+                                data_kind=_data_kind(args, places),
                                 data_name=Path(args.data).name if args.data else "")
     args.output.write_bytes(data)
     print(f"wrote {args.output} ({len(data) / 1024:,.0f} KB)", file=sys.stderr)
     return EXIT_OK
+
+
+def _data_kind(args: argparse.Namespace, places: Any) -> str:
+    """Return what the report says its data is: shipped, uploaded, or merged (origin-map merge)."""
+    from origin_map.geocode.merge import is_merged
+
+    if not args.data:
+        return "shipped"
+    return "merged" if is_merged(places) else "uploaded"
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:

@@ -36,7 +36,7 @@ from origin_map.geocode._features import distance_m
 from origin_map.geocode._names import _name_parts, _pinyin_key, distinctive, name_cores
 from origin_map.i18n import text
 
-__all__ = ["SAME_BUILDING_M", "MergeSummary", "merge_places", "name_keys"]
+__all__ = ["SAME_BUILDING_M", "MergeSummary", "is_merged", "merge_places", "name_keys"]
 
 SAME_BUILDING_M = 40.0
 """Two rows without a common building id are in the same building when at most this far apart.
@@ -246,6 +246,17 @@ def merge_places(shipped: pd.DataFrame, user: pd.DataFrame, *,
         shipped_kept=len(kept), total=len(merged), renamed_ids=renamed,
         other_building=_other_table(apart, shipped, user), tolerance_m=float(tolerance_m))
     return merged, summary
+
+
+def is_merged(places: pd.DataFrame) -> bool:
+    """Whether ``places`` is a table :func:`merge_places` wrote (rows of both origins).
+
+    A merged table read back from its CSV says so: its ``origin`` column holds ``user`` and
+    ``shipped`` and nothing else (the report names its data "merged").
+    """
+    if "origin" not in places.columns or "replaces" not in places.columns:
+        return False
+    return set(places["origin"].astype(str).unique()) == set(ORIGINS)
 
 
 def _check_columns(frame: pd.DataFrame, which: str) -> None:
