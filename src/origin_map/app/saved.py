@@ -7,7 +7,8 @@ so in the sidebar and the shipped data is shown instead. The store is opened onc
 process (from the environment ``origin-map app`` sets: ``ORIGIN_MAP_STORE``,
 ``ORIGIN_MAP_DATA_DIR``, ``ORIGIN_MAP_KEEP_DAYS``); the process removes the datasets not opened
 for that many days then and every hour. A review of geocoding results is saved as it happens
-(``?review=ID``): each row the reviewer changes is one decision, saved at once.
+(``?review=ID``): each change the reviewer makes to a row (keep or drop it, its position, its
+sector) is one decision, saved at once and applied again when the review is reopened.
 """
 
 from __future__ import annotations

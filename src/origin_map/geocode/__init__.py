@@ -2,6 +2,7 @@
 
 The offline :class:`Gazetteer` (default) knows the buildings, compounds and places of the
 shipped data; online providers (Nominatim, AMap, Baidu, Tencent) are used only when asked.
+:mod:`.merge` merges such a list with the shipped places (same normalised name and building).
 """
 
 from __future__ import annotations
