@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from origin_map.cli import _lean, _measure, main
+from origin_map.cli import _lean, _leanstats, _measure, main
 
 HEADER = "id,name,kind,sector,status,position_quality,lat,lon,since,until,note"
 KINDS = ["firm", "Firm", "企业", "university", "Research institute", "incubator", ""]
@@ -49,14 +49,14 @@ def lean_on(monkeypatch):
     """Lower the size threshold; record what the lean path answered."""
     monkeypatch.setattr(_lean, "LEAN_MIN_BYTES", 0)
     answers: list[bool] = []
-    real = _lean.lean_places
+    real = _leanstats.lean_stats
 
-    def spy(args, centre):
-        places = real(args, centre)
-        answers.append(places is not None)
-        return places
+    def spy(args):
+        code = real(args)
+        answers.append(code is not None)
+        return code
 
-    monkeypatch.setattr(_measure, "lean_places", spy)
+    monkeypatch.setattr(_measure, "lean_stats", spy)
     return answers
 
 
@@ -70,7 +70,7 @@ def _both(argv, capsysbinary, monkeypatch, lean_on):
     """Run ``stats`` with the lean path, then with the normal path only; return both."""
     lean = _run(argv, capsysbinary)
     with monkeypatch.context() as m:
-        m.setattr(_measure, "lean_places", lambda args, centre: None)
+        m.setattr(_measure, "lean_stats", lambda args: None)
         normal = _run(argv, capsysbinary)
     return lean, normal
 
@@ -176,11 +176,10 @@ def test_files_the_lean_path_leaves_to_the_normal_one(case, tmp_path, monkeypatc
     if case != "small":
         monkeypatch.setattr(_lean, "LEAN_MIN_BYTES", 0)
     from origin_map.cli import build_parser
-    from origin_map.places.datasets import resolve_centre
 
     args = build_parser().parse_args(["stats", "--data", str(path)])
     args.datum = "wgs84"
-    assert _lean.lean_places(args, resolve_centre(None)) is None
+    assert _lean.lean_columns(args) is None
 
 
 @pytest.mark.parametrize("opts", [["--search", "Place"], ["--h3", "9"], ["--by-outline"],
@@ -189,14 +188,13 @@ def test_other_commands_take_the_normal_path(opts, tmp_path, monkeypatch) -> Non
     monkeypatch.setattr(_lean, "LEAN_MIN_BYTES", 0)
     csv = _write(tmp_path / "places.csv", _good_rows(200))
     from origin_map.cli import build_parser
-    from origin_map.places.datasets import resolve_centre
 
     args = build_parser().parse_args(["stats", "--data", str(csv), *opts])
     args.datum = "wgs84"
-    assert _lean.lean_places(args, resolve_centre(None)) is None
+    assert _lean.lean_columns(args) is None
     args = build_parser().parse_args(["stats", "--data", str(csv)])
     args.datum = "wgs84"
-    assert _lean.lean_places(args, resolve_centre(None)) is not None
+    assert _lean.lean_columns(args) is not None
 
 
 def test_too_many_rows_same_error(tmp_path, capsysbinary, monkeypatch, lean_on) -> None:
@@ -216,8 +214,106 @@ def test_without_pyarrow_the_normal_path_reads(tmp_path, monkeypatch) -> None:
     monkeypatch.setitem(sys.modules, "pyarrow.csv", None)  # import pyarrow.csv fails
     csv = _write(tmp_path / "places.csv", _good_rows(200))
     from origin_map.cli import build_parser
-    from origin_map.places.datasets import resolve_centre
 
     args = build_parser().parse_args(["stats", "--data", str(csv)])
     args.datum = "wgs84"
-    assert _lean.lean_places(args, resolve_centre(None)) is None
+    assert _lean.lean_columns(args) is None
+
+
+def _without_years(rows: list[str]) -> list[str]:
+    return [",".join(p for i, p in enumerate(r.split(",")) if i not in (8, 9)) for r in rows]
+
+
+HEADER_NO_YEARS = "id,name,kind,sector,status,position_quality,lat,lon,note"
+NO_YEARS = [[], ["--include-historic"], ["--kind", "firm", "--quality", "surveyed"],
+            ["--sector", "chips", "--sector", "embodied_ai"],  # one sector absent: listed, 0
+            ["--rings", "250.5,1000,1999.25"], ["--datum", "bd09", "--centre", "wudaokou-station"],
+            ["--kind", "university", "--sector", "ai_infrastructure"]]  # nothing passes
+
+
+@pytest.mark.parametrize("opts", NO_YEARS)
+@pytest.mark.parametrize("ids", ["shuffled", "some empty"])
+def test_without_years_counted_without_pandas_same_bytes(tmp_path, capsysbinary, monkeypatch,
+                                                         lean_on, opts, ids) -> None:
+    """No since/until: the rows are counted and written without pandas, the same bytes."""
+    rows = _without_years([r for r in _good_rows(3000) if '"' not in r])
+    if ids == "some empty":  # empty ids are not repeats
+        rows = [r[r.index(","):] if i % 9 == 0 else r for i, r in enumerate(rows)]
+    csv = _write(tmp_path / "places.csv", rows, header=HEADER_NO_YEARS)
+    frames: list[bool] = []
+    monkeypatch.setattr(_leanstats, "_frame_table", lambda *a: frames.append(True))
+    lean, normal = _both(["stats", "--data", str(csv), *opts], capsysbinary, monkeypatch,
+                         lean_on)
+    assert lean_on == [True] and frames == []  # the lean path answered, without a frame
+    assert lean == normal and lean[0] == 0
+
+
+RULE_NAMES = ["某某人工智能科技有限公司", "Zhipu AI", "北京芯片设计有限公司",
+              "某某餐饮管理有限公司", "Beijing Robotics Ltd", "Shanghai Trading", "RealAI",
+              "普通公司", ""]
+
+
+@pytest.mark.parametrize("layout", ["no sector column", "blank and unknown sectors",
+                                    "name_zh and name_en"])
+def test_sector_by_rule_same_table_and_note(tmp_path, capsysbinary, monkeypatch, lean_on,
+                                            layout) -> None:
+    """Rows without a sector get the keyword rule's sector (and the note) on both paths."""
+    rng = np.random.default_rng(3)
+    n = 2000
+    lat = 39.992446 + rng.normal(0, 0.01, n)
+    lon = 116.327708 + rng.normal(0, 0.01, n)
+    names = [RULE_NAMES[i % len(RULE_NAMES)] for i in range(n)]
+    if layout == "no sector column":
+        header = "id,name,kind,lat,lon"
+        rows = [f"p{i:05d},{names[i]},firm,{lat[i]:.7f},{lon[i]:.7f}" for i in range(n)]
+    elif layout == "blank and unknown sectors":
+        header = "id,name,sector,lat,lon"
+        sectors = ["", "unknown", "chips", "Unknown", "large_models"]
+        rows = [f"p{i:05d},{names[i]},{sectors[i % 5]},{lat[i]:.7f},{lon[i]:.7f}"
+                for i in range(n)]
+    else:
+        header = "id,name_zh,name_en,sector,lat,lon"
+        other = RULE_NAMES[::-1]
+        rows = [f"p{i:05d},{names[i]},{other[i % len(other)]},,{lat[i]:.7f},{lon[i]:.7f}"
+                for i in range(n)]
+    csv = _write(tmp_path / "rules.csv", rows, header=header)
+    lean, normal = _both(["stats", "--data", str(csv)], capsysbinary, monkeypatch, lean_on)
+    assert lean_on == [True] and lean == normal and lean[0] == 0
+    assert b"got a sector by keyword rule" in lean[2]
+    assert b"chips" in lean[1] and b"ai_applications" in lean[1]
+
+
+@pytest.mark.parametrize("header", ["id,name,scope,lat,lon", "统一社会信用代码,name,lat,lon",
+                                    "id,name,datum,lat,lon"])
+def test_registry_and_datum_columns_take_the_normal_path(tmp_path, monkeypatch, header) -> None:
+    """Columns whose values the normal path reads into other columns: the lean path declines."""
+    monkeypatch.setattr(_lean, "LEAN_MIN_BYTES", 0)
+    extra = {"scope": "软件开发", "datum": "wgs84"}
+    rows = []
+    for i, r in enumerate(_without_years([r for r in _good_rows(300) if '"' not in r])):
+        p = r.split(",")
+        middle = [extra[h] for h in header.split(",")[2:-2] if h in extra]
+        rows.append(",".join([f"9111{i:014d}", p[1], *middle, p[6], p[7]]))
+    csv = _write(tmp_path / "reg.csv", rows, header=header)
+    from origin_map.cli import build_parser
+
+    args = build_parser().parse_args(["stats", "--data", str(csv)])
+    args.datum = "wgs84"
+    assert _lean.lean_columns(args) is None
+
+
+def test_lean_stats_imports_no_pandas(tmp_path) -> None:
+    """The whole command, in a fresh interpreter: pandas is never imported for a plain file."""
+    import subprocess
+    import sys
+
+    rows = _without_years([r for r in _good_rows(2000) if '"' not in r])
+    csv = _write(tmp_path / "places.csv", rows, header=HEADER_NO_YEARS)
+    code = ("import sys\nfrom origin_map.cli import _lean, main\n_lean.LEAN_MIN_BYTES = 0\n"
+            f"rc = main(['stats', '--data', {str(csv)!r}, '-o', {str(tmp_path / 'o.csv')!r}])\n"
+            "heavy = [m for m in ('pandas', 'geopandas', 'shapely', 'pyproj', 'streamlit')"
+            " if m in sys.modules]\nprint(rc, heavy)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.split("\n")[0] == "0 []", out.stdout + out.stderr
+    assert (tmp_path / "o.csv").read_bytes().startswith(b"\xef\xbb\xbfcentre_id,")

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from origin_map.places.datasets import LoadResult
 
 __all__ = ["area_for", "datum_note", "memory_places", "outlines_for", "place_filter",
-           "print_problems", "read_input", "rings_and_filter", "write_csv"]
+           "print_problems", "read_input", "rings_and_filter", "write_bytes", "write_csv"]
 
 
 _SAID = ("firmlist.registry", "firmlist.rows_are", "firmlist.title_rows",
@@ -69,7 +69,7 @@ def print_problems(problems: pd.DataFrame, stream: TextIO, severities: Sequence[
 
 def place_filter(args: argparse.Namespace) -> PlaceFilter:
     """Return the filter of the ``--sector``, ``--kind``, ... options."""
-    from origin_map.measure.stats import PlaceFilter
+    from origin_map.places.filters import PlaceFilter
 
     return PlaceFilter(sectors=args.sector, kinds=args.kind, qualities=args.quality,
                        include_historic=args.include_historic, search=args.search,
@@ -131,10 +131,14 @@ def write_csv(frame: pd.DataFrame, path: Path | None, what: str = "") -> None:
     """Write ``frame`` as safe CSV to ``path``, or to standard output; say so on stderr."""
     from origin_map.io.export import to_csv_bytes
 
-    data = to_csv_bytes(frame)
+    write_bytes(to_csv_bytes(frame), len(frame), path, what)
+
+
+def write_bytes(data: bytes, n_rows: int, path: Path | None, what: str = "") -> None:
+    """Write CSV bytes of ``n_rows`` rows to ``path``, or to standard output; say so on stderr."""
     if path:
         path.write_bytes(data)
-        print(f"wrote {len(frame)} {what + ' ' if what else ''}rows to {path}", file=sys.stderr)
+        print(f"wrote {n_rows} {what + ' ' if what else ''}rows to {path}", file=sys.stderr)
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()

@@ -17,7 +17,7 @@ from origin_map.cli._inputs import (
     rings_and_filter,
     write_csv,
 )
-from origin_map.cli._lean import lean_places
+from origin_map.cli._leanstats import lean_stats
 from origin_map.cli._options import (
     EXIT_DATA,
     EXIT_OK,
@@ -185,6 +185,9 @@ def _data_kind(args: argparse.Namespace, places: Any) -> str:
 
 
 def _cmd_stats(args: argparse.Namespace) -> int:
+    lean = lean_stats(args)  # a large clean CSV: counted without the places table (or pandas)
+    if lean is not None:
+        return lean
     from origin_map.places.datasets import resolve_centre
 
     centre = resolve_centre(args.centre)
@@ -194,9 +197,7 @@ def _cmd_stats(args: argparse.Namespace) -> int:
         print("origin-map: error: --area and --by-outline read CSV, XLSX, GeoJSON or GPKG "
               "places, not Parquet", file=sys.stderr)
         return EXIT_USAGE
-    source = parquet if parquet is not None else lean_places(args, centre)
-    if source is None:  # not Parquet, and not a large clean CSV: the normal path reads it
-        source = memory_places(args, centre)
+    source = parquet if parquet is not None else memory_places(args, centre)
     if source is None:
         return EXIT_DATA
     if args.engine == "memory" and parquet is None:

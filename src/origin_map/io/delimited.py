@@ -32,7 +32,14 @@ from origin_map.io.rawtable import (
     drop_blank_rows,
     too_many_rows,
 )
-from origin_map.io.sniff import detect_encoding, detect_format, display_name, looks_binary, refuse
+from origin_map.io.sniff import (
+    detect_encoding,
+    detect_format,
+    display_name,
+    looks_binary,
+    refuse,
+)
+from origin_map.io.sniff import sniff_delimiter as _sniff_delimiter
 
 __all__ = ["PARSE_FROM_FILE_BYTES", "FileOrigin", "read_csv_bytes", "read_csv_file"]
 
@@ -63,17 +70,6 @@ class FileOrigin:
             return self.stamp_of(self.path.stat()) == self.stamp
         except OSError:
             return False
-
-
-def _sniff_delimiter(sample: str) -> str:
-    # csv.Sniffer is quadratic in the length of a line full of quotes: give it 8 KiB at most.
-    lines = re.split(r"\r\n|\r|\n", sample[:8192])[:50]
-    try:
-        return csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t|").delimiter
-    except csv.Error:
-        counts = {d: lines[0].count(d) for d in ",;\t|"} if lines else {}
-        best = max(counts, key=lambda d: counts[d], default=",")
-        return best if counts.get(best) else ","
 
 
 _EOF_QUOTE = re.compile(r"EOF inside string starting at row (\d+)")

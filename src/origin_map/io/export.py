@@ -6,27 +6,14 @@ The CLI and the app both call :func:`to_csv_bytes`, so they produce the same byt
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from origin_map.io.csvrows import FORMULA_PREFIXES, neutralise
+
 __all__ = ["FORMULA_PREFIXES", "neutralise_formulas", "places_to_geojson_bytes", "to_csv_bytes"]
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
-"""A text cell starting with one of these could run as a spreadsheet formula (or DDE)."""
-
-
-_PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
-
-
-def _neutralise(value: Any) -> Any:
-    if (isinstance(value, str) and value.startswith(FORMULA_PREFIXES)
-            and not _PLAIN_NUMBER.fullmatch(value)):
-        return "'" + value
-    return value
-
 
 def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     """Return a copy where every text cell that could run as a formula starts with ``'``.
@@ -39,8 +26,8 @@ def neutralise_formulas(frame: pd.DataFrame) -> pd.DataFrame:
     for col in out.columns:
         dtype = out[col].dtype
         if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
-            out[col] = out[col].map(_neutralise)
-    out.columns = [_neutralise(str(c)) for c in out.columns]
+            out[col] = out[col].map(neutralise)
+    out.columns = [neutralise(str(c)) for c in out.columns]
     return out
 
 

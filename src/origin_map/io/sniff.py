@@ -7,6 +7,7 @@ file: the functions look at bytes already read.
 from __future__ import annotations
 
 import codecs
+import csv
 import io
 import re
 import zipfile
@@ -16,7 +17,7 @@ from typing import Any
 from origin_map.errors import DataValidationError, InputLimitError, Problem, ref
 
 __all__ = ["FORMATS", "MAX_UNPACKED_BYTES", "content_kind", "detect_encoding", "detect_format",
-           "display_name", "fail", "looks_binary", "refuse"]
+           "display_name", "fail", "looks_binary", "refuse", "sniff_delimiter"]
 
 FORMATS = ("csv", "excel", "geojson", "gpkg")
 """The formats of places files, as :func:`detect_format` names them."""
@@ -212,3 +213,15 @@ def detect_format(data: bytes, name: str) -> tuple[str, list[Problem]]:
                                 "validate.fix.rename_file", severity="warning",
                                 suffix=Path(name).suffix, kind=ref(_FORMAT_LABEL[kind])))
     return kind, notes
+
+
+def sniff_delimiter(sample: str) -> str:
+    """Return the delimiter of a text sample: comma, semicolon, tab or bar (comma if unsure)."""
+    # csv.Sniffer is quadratic in the length of a line full of quotes: give it 8 KiB at most.
+    lines = re.split(r"\r\n|\r|\n", sample[:8192])[:50]
+    try:
+        return csv.Sniffer().sniff("\n".join(lines), delimiters=",;\t|").delimiter
+    except csv.Error:
+        counts = {d: lines[0].count(d) for d in ",;\t|"} if lines else {}
+        best = max(counts, key=lambda d: counts[d], default=",")
+        return best if counts.get(best) else ","

@@ -14,8 +14,7 @@ polygons never take part in counting.
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -24,6 +23,10 @@ import pandas as pd
 from origin_map.errors import SettingsError
 from origin_map.geo.geometry import Centre, assign_rings, distances_m, normalise_radii
 from origin_map.measure.hexagons import H3_COLUMNS, h3_cell_counts, h3_from_counts, h3_table
+from origin_map.measure.rings import ALL as ALL  # compare imports it from here
+from origin_map.measure.rings import DENSITY_COLUMNS, code_counts, density_rows
+from origin_map.measure.rings import radius_value as _radius_value
+from origin_map.measure.rings import sector_order as _sector_order
 from origin_map.places import vocab
 from origin_map.places.filters import PlaceFilter, present_in, selected, unknown_years
 
@@ -43,17 +46,6 @@ __all__ = [
     "with_distances",
 ]
 
-DENSITY_COLUMNS = (
-    "centre_id", "ring_inner_m", "ring_outer_m", "sector", "count", "share", "area_km2",
-    "density_per_km2", "cumulative_count",
-)
-ALL = "all"
-
-
-def _radius_value(r: float) -> float | int:
-    return int(r) if float(r).is_integer() else float(r)
-
-
 def with_distances(places: pd.DataFrame, centre: Centre, radii_m: Sequence[float]
                    ) -> pd.DataFrame:
     """Return a copy of ``places`` with ``distance_m`` (metres, 0.1 m) and ``ring_outer_m``.
@@ -68,13 +60,6 @@ def with_distances(places: pd.DataFrame, centre: Centre, radii_m: Sequence[float
     out["distance_m"] = np.round(d, 1)
     out["ring_outer_m"] = outer[ring]
     return out
-
-
-def _sector_order(present: Iterable[str], chosen: tuple[str, ...] | None) -> list[str]:
-    if chosen is not None:
-        return [s for s in vocab.SECTOR_IDS if s in chosen]
-    seen = set(present)
-    return [s for s in vocab.SECTOR_IDS if s in seen] + sorted(seen - set(vocab.SECTOR_IDS))
 
 
 def density_table(places: pd.DataFrame, centre: Centre, radii_m: Sequence[float] = (1000,), *,
@@ -186,14 +171,8 @@ def ring_sector_counts(lat: np.ndarray | None, lon: np.ndarray | None, sector: A
             raise SettingsError("Give the places' lat and lon, or their distance_m.")
         distance_m = distances_m(lat, lon, centre.lat, centre.lon)
     ring = assign_rings(distance_m, radii)
-    n_u, n_rows = len(uniques), len(radii) + 1
-    flat = ring * n_u + codes
-    if len(codes) and codes.min() < 0:
-        flat = flat[codes >= 0]
-    counts = np.bincount(flat, minlength=n_rows * n_u)[: n_rows * n_u].astype(np.int64)
-    counts = counts.reshape(n_rows, n_u)
-    seen = counts.sum(axis=0) > 0
-    return [str(u) for u, x in zip(uniques, seen, strict=True) if x], counts[:, seen]
+    counts, seen = code_counts(ring, codes, len(uniques), len(radii) + 1)
+    return [str(u) for u, x in zip(uniques, seen, strict=True) if x], counts
 
 
 def density_from_counts(present: Sequence[str], counts: np.ndarray, centre: Centre,
@@ -203,32 +182,7 @@ def density_from_counts(present: Sequence[str], counts: np.ndarray, centre: Cent
 
     ``chosen`` is the filter's sectors (listed even when absent), or None for those present.
     """
-    radii = normalise_radii(radii_m)
-    sectors = _sector_order(present, chosen)
-    n_s, n_r = len(sectors), len(radii)
-    col = {s: j for j, s in enumerate(present)}
-    counts_by_sector = np.zeros((n_r, n_s), dtype=np.int64)
-    for k, s in enumerate(sectors):
-        if s in col:
-            counts_by_sector[:, k] = counts[:n_r, col[s]]
-    counts = counts_by_sector
-    totals = counts.sum(axis=1)
-    cum = counts.cumsum(axis=0)
-    inner = np.array((0.0, *radii[:-1]))
-    outer = np.array(radii)
-    area = math.pi * (outer**2 - inner**2) / 1e6
-    rows: list[dict[str, Any]] = []
-    for i in range(n_r):
-        base = {"centre_id": centre.id, "ring_inner_m": _radius_value(inner[i]),
-                "ring_outer_m": _radius_value(outer[i])}
-        for j, s in enumerate([*sectors, ALL]):
-            c = int(counts[i, j]) if j < n_s else int(totals[i])
-            cc = int(cum[i, j]) if j < n_s else int(totals[: i + 1].sum())
-            rows.append({**base, "sector": s, "count": c,
-                         "share": round(c / totals[i], 4) if totals[i] else 0.0,
-                         "area_km2": round(float(area[i]), 6),
-                         "density_per_km2": round(c / float(area[i]), 3),
-                         "cumulative_count": cc})
+    rows = density_rows(present, counts, centre, radii_m, chosen)
     return pd.DataFrame(rows, columns=list(DENSITY_COLUMNS))
 
 

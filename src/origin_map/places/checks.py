@@ -8,15 +8,16 @@ of :data:`PROBLEM_COLUMNS`, keyed by record number (1 = the first record below t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from origin_map import i18n
 from origin_map.errors import TEXT_COLUMNS, Problem
 from origin_map.places import vocab
+from origin_map.places.arrowtext import may_need_strip
+from origin_map.places.vocab import vocab_lookup
 from origin_map.texts import texts_of_rows
 
 if TYPE_CHECKING:
@@ -25,31 +26,6 @@ if TYPE_CHECKING:
 PROBLEM_COLUMNS = ("row", "field", "value", "problem", "fix", "severity")
 """The public columns of a problems table; :data:`~origin_map.errors.TEXT_COLUMNS` follow."""
 ALL_PROBLEM_COLUMNS = PROBLEM_COLUMNS + TEXT_COLUMNS
-_VOCABS: dict[str, tuple[dict[str, str], str]] = {}
-
-
-def vocab_lookup() -> dict[str, tuple[dict[str, str], str]]:
-    """Map each controlled column to {accepted spelling: id} and its default."""
-    if not _VOCABS:
-        def spellings(ids: tuple[str, ...], label: Callable[[str, str], str]
-                      ) -> dict[str, str]:
-            out = {i: i for i in ids}
-            for lang in i18n.LANGS:
-                out |= {label(i, lang).lower(): i for i in ids}
-            return out
-
-        sectors = spellings(vocab.SECTOR_IDS, vocab.sector_label)
-        kinds = spellings(vocab.KINDS, vocab.kind_label)
-        _VOCABS.update(
-            sector=(sectors, vocab.DEFAULT_SECTOR),
-            kind=(kinds, vocab.DEFAULT_KIND),
-            status=({s: s for s in vocab.STATUSES}, vocab.DEFAULT_STATUS),
-            position_quality=({q: q for q in vocab.POSITION_QUALITIES},
-                              vocab.DEFAULT_POSITION_QUALITY),
-        )
-    return _VOCABS
-
-
 def problems_frame(rows: np.ndarray, fld: str, values: Any, key: str | Sequence[str],
                    fix_key: str = "", severity: str = "error", *,
                    fields: Mapping[str, Any] | None = None,
@@ -144,39 +120,12 @@ def text_column(frame: pd.DataFrame, col: str, default: str = "",
 def _may_need_strip(s: pd.Series) -> bool:
     """Return whether some text of ``s`` may start or end with whitespace.
 
-    ``False`` means that stripping would change nothing, which is known without building a
-    stripped copy for a pyarrow-backed column whose values all start and end with a printable
-    ASCII character other than space ('!' to '~'): in UTF-8 every whitespace character, ASCII or
-    not, starts and ends with a byte outside that range. Only the first and last byte of each
-    value are read. Other columns: ``True``.
+    ``False`` means that stripping would change nothing, known without a stripped copy for a
+    pyarrow-backed column (:func:`~origin_map.places.arrowtext.may_need_strip`). Other
+    columns: ``True``.
     """
     arr = _arrow(s)
-    if arr is None or arr.null_count:
-        return True
-    import pyarrow as pa
-
-    for chunk in arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]:
-        if pa.types.is_large_string(chunk.type):
-            width: type = np.int64
-        elif pa.types.is_string(chunk.type):
-            width = np.int32
-        else:
-            return True
-        _, offsets_buf, data_buf = chunk.buffers()
-        first = chunk.offset
-        offsets: np.ndarray = np.frombuffer(offsets_buf, dtype=width)[
-            first:first + len(chunk) + 1]
-        starts, ends = offsets[:-1], offsets[1:]
-        full = ends > starts  # empty texts have nothing to strip
-        if not full.any():
-            continue
-        if not full.all():
-            starts, ends = starts[full], ends[full]
-        data = np.frombuffer(data_buf, dtype=np.uint8)
-        for edge in (data[starts], data[ends - 1]):
-            if ((edge - np.uint8(0x21)) > np.uint8(0x7E - 0x21)).any():
-                return True
-    return False
+    return True if arr is None else may_need_strip(arr)
 
 
 def has_cjk(s: pd.Series) -> pd.Series:

@@ -17,20 +17,18 @@ a large file, and geopandas is not imported. The declared datum is also in
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from origin_map import i18n
 from origin_map.errors import DataValidationError, Problem, SettingsError, fields_json, ref
 from origin_map.geo.datums import convert, normalise_datum
 from origin_map.geo.geometry import Centre
 from origin_map.io.readers import MAX_BYTES_DEFAULT, Source, read_raw
 from origin_map.paths import geodata_dir
 from origin_map.places import vocab
+from origin_map.places.centres import load_centres, resolve_centre
 from origin_map.places.columns import coordinate_positions
 from origin_map.places.coords import parse_dms
 from origin_map.places.table import (
@@ -317,91 +315,3 @@ def shipped_places(*, geometry: bool = True) -> gpd.GeoDataFrame | pd.DataFrame:
     ('EPSG:4326', ['id', 'name_zh', 'name_en', 'kind', 'sector'])
     """
     return load_places(geodata_dir() / "places.csv", datum="wgs84", geometry=geometry)
-
-
-def load_centres(path: str | Path | None = None) -> list[Centre]:
-    """Return the centres table (the first row is the default centre).
-
-    Parameters
-    ----------
-    path
-        A CSV with columns ``id, name_zh, name_en, lat, lon`` (WGS-84); the shipped table if None.
-
-    Returns
-    -------
-    list of Centre
-        The centres, in file order.
-
-    Raises
-    ------
-    DataValidationError
-        If a row's coordinates are not valid, or the table is empty.
-
-    Examples
-    --------
-    >>> load_centres()[0].id
-    'dongsheng-building'
-    """
-    path = Path(path) if path else geodata_dir() / "centres.csv"
-    frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    centres = []
-    for i, r in enumerate(frame.itertuples(index=False), start=1):
-        try:
-            centres.append(Centre(r.id, r.name_zh, r.name_en, float(r.lat), float(r.lon)))
-        except (ValueError, SettingsError) as exc:
-            raise DataValidationError([Problem(i, "lat/lon", str(exc), "Fix the centre.")],
-                                      source=path.name) from exc
-    if not centres:
-        raise DataValidationError([Problem(None, None, "No centres.", "Add one.")], path.name)
-    return centres
-
-
-def resolve_centre(spec: str | None, centres: list[Centre] | None = None) -> Centre:
-    """Return the centre named by ``spec``: a centre id, or ``"LAT,LON"`` in WGS-84 degrees.
-
-    Parameters
-    ----------
-    spec
-        A centre id, ``"LAT,LON"``, or ``None``/``""`` for the default (first) centre.
-    centres
-        The centres to choose from (default: :func:`load_centres`).
-
-    Returns
-    -------
-    Centre
-        The centre; a typed point is the centre ``custom``.
-
-    Raises
-    ------
-    SettingsError
-        If the id is unknown or the coordinates are not valid.
-
-    Examples
-    --------
-    >>> resolve_centre(None).id
-    'dongsheng-building'
-    >>> resolve_centre("39.9915,116.3317")
-    Centre(id='custom', name_zh='自定义中心', name_en='Custom centre', lat=39.9915, lon=116.3317)
-    """
-    centres = centres if centres is not None else load_centres()
-    if spec is None or not str(spec).strip():
-        return centres[0]
-    text = str(spec).strip()
-    for c in centres:
-        if c.id == text:
-            return c
-    parts = [p for p in re.split(r"[,\s;]+", text) if p]
-    if len(parts) == 2:
-        try:
-            lat, lon = float(parts[0]), float(parts[1])
-        except ValueError:
-            pass
-        else:
-            if abs(lat) > 90 >= abs(lon):
-                raise SettingsError(f"Centre {text!r}: latitude {lat} is out of range; did you "
-                                    f"mean {lon},{lat} (latitude first)?")
-            return Centre("custom", i18n.text("centre.custom", "zh"),
-                          i18n.text("centre.custom", "en"), lat, lon)
-    known = ", ".join(c.id for c in centres)
-    raise SettingsError(f"Unknown centre {text!r}. Use a centre id ({known}) or "
-                        "'LAT,LON' in WGS-84 decimal degrees, e.g. 39.992446,116.327708.")

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from origin_map.errors import SettingsError
 from origin_map.places import vocab
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["PlaceFilter", "present_in", "selected", "unknown_years"]
 
@@ -111,6 +113,8 @@ class PlaceFilter:
 
 
 def _year_column(places: pd.DataFrame, column: str) -> np.ndarray:
+    import pandas as pd  # not at the top: the command line's lean path counts without pandas
+
     if column not in places.columns:
         return np.full(len(places), np.nan)
     return pd.to_numeric(places[column], errors="coerce").to_numpy(dtype=float)

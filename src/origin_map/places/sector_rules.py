@@ -18,19 +18,24 @@ plain keywords is written ``芯片|集成电路|半导体``.
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from origin_map import i18n
 from origin_map.errors import DataValidationError, Problem
 from origin_map.paths import geodata_dir
 from origin_map.places import vocab
+from origin_map.places.arrowtext import int_array, numbers, text_array
+
+if TYPE_CHECKING:  # pandas is imported where a frame is read: the lean stats path has none
+    import pandas as pd
 
 try:  # pyarrow's RE2 runs a rule on a whole column in C++; without it, re does it row by row
     import pyarrow as _pa
@@ -39,7 +44,7 @@ except ImportError:  # pragma: no cover - pyarrow ships with pandas' recommended
     _pa = _pc = None
 
 __all__ = ["COLUMNS", "DEFAULT_FIELDS", "FIELDS", "RULE_COLUMN", "SectorRule", "assign_sectors",
-           "default_rules", "load_rules", "rule_counts", "rule_note"]
+           "default_rules", "load_rules", "rule_counts", "rule_note", "rule_sectors"]
 
 FIELDS: tuple[str, ...] = ("name", "scope", "industry")
 """What a rule can be tested on: the firm's name, its business scope (经营范围), its industry."""
@@ -129,7 +134,7 @@ def _pattern_error(pattern: str) -> str:
         return str(exc)
     if _pc is not None:
         try:
-            _pc.match_substring_regex(_pa.array([""], type=_pa.string()), pattern)
+            _pc.match_substring_regex(text_array([""]), pattern)
         except _pa.ArrowInvalid as exc:
             return str(exc)
     return ""
@@ -164,14 +169,17 @@ def load_rules(path: str | Path | None = None) -> tuple[SectorRule, ...]:
         number, an empty or repeated rule id).
     """
     path = Path(path) if path is not None else geodata_dir() / "sector_rules.csv"
-    table = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    missing = [c for c in COLUMNS if c not in table.columns]
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        reader = csv.DictReader(fh)
+        header = reader.fieldnames or []
+        table = list(reader)
+    missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise DataValidationError([_problem(None, c, "missing_column", column=c)
                                    for c in missing], source=path.name)
     problems: list[Problem] = []
     seen: set[str] = set()
-    records = table[list(COLUMNS)].to_dict("records")
+    records = [{c: rec[c] or "" for c in COLUMNS} for rec in table]  # a short row: ""
     for n, rec in enumerate(records, start=1):
         problems += _check_row(n, rec, seen)
     if problems:
@@ -216,7 +224,12 @@ class _Texts:
     filled: np.ndarray
 
     @classmethod
-    def of(cls, texts: pd.Series) -> _Texts:
+    def of(cls, texts: Any) -> _Texts:
+        """Return a field's texts: a pandas Series (factorised) or a pyarrow text array."""
+        if _pa is not None and isinstance(texts, (_pa.Array, _pa.ChunkedArray)):
+            return cls.of_rows(texts)
+        import pandas as pd
+
         codes, uniq = pd.factorize(texts)
         uniques = np.asarray(uniq, dtype=object) if _pa is None else np.empty(0, dtype=object)
         arrow = _pa.array(uniq, type=_pa.string()) if _pa is not None else None
@@ -224,20 +237,48 @@ class _Texts:
         filled = codes != empty[0] if empty.size else np.ones(len(codes), dtype=bool)
         return cls(codes, uniques, arrow, filled)
 
+    @classmethod
+    def of_rows(cls, texts: Any) -> _Texts:
+        """Return a pyarrow text array's texts as they are, one per row (not factorised).
 
-def _search(rule: SectorRule, field: _Texts, which: np.ndarray) -> np.ndarray:
-    """Return whether the rule's pattern is found in ``field.uniques[which]``.
+        Building the distinct texts of a million names costs more than searching them all.
+        """
+        arr = texts.combine_chunks() if isinstance(texts, _pa.ChunkedArray) else texts
+        arr = arr.fill_null("") if arr.null_count else arr
+        filled = numbers(_pc.binary_length(arr)) > 0
+        return cls(np.arange(len(arr)), np.empty(0, dtype=object), arr, filled)
+
+
+def _any_rule(rules: Sequence[SectorRule], field: _Texts) -> np.ndarray | None:
+    """Return which of ``field``'s distinct texts some rule finds a match in (one search).
+
+    The rules' patterns are joined as alternatives: a text none of them matches is never
+    tested rule by rule. None when the joined pattern does not compile.
+    """
+    if not rules:
+        return None
+    pattern = "|".join(f"(?:{r.pattern})" for r in rules)
+    try:
+        joined = SectorRule("any", pattern, "", "", 0, "", "", re.compile(pattern, FLAGS))
+        return _search(joined, field, None)
+    except (re.error, ValueError):  # pyarrow's ArrowInvalid is a ValueError
+        return None
+
+
+def _search(rule: SectorRule, field: _Texts, which: np.ndarray | None) -> np.ndarray:
+    """Return whether the rule's pattern is found in ``field.uniques[which]`` (None: in all).
 
     With pyarrow the pattern runs in RE2 over the whole array at once; without it, :mod:`re`
     runs it text by text (the same result: patterns are in the subset both accept).
     """
     if field.arrow is not None:
-        texts = field.arrow.take(_pa.array(which))  # type: ignore[attr-defined]
+        texts = field.arrow if which is None else field.arrow.take(  # type: ignore[attr-defined]
+            int_array(which))
         found = _pc.match_substring_regex(texts, rule.pattern, ignore_case=True)
-        return np.asarray(found.to_numpy(zero_copy_only=False), dtype=bool)
+        return np.asarray(numbers(found), dtype=bool)
     search = rule.regex.search
-    return np.fromiter((search(t) is not None for t in field.uniques[which]), dtype=bool,
-                       count=len(which))
+    texts = field.uniques if which is None else field.uniques[which]
+    return np.fromiter((search(t) is not None for t in texts), dtype=bool, count=len(texts))
 
 
 def _matches(rule: SectorRule, field: _Texts, rows: np.ndarray) -> np.ndarray:
@@ -248,7 +289,7 @@ def _matches(rule: SectorRule, field: _Texts, rows: np.ndarray) -> np.ndarray:
     return rows[hit[field.codes[rows]]]
 
 
-def _first_matches(rules: Sequence[SectorRule], texts: Mapping[str, pd.Series | None],
+def _first_matches(rules: Sequence[SectorRule], texts: Mapping[str, Any],
                    open_rows: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """Return each row's sector and ``rule:field`` label from the first rule that matches it.
 
@@ -258,6 +299,10 @@ def _first_matches(rules: Sequence[SectorRule], texts: Mapping[str, pd.Series | 
     sector = np.full(n, "", dtype=object)
     label = np.full(n, "", dtype=object)
     fields = {f: _Texts.of(t) for f, t in texts.items() if t is not None}
+    for f, texts_of_f in fields.items():  # only texts some rule of the field matches are tried
+        hits = _any_rule([r for r in rules if r.field == f], texts_of_f)
+        if hits is not None:
+            fields[f] = replace(texts_of_f, filled=texts_of_f.filled & hits[texts_of_f.codes])
     for rule in rules:
         field = fields.get(rule.field)
         if field is None or open_rows.size == 0:
@@ -271,6 +316,18 @@ def _first_matches(rules: Sequence[SectorRule], texts: Mapping[str, pd.Series | 
             label[hit] = f"{rule.rule_id}:{rule.field}"
             open_rows = np.setdiff1d(open_rows, hit, assume_unique=True)
     return sector, label
+
+
+def rule_sectors(texts: Mapping[str, Any], rows: np.ndarray, n: int
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Return the sector and ``rule:field`` label the shipped rules give rows ``rows`` of ``n``.
+
+    ``texts`` maps a field (:data:`FIELDS`) to one text per row, a pandas Series or a pyarrow
+    text array (searched row by row, not factorised). Rows no rule matches, and rows not in
+    ``rows``, get ``""``. :func:`assign_sectors` does this on a frame; the command line's lean
+    ``stats`` path on the columns it read.
+    """
+    return _first_matches(default_rules(), texts, rows, n)
 
 
 def _field_columns(fields: Mapping[str, str | Sequence[str]] | None
@@ -318,12 +375,15 @@ def assign_sectors(frame: pd.DataFrame, *, fields: Mapping[str, str | Sequence[s
 
     Examples
     --------
+    >>> import pandas as pd
     >>> firms = pd.DataFrame({"企业名称": ["某某人工智能科技有限公司", "某某餐饮管理有限公司"]})
     >>> assign_sectors(firms, fields={"name": "企业名称"})[["sector", "sector_rule"]]
                 sector         sector_rule
     0  ai_applications        name-ai:name
     1         services  name-catering:name
     """
+    import pandas as pd
+
     columns = _field_columns(fields)
     rules = default_rules() if rules is None else tuple(sorted(rules, key=lambda r: -r.priority))
     out = frame.copy()
@@ -347,6 +407,8 @@ def rule_counts(frame: pd.DataFrame) -> pd.Series:
     The Overview's caveat uses ``rule_counts(frame).sum()``: the number of sectors that came
     from rules rather than from the data.
     """
+    import pandas as pd
+
     if RULE_COLUMN not in frame.columns:
         return pd.Series(dtype="int64", name=RULE_COLUMN)
     labels = frame[RULE_COLUMN].astype("string").fillna("")

@@ -8,6 +8,7 @@ language catalogue (:mod:`origin_map.i18n`): ``sector.<id>``, ``kind.<id>``, ``q
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from origin_map import i18n
@@ -110,3 +111,32 @@ def status_label(status: str, lang: str = "en") -> str:
 def datum_label(datum: str, lang: str = "en") -> str:
     """Return the label of a datum in ``lang``; unknown values pass through."""
     return _label("datum", datum, lang)
+
+
+_VOCABS: dict[str, tuple[dict[str, str], str]] = {}
+
+
+def vocab_lookup() -> dict[str, tuple[dict[str, str], str]]:
+    """Map each controlled column to {accepted spelling: id} and its default.
+
+    Labels in English and Chinese are accepted, in lower case (a value is looked up as it is,
+    then lower-cased).
+    """
+    if not _VOCABS:
+        def spellings(ids: tuple[str, ...], label: Callable[[str, str], str]
+                      ) -> dict[str, str]:
+            out = {i: i for i in ids}
+            for lang in i18n.LANGS:
+                out |= {label(i, lang).lower(): i for i in ids}
+            return out
+
+        sectors = spellings(SECTOR_IDS, sector_label)
+        kinds = spellings(KINDS, kind_label)
+        _VOCABS.update(
+            sector=(sectors, DEFAULT_SECTOR),
+            kind=(kinds, DEFAULT_KIND),
+            status=({s: s for s in STATUSES}, DEFAULT_STATUS),
+            position_quality=({q: q for q in POSITION_QUALITIES},
+                              DEFAULT_POSITION_QUALITY),
+        )
+    return _VOCABS
