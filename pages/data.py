@@ -15,6 +15,7 @@ TYPES = ["csv", "txt", "tsv", "xlsx", "geojson", "json", "gpkg"]
 st.file_uploader(text("data.file", lang), key="om_upload", on_change=app.keep_pending_upload,
                  type=TYPES)
 app.uploader_texts(lang, TYPES)
+app.paste_names(lang)
 pending = app.pending_upload()
 app.show_recognised(lang)
 firms = st.checkbox(text("firmlist.rows_are_firms", lang), key="om_up_firms",

@@ -208,7 +208,12 @@ def keep_pending_upload() -> None:
     up = st.session_state.get(_K + "upload")
     if up is None:
         return
-    st.session_state[_K + "pending"] = (up.name, up.getvalue())
+    pick_table(up.name, up.getvalue())
+
+
+def pick_table(name: str, data: bytes) -> None:
+    """Make ``data`` the picked file ``name``, as if uploaded (e.g. a pasted list of names)."""
+    st.session_state[_K + "pending"] = (name, data)
     st.session_state.pop(_K + "upload_result", None)
 
 

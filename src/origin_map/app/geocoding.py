@@ -20,6 +20,7 @@ from origin_map.app.data import (
     Dataset,
     drop_pending_upload,
     pending_upload,
+    pick_table,
     set_dataset,
     upload_table,
 )
@@ -31,7 +32,7 @@ from origin_map.geocode.providers import PROVIDERS
 from origin_map.i18n import text
 from origin_map.io.export import to_csv_bytes
 from origin_map.places import vocab
-from origin_map.places.columns import column_for, coordinate_positions
+from origin_map.places.columns import COLUMN_ALIASES, column_for, coordinate_positions
 from origin_map.places.datasets import places_from_frame
 from origin_map.places.sector_rules import assign_sectors
 from origin_map.places.table import recognise
@@ -58,18 +59,29 @@ def _picked_table() -> tuple[str, pd.DataFrame] | None:
 
 
 def needs_geocoding(lang: str) -> tuple[str, pd.DataFrame] | None:
-    """Return the picked file's name and table when it has addresses but no coordinates.
+    """Return the picked file's name and table when it has addresses or names but no coordinates.
 
     Both are judged by the places reader's column names (:mod:`origin_map.places.columns`): a file
-    with ``lat_wgs84``/``lon_wgs84`` and an address loads as places.
+    with ``lat_wgs84``/``lon_wgs84`` and an address loads as places; one with names only (no
+    address column) is placed by name (:func:`names_only`).
     """
     found = _picked_table()
     if found is None:
         return None
     header = found[1].columns
-    if len(coordinate_positions(header)) == 2 or column_for(header, "address") is None:
+    if len(coordinate_positions(header)) == 2 or (column_for(header, "address") is None
+                                                  and not names_only(header)):
         return None
     return found
+
+
+def names_only(header: Any) -> bool:
+    """Whether a table has a name column, and neither an address column nor coordinates.
+
+    Such a list is placed by name (level ``name``: the gazetteer's buildings, the shipped firms).
+    """
+    return (len(coordinate_positions(header)) < 2 and column_for(header, "address") is None
+            and any(column_for(header, k) for k in ("name", "name_zh", "name_en")))
 
 
 def show_recognised(lang: str) -> None:
@@ -82,9 +94,49 @@ def show_recognised(lang: str) -> None:
         st.caption(text("firmlist.recognised_none", lang))
         return
     mapping = ", ".join(f"{c} ← {md_escape(h)}" for c, h in seen.columns)
-    st.info(text("firmlist.recognised", lang, mapping=mapping))
+    by_name = names_only(found[1].columns)  # no address column: placed by name
+    st.info(text("names18.recognised" if by_name else "firmlist.recognised", lang,
+                 mapping=mapping))
     if seen.registry:
         st.caption(text("firmlist.registry_ui", lang))
+
+
+def paste_names(lang: str) -> None:
+    """Offer a text area for a list of names, one a line, placed by name like a names-only file.
+
+    "Use these names" makes the lines the picked file (one column ``name``): the recognised
+    columns, the progress bar, the review and the load are those of a file.
+    """
+    with st.expander(text("names18.paste_title", lang)):
+        st.text_area(text("names18.paste", lang), key=_K + "pasted", height=150,
+                     max_chars=PASTE_MAX_CHARS, placeholder=text("names18.paste_example", lang))
+        st.button(text("names18.paste_use", lang), key=_K + "paste_use", on_click=_use_pasted,
+                  args=(lang,))
+        if st.session_state.pop(_K + "paste_empty", False):
+            st.warning(text("names18.paste_empty", lang))
+
+
+PASTE_MAX_CHARS = 200_000
+"""Largest pasted list (about 10,000 names)."""
+
+
+def _use_pasted(lang: str) -> None:
+    """Make the pasted names the picked file (a callback: runs before the page draws)."""
+    lines = [ln.strip() for ln in str(st.session_state.get(_K + "pasted") or "").splitlines()]
+    names = [ln for ln in lines if ln]
+    if names and names[0].lower() in NAME_HEADERS:  # a header line pasted with the names
+        names = names[1:]
+    if not names:
+        st.session_state[_K + "paste_empty"] = True
+        return
+    st.session_state.pop(_K + "result", None)
+    pick_table(text("names18.pasted_name", lang),
+               pd.DataFrame({"name": names}).to_csv(index=False).encode("utf-8"))
+
+
+NAME_HEADERS = frozenset(h.lower() for k in ("name", "name_zh", "name_en")
+                         for h in COLUMN_ALIASES[k])
+"""Headers of a name column: a first pasted line that is one of them is not a name."""
 
 
 def _provider_form(lang: str) -> dict[str, Any]:
@@ -144,13 +196,16 @@ def geocode_section(centre: Any, lang: str, rows_are: bool = False) -> None:
     resumed = saved.review_in_progress()
     if found is None and resumed is None:
         return
-    st.subheader(text("geo.title", lang))
+    by_name = found is not None and names_only(found[1].columns)
+    st.subheader(text("names18.title" if by_name else "geo.title", lang))
     if found is not None:
-        name, frame = found
-        st.info(text("geo.intro", lang, name=md_escape(name), n=len(frame)))
-        opts = _provider_form(lang)
+        name, frame = found  # by name: the gazetteer only (online services need addresses)
+        st.info(text("names18.intro" if by_name else "geo.intro", lang, name=md_escape(name),
+                     n=len(frame)))
+        opts: dict[str, Any] = {"provider": "gazetteer"} if by_name else _provider_form(lang)
         opts["rows_are"] = "firm" if rows_are else None
-        if st.button(text("geo.run", lang), key=_K + "run", type="primary"):
+        if st.button(text("names18.run" if by_name else "geo.run", lang), key=_K + "run",
+                     type="primary"):
             _run(frame, centre, opts, lang, name)
     elif resumed is not None:  # a refresh, or the review's link: the review as last saved
         name = resumed["name"]

@@ -102,6 +102,7 @@ def run_geocode(args: argparse.Namespace) -> int:
     """Run ``origin-map geocode``; return the exit code (errors raise OriginMapError)."""
     from origin_map.geocode.providers import resolve_key
     from origin_map.geocode.table import geocode_table, unplaced_rows
+    from origin_map.i18n import text
     from origin_map.io.export import to_csv_bytes
     from origin_map.io.readers import read_raw
     from origin_map.places.datasets import resolve_centre
@@ -139,7 +140,7 @@ def run_geocode(args: argparse.Namespace) -> int:
         args.unplaced.write_bytes(to_csv_bytes(unplaced))
     name_note = f", names from '{result.name_column}'" if result.name_column else ""
     source = (f"addresses from '{result.address_column}'" if result.address_column
-              else "no address column: by name only")
+              else text("names18.by_name"))
     print(f"origin-map: geocoded {raw.name} ({source}"
           f"{name_note}, provider {result.summary.provider})", file=sys.stderr)
     for line in result.summary.lines():

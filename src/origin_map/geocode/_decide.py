@@ -34,12 +34,12 @@ from origin_map.geocode._features import (
 )
 from origin_map.geocode._interpolate import interpolate
 from origin_map.geocode._result import Match
-from origin_map.geocode.normalise import ParsedAddress, normalise_address, parse_address
+from origin_map.geocode.normalise import ParsedAddress, address_key, parse_address
 
 if TYPE_CHECKING:
     from origin_map.geocode.gazetteer import Gazetteer
 
-__all__ = ["AREA_LABEL", "decide"]
+__all__ = ["AREA_LABEL", "decide", "decide_key", "name_free"]
 
 AREA_LABEL = "北京市海淀区"
 _GENERIC_WORDS = frozenset(
@@ -79,7 +79,7 @@ def _scan(gaz: Gazetteer, p: ParsedAddress) -> _Evidence:
             explained[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     taken = bytearray(len(t))
     cands: list[tuple[int, str, str]] = []
-    todo = [e for ch in set(t) for e in gaz.by_first.get(ch, ())]
+    todo = [e for ch in set(t) for e in gaz.by_first.get(ch, ()) if e[0] in t]  # then sort few
     todo.sort(key=lambda e: (-len(e[0]), e[1] == "feature", e[0]))
     for alias, kind in todo:
         i = t.find(alias)
@@ -330,7 +330,25 @@ def _structured(gaz: Gazetteer, p: ParsedAddress, ev: _Evidence) -> Match | None
 
 def decide(gaz: Gazetteer, address: object, name: object = None) -> Match:
     """Return the gazetteer's best position for ``address`` (see the module doc)."""
-    text = normalise_address(address)
+    return decide_key(gaz, address_key(address), name)
+
+
+_NAME_FREE = frozenset({"elsewhere", "unknown_road", "ambiguous_name"})
+
+
+def name_free(found: Match) -> bool:
+    """Whether :func:`decide_key` gave ``found`` without reading the row's name.
+
+    Then every row with the same address key gets it, whatever its name: a building matched
+    by the address (not by the name, "← name …"), or an address refused before the name is read.
+    """
+    if found.level == "building":
+        return not found.matched.rpartition(" ← ")[2].startswith("name ")
+    return not found.placed and bool(found.reasons) and found.reasons[0][0] in _NAME_FREE
+
+
+def decide_key(gaz: Gazetteer, text: str, name: object = None) -> Match:
+    """Return the best position for an address key (:func:`~.normalise.address_key`)."""
     if not text:
         return gaz.match_name(str(name).strip()) if name and str(name).strip() \
             else Match.none("empty")

@@ -10,7 +10,7 @@ import pandas as pd
 from origin_map.geo.geometry import Centre, distances_m
 from origin_map.geocode._result import LEVELS, Match, level_rank
 from origin_map.geocode.messages import message
-from origin_map.geocode.normalise import MAX_MATCH_CHARS, normalise_address
+from origin_map.geocode.normalise import MAX_MATCH_CHARS, address_key, normalise_address
 
 __all__ = ["FAR_KM", "UNREACHABLE_ROWS", "Run", "output_frame"]
 
@@ -35,6 +35,7 @@ class Run:
         self.cache = GeocodeCache(cache_path or default_cache_path()) if online else None
         self.min_rank = level_rank(min_level)
         self.memo: dict[tuple[str, str], Match] = {}
+        self.by_key: dict[str, Match] = {}  # offline results that the name does not change
         self.cut_rows: set[int] = set()
         self.below: set[int] = set()
         self.from_cache = self.failed = 0
@@ -47,20 +48,43 @@ class Run:
         if len(address) > MAX_MATCH_CHARS:
             self.cut_rows.add(self.row)
             address = address[:MAX_MATCH_CHARS]
-        offline = self.cache is None  # the gazetteer normalises itself: memo by the text
-        key = (address, name) if offline else (normalise_address(address),
-                                                normalise_address(name))
-        found = self.memo.get(key)
-        if found is None:
-            found = self._lookup("" if offline else key[0], address, name)
-            self.memo[key] = found
+        found = self._offline(address, name) if self.cache is None else self._online(
+            address, name)
         if found.placed and level_rank(found.level) > self.min_rank:
             self.below.add(self.row)
             return Match(source=found.source, matched=found.matched, reasons=(
                 ("below_min_level", {"level": found.level, "min_level": LEVELS[self.min_rank]}),))
         return found
 
-    def _lookup(self, norm: str, address: str, name: str) -> Match:
+    def _offline(self, address: str, name: str) -> Match:
+        """Return the gazetteer's match, once per address key (and name, where it counts).
+
+        The rows of one building (floors and rooms aside) share a result that does not depend
+        on the name (:func:`~._decide.name_free`); the others are remembered with their name.
+        """
+        from origin_map.geocode._decide import name_free
+
+        key = address_key(address)
+        found = self.by_key.get(key)
+        if found is None:
+            found = self.memo.get((key, name))
+        if found is None:
+            found = self.gaz.match_key(key, name or None)  # type: ignore[attr-defined]
+            if name_free(found):
+                self.by_key[key] = found
+            else:
+                self.memo[(key, name)] = found
+        return found
+
+    def _online(self, address: str, name: str) -> Match:
+        key = (normalise_address(address), normalise_address(name))
+        found = self.memo.get(key)
+        if found is None:
+            found = self._lookup(key[0], address)
+            self.memo[key] = found
+        return found
+
+    def _lookup(self, norm: str, address: str) -> Match:
         from origin_map.geocode.providers import (
             Provider,
             ProviderError,
@@ -68,8 +92,7 @@ class Run:
             ProviderUnavailable,
         )
 
-        if not isinstance(self.online, Provider):
-            return self.gaz.match(address, name or None)  # type: ignore[attr-defined]
+        assert isinstance(self.online, Provider)
         if not norm:
             return Match.none("empty", source=self.online.name)
         assert self.cache is not None

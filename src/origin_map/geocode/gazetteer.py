@@ -398,3 +398,9 @@ class Gazetteer:
         from origin_map.geocode._decide import decide
 
         return decide(self, address, name)
+
+    def match_key(self, key: str, name: object = None) -> Match:
+        """Return :meth:`match` of an address given by its key (:func:`.normalise.address_key`)."""
+        from origin_map.geocode._decide import decide_key
+
+        return decide_key(self, key, name)

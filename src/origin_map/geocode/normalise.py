@@ -27,8 +27,8 @@ from origin_map.geocode._admin import (
 )
 from origin_map.geocode._parsed import ParsedAddress
 
-__all__ = ["MAX_MATCH_CHARS", "ParsedAddress", "cn_number", "normalise_address",
-           "parse_address"]
+__all__ = ["MAX_MATCH_CHARS", "ParsedAddress", "address_key", "cn_number", "normalise_address",
+           "parse_address", "without_unit"]
 
 MAX_MATCH_CHARS = 200
 """Longer address cells are cut to this many characters before matching (and say so)."""
@@ -60,6 +60,13 @@ _PROVINCE = re.compile(r"^(?P<name>[\u3400-\u9fff]{2,3}?)(?:省|壮族自治区|
                        r"|自治区|特别行政区)")
 _CITY = re.compile(r"^(?P<name>[\u3400-\u9fff]{2,3}?)(?<![超城门])市")
 _DISTRICT = re.compile(r"^(?P<name>[\u3400-\u9fff]{1,4}?)(?:新区|区|县)")
+_UNIT = (r"(?:(?:b|负|地下)?\d+(?:-\d+)?(?:层|楼层|室|f)(?![a-z])"
+         r"|(?:room|rm|floor|flr|suite)\.?\s*\d+(?:-\d+)?|\d+(?:st|nd|rd|th)\s+floor)")
+_UNIT_TAIL = re.compile(rf"(?:(?<=座)\d{{3,5}}|(?:[\s,;]*{_UNIT})+)+[\s,;.]*$")
+_UNIT_HEAD = re.compile(rf"^(?:{_UNIT}[\s,;]*)+(?=\S)")
+"""A firm's floor and room at the end of an address (9层901室, 3F, a room after a tower: a座901)
+or, in English, at its start ("Room 1508, Floor 12, …"): they name no place of the gazetteer
+and are left out before matching (so that every firm of one building has one key)."""
 
 
 
@@ -119,6 +126,27 @@ def normalise_address(text: object) -> str:
     if m and _admin_prefix(s[m.end():])[3]:  # 中国北京市… but not 中国人民大学
         s = s[m.end():]
     return s
+
+
+def without_unit(text: str) -> str:
+    """Return a normalised address without a firm's floor and room at its end or start.
+
+    Examples
+    --------
+    >>> without_unit("北京市海淀区中关村东路8号东升大厦a座9层901室")
+    '北京市海淀区中关村东路8号东升大厦a座'
+    >>> without_unit("room 1508, floor 12, 8 zhongguancun east road")
+    '8 zhongguancun east road'
+    """
+    return _UNIT_HEAD.sub("", _UNIT_TAIL.sub("", text))
+
+
+def address_key(text: object) -> str:
+    """Return what the gazetteer matches of an address: normalised, without floor and room.
+
+    Two addresses with the same key are placed alike (the offline geocoder's memo uses it).
+    """
+    return without_unit(normalise_address(text))
 
 
 def _first_alternative(s: str) -> str:

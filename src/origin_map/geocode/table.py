@@ -27,6 +27,7 @@ from origin_map.geo.geometry import Centre
 from origin_map.geocode._result import LEVELS, Match
 from origin_map.geocode._run import FAR_KM, Run, output_frame
 from origin_map.geocode.messages import level_label, message
+from origin_map.i18n import text
 from origin_map.places.columns import COLUMN_ALIASES, column_for
 from origin_map.places.table import Recognised, recognise
 
@@ -170,77 +171,86 @@ def geocode_table(frame: pd.DataFrame, *, provider: object = "gazetteer", key: s
     ----------
     frame
         The table (e.g. ``origin_map.io.readers.read_raw(path).frame``).
-    provider
+    provider, key, url, cache_path
         ``"gazetteer"`` (offline, default), ``"nominatim"``, ``"amap"``, ``"baidu"``,
-        ``"tencent"``, or a :class:`~origin_map.geocode.providers.Provider` instance.
-    key, url
-        Key of a keyed provider (else its environment variable) and another server URL.
-    cache_path
-        SQLite cache of online results (default: the user's cache folder).
-    centre
-        Results farther than :data:`FAR_KM` from it are flagged (default: the first centre).
-    progress
-        Called as ``progress(done, total)`` while geocoding.
+        ``"tencent"`` or a :class:`~origin_map.geocode.providers.Provider`; a keyed provider's
+        key (else its environment variable); another server URL; the SQLite cache of online
+        results (default: the user's cache folder).
+    centre, progress
+        Results farther than :data:`FAR_KM` from ``centre`` are flagged (default: the first
+        centre); ``progress(done, total)`` is called while geocoding.
     address_column, name_column
-        Column names; found by their usual names when omitted.
+        Column names; found by their usual names when omitted. A table with a name column
+        and no address column is placed by name (offline gazetteer; ``address_column`` "").
     min_level
         Results coarser than this level are not placed (default ``district``: keep all).
-    lang, gazetteer
-        Language of the reasons (``en``, ``zh``); a :class:`~.gazetteer.Gazetteer` to use.
-    rows_are
+    lang, gazetteer, rows_are
+        Language of the reasons (``en``, ``zh``); a :class:`~.gazetteer.Gazetteer` to use;
         ``"firm"``: every row is a firm (in ``kind``), as a registry export's rows are.
 
     Returns
     -------
     GeocodeResult
         ``frame``: every row and column of the input, then ``lat``/``lon`` (WGS-84, empty when
-        unplaced), ``geocode_level`` (finest first: building … district, or ``none``),
-        ``geocode_score``, ``geocode_match``, ``geocode_reason``, ``geocode_source``; and
-        ``summary``, the columns used and the kind of rows.
+        unplaced) and the ``geocode_*`` columns; ``summary``, the columns used, the kind.
 
     Raises
     ------
-    DataValidationError
-        No address column (the message names the columns found and the accepted names); a
-        table with a name column and no address column is geocoded by its names (offline
-        gazetteer only; ``address_column`` of the result is then "").
-    SettingsError
-        Unknown provider, or a keyed provider without a key (before any request).
+    DataValidationError, SettingsError
+        No address or name column (the message names the columns found); an unknown provider
+        or level, a keyed provider without its key (before any request).
 
     Examples
     --------
-    >>> import pandas as pd
-    >>> rows = pd.DataFrame({"name": ["Dongsheng", "Far away"],
-    ...                      "address": ["北京市海淀区中关村东路8号东升大厦",
+    >>> rows = pd.DataFrame({"address": ["北京市海淀区中关村东路8号东升大厦",
     ...                                  "上海市浦东新区世纪大道1号"]})
     >>> out = geocode_table(rows).frame
-    >>> out["geocode_level"].tolist()
-    ['building', 'none']
-    >>> round(float(out.loc[0, "lat"]), 3), round(float(out.loc[0, "lon"]), 3)
-    (39.992, 116.328)
+    >>> out["geocode_level"].tolist(), round(float(out.loc[0, "lat"]), 3)
+    (['building', 'none'], 39.992)
     """
-    from origin_map.places.datasets import resolve_centre
-
     if min_level not in LEVELS:
         raise SettingsError(f"Unknown level {min_level!r}; use one of {', '.join(LEVELS)}.")
-    name_col = name_column if name_column in frame.columns else next(
-        (c for c in (column_for(frame.columns, k) for k in ("name", "name_zh", "name_en")) if c),
-        None)
     online = _online_provider(provider, key, url)
-    names_only = (address_column is None and name_col is not None and online is None
-                  and column_for(frame.columns, "address") is None)  # a list of names only
-    addr_col = "" if names_only else _address_column(frame, address_column)
-    centre = centre or resolve_centre(None)
+    addr_col, name_col = _columns_used(frame, online, address_column, name_column)
     run = Run(online, cache_path, gazetteer or shipped_gazetteer() if not online else None,
               min_level)
-    try:
-        results = _geocode_rows(run, frame, addr_col, name_col, progress)
-    finally:
-        run.close()
-    out, far = output_frame(_protect_columns(frame), results, centre, lang, run.cut_rows)
+    results = _geocode_rows(run, frame, addr_col, name_col, progress)
+    out, far = _output(frame, results, run, centre, lang, names_only=not addr_col)
     found, kind = _kind_of_rows(frame, out, rows_are)
     return GeocodeResult(out, _summary(len(frame), results, run, online, far), addr_col,
                          name_col, columns=found.columns, kind=kind)
+
+
+def _columns_used(frame: pd.DataFrame, online: Provider | None, address_column: str | None,
+                  name_column: str | None) -> tuple[str, str | None]:
+    """Return the address column ("" for a list of names only) and the name column (or None).
+
+    A table with a name column and no address column is placed by name, offline only.
+    """
+    name_col = name_column if name_column in frame.columns else next(
+        (c for c in (column_for(frame.columns, k) for k in ("name", "name_zh", "name_en")) if c),
+        None)
+    names_only = (address_column is None and name_col is not None and online is None
+                  and column_for(frame.columns, "address") is None)
+    return ("" if names_only else _address_column(frame, address_column)), name_col
+
+
+def _output(frame: pd.DataFrame, results: list[Match], run: Run, centre: Centre | None,
+            lang: str, *, names_only: bool) -> tuple[pd.DataFrame, int]:
+    """Return the input with the result columns, and the number of results far from the centre.
+
+    In a list of names only, the reason of each name not placed ends with the fix: an address.
+    """
+    from origin_map.places.datasets import resolve_centre
+
+    out, far = output_frame(_protect_columns(frame), results, centre or resolve_centre(None),
+                            lang, run.cut_rows)
+    if names_only:
+        unplaced = out["lat"].isna()
+        fix, gap = text("names18.add_address", lang), text("ui16.sentence_gap", lang)
+        out.loc[unplaced, "geocode_reason"] = [f"{r}{gap}{fix}" if r else fix
+                                               for r in out.loc[unplaced, "geocode_reason"]]
+    return out, far
 
 
 def _kind_of_rows(frame: pd.DataFrame, out: pd.DataFrame, rows_are: str | None
@@ -269,14 +279,17 @@ def _online_provider(provider: object, key: str | None, url: str | None) -> Prov
 
 def _geocode_rows(run: Run, frame: pd.DataFrame, addr_col: str, name_col: str | None,
                   progress: Progress | None) -> list[Match]:
-    """Return the match of every row, in order; report progress every 25 rows."""
+    """Return the match of every row, in order; report progress every 25 rows; close the run."""
     addresses = frame[addr_col].map(_cell_text).tolist() if addr_col else [""] * len(frame)
     names = frame[name_col].map(_cell_text).tolist() if name_col else [""] * len(frame)
     results: list[Match] = []
-    for i, (addr, nm) in enumerate(zip(addresses, names, strict=True)):
-        results.append(run.one(addr, nm))
-        if progress is not None and (i % 25 == 24 or i == len(addresses) - 1):
-            progress(i + 1, len(addresses))
+    try:
+        for i, (addr, nm) in enumerate(zip(addresses, names, strict=True)):
+            results.append(run.one(addr, nm))
+            if progress is not None and (i % 25 == 24 or i == len(addresses) - 1):
+                progress(i + 1, len(addresses))
+    finally:
+        run.close()
     return results
 
 

@@ -189,13 +189,19 @@ def read_places(source: Source, *, datum: str = "wgs84", fmt: str | None = None,
     >>> print(result.problems.loc[0, "row"], result.problems.loc[0, "field"])
     2 lat
     """
-    datum = normalise_datum(datum)
-    if unknown_values not in ("error", "default"):
-        raise SettingsError("unknown_values must be 'error' or 'default'.")
+    datum = _checked_options(datum, unknown_values)  # before the file is read
     raw = read_raw(source, fmt=fmt, name=name, layer=layer, sheet=sheet, max_bytes=max_bytes,
                    float_columns=coordinate_positions)
     return places_from_raw(raw, datum=datum, unknown_values=unknown_values, centre=centre,
                            far_m=far_m, geometry=geometry, rows_are=rows_are)
+
+
+def _checked_options(datum: str, unknown_values: str) -> str:
+    """Return the datum's id; raise :class:`SettingsError` for a datum or choice not known."""
+    datum = normalise_datum(datum)
+    if unknown_values not in ("error", "default"):
+        raise SettingsError("unknown_values must be 'error' or 'default'.")
+    return datum
 
 
 def places_from_raw(raw: RawTable, *, datum: str = "wgs84", unknown_values: str = "error",
