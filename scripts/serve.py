@@ -33,7 +33,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.request
 from collections.abc import Callable, Sequence
@@ -42,6 +41,10 @@ from pathlib import Path
 from types import TracebackType
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT / "src") not in sys.path:  # this tree's library, as the workers get
+    sys.path.insert(0, str(ROOT / "src"))
+from origin_map.cli._supervise import STOP_SIGNALS, parent_death_hook, stop_groups  # noqa: E402
+
 COOKIE = "OM_WORKER"
 HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
 
@@ -110,24 +113,6 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _parent_death_hook() -> Callable[[], None] | None:
-    """Return a ``preexec_fn`` asking Linux for SIGTERM when the parent dies, or None.
-
-    ``PR_SET_PDEATHSIG`` fires when the *thread* that started the child ends, so it is used
-    only from the main thread. The C function is looked up here, before the fork.
-    """
-    if not sys.platform.startswith("linux") or threading.current_thread() is not \
-            threading.main_thread():
-        return None
-    try:
-        import ctypes
-
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
-    except (OSError, AttributeError):
-        return None
-    return lambda: prctl(1, int(signal.SIGTERM), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
-
-
 def start_streamlit(script: Path, port: int, *, log: Path | None = None,
                     extra_args: Sequence[str] = (),
                     env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
@@ -151,7 +136,7 @@ def start_streamlit(script: Path, port: int, *, log: Path | None = None,
     with open(log or os.devnull, "ab") as out:  # the child keeps its own copy
         return subprocess.Popen(cmd, cwd=script.parent, stdout=out, stderr=subprocess.STDOUT,
                                 env=child_env, start_new_session=True,
-                                preexec_fn=_parent_death_hook())
+                                preexec_fn=parent_death_hook())
 
 
 def wait_healthy(url: str, procs: Sequence[subprocess.Popen[bytes]], *,
@@ -173,30 +158,7 @@ def wait_healthy(url: str, procs: Sequence[subprocess.Popen[bytes]], *,
 
 def stop(proc: subprocess.Popen[bytes], *, timeout_s: float = 10.0) -> None:
     """Terminate a process group started here (SIGTERM, then SIGKILL)."""
-    stop_all([proc], timeout_s=timeout_s)
-
-
-def stop_all(procs: Sequence[subprocess.Popen[bytes]], *, timeout_s: float = 8.0) -> bool:
-    """Stop these process groups together: SIGTERM to each, SIGKILL to any left after timeout_s.
-
-    Returns whether every one stopped by itself with exit code 0 (or had stopped before).
-    """
-    clean = True
-    for proc in procs:
-        if proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(proc.pid, signal.SIGTERM)
-    deadline = time.monotonic() + timeout_s
-    for proc in procs:
-        try:
-            code = proc.wait(max(0.0, deadline - time.monotonic()))
-            clean = clean and code in (0, -signal.SIGTERM)
-        except subprocess.TimeoutExpired:
-            clean = False
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, signal.SIGKILL)  # the one left, or anything it left behind
-        proc.wait()
-    return clean
+    stop_groups([proc], timeout_s=timeout_s)
 
 
 @dataclass
@@ -332,7 +294,7 @@ class Cluster:
         with open(self.run_dir / "haproxy.log", "ab") as log:
             self._proxy = subprocess.Popen([HAPROXY, "-db", "-f", str(cfg)], stdout=log,
                                            stderr=subprocess.STDOUT, start_new_session=True,
-                                           preexec_fn=_parent_death_hook())
+                                           preexec_fn=parent_death_hook())
         wait_healthy(self.url, [*self._procs, self._proxy])
         return self
 
@@ -371,10 +333,11 @@ class Cluster:
     def close(self) -> bool:
         """Stop HAProxy and the workers together; remove the run folder.
 
-        Returns whether every process stopped cleanly (see :func:`stop_all`).
+        Returns whether every process stopped cleanly (see
+        :func:`origin_map.cli._supervise.stop_groups`).
         """
         procs = ([self._proxy] if self._proxy else []) + self._procs
-        clean = stop_all(procs)
+        clean = stop_groups(procs)
         shutil.rmtree(self.run_dir, ignore_errors=True)
         return clean
 
@@ -388,9 +351,6 @@ class Cluster:
     def __exit__(self, et: type[BaseException] | None, ev: BaseException | None,
                  tb: TracebackType | None) -> None:
         self.close()
-
-
-_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
 
 
 class _Stop(Exception):
@@ -416,7 +376,7 @@ def serve(cluster: Cluster, *, address: str) -> int:
         cluster.close()
         return 1
     except _Stop as stop_signal:
-        for sig in _STOP_SIGNALS:  # a second Ctrl-C or SIGTERM does not cut the stop short
+        for sig in STOP_SIGNALS:  # a second Ctrl-C or SIGTERM does not cut the stop short
             signal.signal(sig, signal.SIG_IGN)
         clean = cluster.close()
         if not clean:
@@ -448,7 +408,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     if not Path(HAPROXY).exists():
         ap.exit(1, "serve: haproxy is not installed: `make proxy` (apt-get install haproxy)\n")
-    for sig in _STOP_SIGNALS:
+    for sig in STOP_SIGNALS:
         signal.signal(sig, _raise_stop)
     try:
         return serve(Cluster(ns.workers, port=ns.port, address=ns.address,

@@ -87,3 +87,13 @@ def run_async(coro):  # type: ignore[no-untyped-def]
 
     with ThreadPoolExecutor(1) as pool:
         return pool.submit(asyncio.run, coro).result()
+
+
+def geodata_rows(name: str) -> list[dict[str, str]]:
+    """Return the rows of a shipped geodata CSV file (``places.csv``, ...) as read, all text."""
+    import csv
+
+    from origin_map.places.datasets import geodata_dir
+
+    with open(geodata_dir() / name, encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))

@@ -62,3 +62,26 @@ def test_reading_the_settings_does_not_import_xyzservices() -> None:
                          check=True).stdout
     assert out.strip() == "False"
     assert basemaps.GAODE.url.startswith("https://webrd0{s}")
+
+
+def test_positron_is_offered_only_with_a_carto_key(monkeypatch) -> None:
+    from origin_map.settings import SETTINGS, SettingValueError, from_query
+
+    base = SETTINGS["base"]
+    monkeypatch.delenv(CARTO_KEY_ENV, raising=False)
+    assert basemaps.offered_basemaps() == ("osm", "gaode", "none") == base.allowed()
+    assert base.default == "osm" and basemaps.missing_key("positron") == CARTO_KEY_ENV
+    with pytest.raises(SettingValueError, match=CARTO_KEY_ENV) as err:
+        base.parse("positron")
+    assert CARTO_KEY_ENV in err.value.message("zh") and "底图" in err.value.message("zh")
+    values, messages = from_query({"base": "positron"})  # a link from a server with a key
+    assert "base" not in values and [m.setting for m in messages] == ["base"]
+    with pytest.raises(SettingValueError, match="is not one of"):
+        base.parse("stamen")  # an unknown basemap keeps its own message
+    monkeypatch.setenv(CARTO_KEY_ENV, "   ")  # blank is no key
+    assert "positron" not in basemaps.offered_basemaps()
+
+    monkeypatch.setenv(CARTO_KEY_ENV, "K123")
+    assert basemaps.offered_basemaps() == ("osm", "positron", "gaode", "none") == base.allowed()
+    assert base.parse("positron") == "positron" and basemaps.missing_key("positron") is None
+    assert from_query({"base": "positron"}) == ({"base": "positron"}, [])

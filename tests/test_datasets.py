@@ -276,6 +276,7 @@ def test_geometry_false_does_not_import_geopandas(tmp_path):
     assert out.strip() == "[]"
 
 
+@pytest.mark.slow  # a large file
 def test_large_csv_parsed_from_the_file_equals_parsed_from_bytes(tmp_path, monkeypatch):
     from origin_map.io import delimited
 

@@ -1,7 +1,6 @@
 """The shipped dataset: sourced, valid, WGS-84, consistent with its raw source coordinates,
 tenants on their buildings, sane years, and the figures it reaches."""
 
-import csv
 import datetime
 import json
 from collections import defaultdict
@@ -15,6 +14,7 @@ from origin_map.geo.datums import convert
 from origin_map.geo.geometry import distances_m, project_local
 from origin_map.places import vocab
 from origin_map.places.datasets import COLUMNS, geodata_dir, load_centres, shipped_places
+from tests.conftest import geodata_rows
 
 FILE_COLUMNS = ["id", "name_zh", "name_en", "kind", "sector", "status", "address", "lat", "lon",
                 "source_datum", "source_lat", "source_lon", "position_quality", "position_note",
@@ -35,19 +35,14 @@ def _metric(geom, lat, lon):
     return transform(geom, lambda xy: np.column_stack(project_local(xy[:, 1], xy[:, 0], lat, lon)))
 
 
-def _read(name):
-    with open(geodata_dir() / name, encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
-
-
 @pytest.fixture(scope="module")
 def rows():
-    return _read("places.csv")
+    return geodata_rows("places.csv")
 
 
 @pytest.fixture(scope="module")
 def buildings():
-    return _read("buildings.csv")
+    return geodata_rows("buildings.csv")
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +53,7 @@ def places():
 def test_columns_and_size(rows, buildings, places):
     assert list(rows[0].keys()) == FILE_COLUMNS
     assert list(buildings[0].keys()) == BUILDING_COLUMNS
-    assert list(_read("hubs.csv")[0].keys()) == HUB_COLUMNS
+    assert list(geodata_rows("hubs.csv")[0].keys()) == HUB_COLUMNS
     assert set(COLUMNS) <= set(places.columns)
     assert len(places) == len(rows)
     assert str(places["since"].dtype) == "Int64" and str(places["until"].dtype) == "Int64"
@@ -75,7 +70,7 @@ def test_ids_are_unique_slugs(rows, buildings):
 
 @pytest.mark.parametrize("table", ["places.csv", "buildings.csv"])
 def test_every_row_is_sourced_and_estimates_explained(table):
-    for r in _read(table):
+    for r in geodata_rows(table):
         assert r["source"].strip(), r["id"]
         assert r["position_quality"] in vocab.POSITION_QUALITIES, r["id"]
         if r["position_quality"] == "estimated":
@@ -88,7 +83,7 @@ def test_every_row_is_sourced_and_estimates_explained(table):
 
 @pytest.mark.parametrize("table", ["places.csv", "buildings.csv"])
 def test_positions_equal_their_converted_source_coordinates(table):
-    sel = _read(table)
+    sel = geodata_rows(table)
     checked = 0
     for datum in ("wgs84", "gcj02", "bd09"):
         part = [r for r in sel if r["source_datum"] == datum]
@@ -156,7 +151,7 @@ def test_centres_and_hubs_are_consistent(rows, places):
     pos = {r["id"]: (float(r["lat"]), float(r["lon"])) for r in rows}
     for c in centres:
         assert pos[c.id] == (c.lat, c.lon), c.id  # same id and same position as the place
-    hubs = _read("hubs.csv")
+    hubs = geodata_rows("hubs.csv")
     assert hubs[0]["id"] == "beijing-ai-origin" and hubs[0]["centre_id"] == "dongsheng-building"
     assert {h["centre_id"] for h in hubs} <= {c.id for c in centres}
     assert {r["hub"] for r in rows} == {h["id"] for h in hubs}

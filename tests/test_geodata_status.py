@@ -6,7 +6,6 @@ on its building's point (never a park's, compound's or station's), and its ``sin
 earlier than its building's.
 """
 
-import csv
 import datetime
 import re
 
@@ -21,23 +20,19 @@ from origin_map.measure.freshness import (
 )
 from origin_map.places import vocab
 from origin_map.places.datasets import geodata_dir, read_places, shipped_places
+from tests.conftest import geodata_rows
 
 ISO = r"\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?"
 
 
-def _read(name):
-    with open(geodata_dir() / name, encoding="utf-8", newline="") as f:
-        return list(csv.DictReader(f))
-
-
 @pytest.fixture(scope="module")
 def rows():
-    return _read("places.csv")
+    return geodata_rows("places.csv")
 
 
 @pytest.fixture(scope="module")
 def buildings():
-    return {b["id"]: b for b in _read("buildings.csv")}
+    return {b["id"]: b for b in geodata_rows("buildings.csv")}
 
 
 def test_every_current_firm_has_a_dated_source_from_2023_on(rows):

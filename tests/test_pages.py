@@ -332,6 +332,7 @@ def test_geocode_flow_review_and_load():
     assert "firms.csv (geocoded)" in texts(at.sidebar.caption)
 
 
+@pytest.mark.slow  # the geocoding flow again, in Chinese; the flow: the test above
 def test_geocode_review_headers_are_in_the_chosen_language():
     at = app({"lang": "zh"})
     at.switch_page("pages/data.py").run()

@@ -122,6 +122,7 @@ def test_saved_rows_are_the_uploaded_places(store_dir):
     pd.testing.assert_frame_equal(opened.places(), session)
 
 
+@pytest.mark.slow  # a whole review; reopening one from its link: test_a_link_opens_...
 def test_a_geocoding_review_is_saved_as_it_happens_and_a_refresh_returns_to_it(monkeypatch,
                                                                                store_dir):
     import pyarrow as pa

@@ -97,8 +97,22 @@ HOSTILE_QUERIES = [
 ]
 
 
-@pytest.mark.parametrize("page", PAGES)
-@pytest.mark.parametrize("query", HOSTILE_QUERIES, ids=lambda q: json.dumps(q)[:40])
+def _hostile_params() -> list[object]:
+    """Every query on every page; the default run takes each query on one page (in turn).
+
+    The settings are read the same way for every page, so one page a query keeps each query
+    and each page in the fast run; the full grid is ``slow``.
+    """
+    out: list[object] = []
+    for q, query in enumerate(HOSTILE_QUERIES):
+        for p, page in enumerate(PAGES):
+            marks = [] if (q - p) % len(PAGES) == 0 else [pytest.mark.slow]
+            out.append(pytest.param(page, query, marks=marks,
+                                    id=f"{json.dumps(query)[:40]}-{page}"))
+    return out
+
+
+@pytest.mark.parametrize(("page", "query"), _hostile_params())
 def test_hostile_links_show_a_message_never_a_traceback(page, query):
     at = app(query)
     at.switch_page(page).run()

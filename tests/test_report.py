@@ -50,13 +50,12 @@ def test_pdf_is_one_a4_page_with_the_headline_numbers(known_places) -> None:
 
 @needs_cjk
 def test_pdf_in_chinese_keeps_chinese_text(known_places) -> None:
-    pages, text = pdf_text(report.build_report_pdf(known_places, centre=DONGSHENG,
-                                                   radii_m=(1000,), lang="zh"))
+    data = report.build_report_pdf(known_places, centre=DONGSHENG, radii_m=(1000,), lang="zh")
+    pages, text = pdf_text(data)
     assert_one_a4_page(pages)
     assert "东升大厦" in text
     assert re.search(r"1 公里内的地点\s*7\b", text)
     assert "高校与科研机构" in text and "大模型" in text and "全部行业" in text
-    data = report.build_report_pdf(known_places, centre=DONGSHENG, radii_m=(1000,), lang="zh")
     assert b"/FontFile2" in data  # the CJK font is embedded (TrueType), not referenced
 
 
@@ -125,6 +124,7 @@ def test_png_with_outlines_credits_openstreetmap(known_places) -> None:
     assert not np.array_equal(png_pixels(with_outline), png_pixels(without))
 
 
+@pytest.mark.slow  # two PDFs; counting by outline: tests/test_outlines.py
 def test_pdf_with_outlines_shows_both_counts_and_credits_osm(known_places) -> None:
     import geopandas as gpd
 

@@ -119,6 +119,7 @@ def test_overview_history_for_an_uploaded_list():
     assert "1 of the 2 places inside have no start year" in " ".join(c.value for c in at.caption)
 
 
+@pytest.mark.slow  # a whole PDF; the history itself: the tests above
 def test_report_has_the_history(known_places):
     pypdf = pytest.importorskip("pypdf")
     from origin_map.render import report

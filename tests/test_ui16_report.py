@@ -8,6 +8,7 @@ import re
 import pandas as pd
 import pytest
 
+from origin_map.errors import SettingsError
 from origin_map.measure.coverage import coverage_caveat
 from origin_map.render import report
 from tests.conftest import DONGSHENG
@@ -43,6 +44,18 @@ def test_pdf_states_coverage_and_its_data(known_places) -> None:
     assert re.search(r"Sample: the data holds \d+ of the 439 published firms", text), text
     assert "not a census" in text
     assert "places shipped with Origin Map (10 places" in text
+
+
+def test_the_data_note_names_an_uploaded_or_merged_file() -> None:
+    assert "uploaded file “mine.csv” (1,200 places)" in report.data_note(
+        "uploaded", "mine.csv", 1200, "en")
+    assert "merged with the file “mine.csv”" in report.data_note("merged", "mine.csv", 3, "en")
+    with pytest.raises(SettingsError, match="use shipped, uploaded or merged"):
+        report.data_note("mine", "", 0, "en")
+
+
+@pytest.mark.slow  # two more PDFs; the sentences themselves: the test above
+def test_pdf_states_an_uploaded_or_merged_file(known_places) -> None:
     up = pdf_text(report.build_report_pdf(known_places, centre=DONGSHENG, radii_m=(1000,),
                                           data_kind="uploaded", data_name="mine.csv"))
     assert "uploaded file “mine.csv” (10 places)" in up

@@ -87,7 +87,8 @@ def test_public_source_drops_repository_paths_and_keeps_links():
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
-@pytest.mark.parametrize("page", ["pages/overview.py", "pages/data.py", "pages/compare.py"])
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/data.py", pytest.param(
+    "pages/compare.py", marks=pytest.mark.slow)])  # the slowest page; its sources are the hubs'
 def test_no_page_shows_a_repository_path_as_a_source(page, lang):
     at = app({"lang": lang})
     at.switch_page(page).run()

@@ -24,7 +24,7 @@ from origin_map import i18n
 from origin_map.errors import OriginMapError, SettingsError
 from origin_map.limits import MAX_RADIUS_M
 from origin_map.places import vocab
-from origin_map.render.basemaps import BASEMAPS
+from origin_map.render.basemaps import missing_key, offered_basemaps
 
 __all__ = [
     "CURRENT_YEAR",
@@ -112,6 +112,9 @@ class Setting:
         Smallest and largest accepted value of numbers.
     choices
         A function returning the allowed values of ``choice``/``multi`` settings.
+    needs_key
+        For a ``choice``: a function returning the environment variable a known value that is
+        not allowed lacks (a basemap without its provider's key), so the message names it.
     cli
         The ``origin-map stats`` option that carries the same setting, if any.
     unit
@@ -125,6 +128,7 @@ class Setting:
     label: str
     bounds: tuple[float, float] | None = None
     choices: Callable[[], tuple[str, ...]] | None = field(default=None, compare=False)
+    needs_key: Callable[[str], str | None] | None = field(default=None, compare=False)
     cli: str | None = None
     max_chars: int = 200
     unit: str = ""
@@ -149,6 +153,9 @@ class Setting:
 def _parse_choice(s: Setting, raw: Any) -> str:
     text = str(raw).strip()
     if text not in s.allowed():
+        env = s.needs_key(text) if s.needs_key else None
+        if env:
+            raise SettingValueError("tidy.needs_key", value=text[:40], label=s.label, env=env)
         raise SettingValueError("settings.error.unknown_choice", value=text[:40],
                                 label=s.label, allowed=", ".join(s.allowed()))
     return text
@@ -255,7 +262,7 @@ SETTINGS: dict[str, Setting] = _declare(
     Setting("outline", "flag", False, "outline", "sidebar.outline", cli="--by-outline"),
     Setting("search", "text", "", "search", "sidebar.search"),
     Setting("base", "choice", "osm", "base", "sidebar.basemap",
-            choices=lambda: tuple(BASEMAPS)),
+            choices=offered_basemaps, needs_key=missing_key),
     Setting("heat", "flag", False, "heat", "sidebar.heat"),
     Setting("h3", "flag", False, "h3", "sidebar.h3"),
     Setting("h3res", "integer", 9, "h3res", "sidebar.h3res", bounds=(6, 11), cli="--h3"),

@@ -193,3 +193,51 @@ def map_frame(page, ready: str = MAP_READY, timeout_s: float = 60.0):
                 last = repr(exc)
         page.wait_for_timeout(250)
     raise AssertionError(f"the map was not ready within {timeout_s:g} s ({ready} -> {last!r})")
+
+
+# Two app workers behind HAProxy (scripts/serve.py): tests/e2e/test_proxy.py, test_store_browser.py
+def _serve():  # type: ignore[no-untyped-def]
+    """Return scripts/serve.py, imported as the module ``serve``."""
+    if str(ROOT / "scripts") not in sys.path:
+        sys.path.append(str(ROOT / "scripts"))
+    import serve
+
+    return serve
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    """Two workers of the app behind HAProxy, started once for the test module that asks."""
+    serve = _serve()
+    if not Path(serve.HAPROXY).exists() and not shutil.which("haproxy"):
+        pytest.fail("Debian's haproxy is not installed: `make proxy` (apt-get install haproxy)")
+    with serve.Cluster(2, script=ROOT / "app.py") as c:
+        yield c
+
+
+def proxied_context(browser, base: str):
+    """Return a browser context whose requests beyond the proxy at ``base`` are aborted."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.route("**/*", lambda r: r.continue_()
+                  if r.request.url.startswith((base, "data:", "blob:")) else r.abort())
+    return context
+
+
+def worker_of(context) -> str:
+    """Return the worker (``w1`` or ``w2``) HAProxy's cookie sends ``context`` to."""
+    return next(c["value"] for c in context.cookies() if c["name"] == _serve().COOKIE)
+
+
+def send_to_other_worker(context, base: str, than: str) -> str:
+    """Give ``context`` the cookie of the worker other than ``than``; return that worker."""
+    other = "w2" if than == "w1" else "w1"
+    context.add_cookies([{"name": _serve().COOKIE, "value": other, "url": base}])
+    return other
+
+
+def screenshot_contexts(contexts, stem: str) -> None:
+    """Save every page of these contexts as ``FAILED-<stem>-<i>.png`` in the artifacts."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    for i, ctx in enumerate(contexts):
+        for p in ctx.pages:
+            p.screenshot(path=str(ARTIFACTS / f"FAILED-{stem}-{i}.png"))

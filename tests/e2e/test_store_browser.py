@@ -9,16 +9,19 @@ folder set by ``tests/conftest.py``), so the list no longer lives in one worker'
 from __future__ import annotations
 
 import re
-import shutil
-import sys
-from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import ARTIFACTS, ROOT, load_places_file, pick_file, settle
-
-sys.path.append(str(ROOT / "scripts"))
-import serve
+from tests.e2e.conftest import (
+    ARTIFACTS,
+    load_places_file,
+    pick_file,
+    proxied_context,
+    screenshot_contexts,
+    send_to_other_worker,
+    settle,
+    worker_of,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -29,30 +32,11 @@ UPLOAD = ("id,name,sector,lat,lon\n"
           "s4,Store test D,chips,39.991000,116.326000\n")
 
 
-@pytest.fixture(scope="module")
-def cluster():
-    if not Path(serve.HAPROXY).exists() and not shutil.which("haproxy"):
-        pytest.fail("Debian's haproxy is not installed: `make proxy` (apt-get install haproxy)")
-    with serve.Cluster(2, script=ROOT / "app.py") as c:
-        yield c
-
-
-def _context(browser, base: str):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    context.route("**/*", lambda r: r.continue_()
-                  if r.request.url.startswith((base, "data:", "blob:")) else r.abort())
-    return context
-
-
-def _worker(context) -> str:
-    return next(c["value"] for c in context.cookies() if c["name"] == serve.COOKIE)
-
-
 def test_a_saved_upload_survives_a_refresh_and_its_link_opens_on_the_other_worker(
         browser, cluster, tmp_path):
     csv = tmp_path / "store-places.csv"
     csv.write_text(UPLOAD, encoding="utf-8")
-    context, other = _context(browser, cluster.url), _context(browser, cluster.url)
+    context, other = proxied_context(browser, cluster.url), proxied_context(browser, cluster.url)
     try:
         page = context.new_page()
         load_places_file(page, cluster.url, csv, 4)
@@ -63,17 +47,13 @@ def test_a_saved_upload_survives_a_refresh_and_its_link_opens_on_the_other_worke
         page.get_by_text("4 of 4 places").wait_for(timeout=60_000)
         page.get_by_text("store-places.csv").first.wait_for(timeout=60_000)
 
-        second = "w2" if _worker(context) == "w1" else "w1"
-        other.add_cookies([{"name": serve.COOKIE, "value": second, "url": cluster.url}])
+        second = send_to_other_worker(other, cluster.url, than=worker_of(context))
         page2 = other.new_page()
         page2.goto(link, wait_until="domcontentloaded")
         page2.get_by_text("4 of 4 places").wait_for(timeout=60_000)
-        assert _worker(other) == second != _worker(context)
+        assert worker_of(other) == second != worker_of(context)
     except Exception:
-        ARTIFACTS.mkdir(exist_ok=True)
-        for i, ctx in enumerate((context, other)):
-            for p in ctx.pages:
-                p.screenshot(path=str(ARTIFACTS / f"FAILED-store-{i}.png"))
+        screenshot_contexts((context, other), "store")
         raise
     finally:
         context.close()
@@ -88,7 +68,7 @@ ADDRESSES = ("名称,地址\n"
 def test_a_refresh_mid_review_keeps_the_reviewers_decision(browser, cluster, tmp_path):
     csv = tmp_path / "review-firms.csv"
     csv.write_text(ADDRESSES, encoding="utf-8")
-    context = _context(browser, cluster.url)
+    context = proxied_context(browser, cluster.url)
     try:
         page = context.new_page()
         page.goto(f"{cluster.url}/data", wait_until="domcontentloaded")

@@ -5,7 +5,8 @@ runtime, a CI job, a terminal's Ctrl-C) stops the *parent*; :func:`run_child` ma
 the child too: the child runs in its own process group, SIGTERM, SIGINT and SIGHUP received by
 the parent are sent on to that group, and a group still alive after ``stop_timeout_s`` is
 killed. On Linux the child also gets SIGTERM when the parent dies without a chance to forward
-anything (``SIGKILL``): ``prctl(PR_SET_PDEATHSIG)``.
+anything (``SIGKILL``): ``prctl(PR_SET_PDEATHSIG)``. ``scripts/serve.py`` starts its workers and
+HAProxy with :func:`parent_death_hook` and stops them with :func:`stop_groups`.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
@@ -21,19 +23,24 @@ if TYPE_CHECKING:  # subprocess is imported when a child is started, not by ever
     import subprocess
     from pathlib import Path
 
-__all__ = ["STOP_TIMEOUT_S", "run_child"]
+__all__ = ["STOP_SIGNALS", "STOP_TIMEOUT_S", "parent_death_hook", "run_child",
+           "stop_groups"]
 
 STOP_TIMEOUT_S = 8.0
 """Seconds a child has to stop after the signal was forwarded, before it is killed."""
-_STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGHUP)
+"""The signals that stop a server: a supervisor's, Ctrl-C, a closed terminal."""
 
 
-def _parent_death_hook() -> Callable[[], None] | None:
+def parent_death_hook() -> Callable[[], None] | None:
     """Return a ``preexec_fn`` asking Linux for SIGTERM when the parent dies, or None.
 
-    The C function is looked up here, before the fork; the child only calls it.
+    ``PR_SET_PDEATHSIG`` fires when the *thread* that started the child ends, so it is used
+    only from the main thread. The C function is looked up here, before the fork; the child
+    only calls it.
     """
-    if not sys.platform.startswith("linux"):
+    if not sys.platform.startswith("linux") or threading.current_thread() is not \
+            threading.main_thread():
         return None
     try:
         import ctypes
@@ -67,13 +74,13 @@ def run_child(cmd: Sequence[str], *, cwd: Path | None = None, name: str = "origi
 
     received: list[float] = []  # when each stop signal arrived (monotonic seconds)
     proc = subprocess.Popen(list(cmd), cwd=cwd, env=env, start_new_session=True,
-                            preexec_fn=_parent_death_hook())
+                            preexec_fn=parent_death_hook())
 
     def forward(signum: int, _frame: object) -> None:
         received.append(time.monotonic())
         _killpg(proc.pid, signal.SIGTERM if signum == signal.SIGHUP else signum)
 
-    old = {s: signal.signal(s, forward) for s in _STOP_SIGNALS}
+    old = {s: signal.signal(s, forward) for s in STOP_SIGNALS}
     try:
         code = _wait(proc, received, stop_timeout_s, name)
     finally:
@@ -110,3 +117,26 @@ def _wait(proc: subprocess.Popen[bytes], received: list[float], stop_timeout_s: 
             proc.wait()
             return None
 
+
+
+def stop_groups(procs: Sequence[subprocess.Popen[bytes]], *, timeout_s: float = 8.0) -> bool:
+    """Stop these process groups together: SIGTERM to each, SIGKILL to any left after timeout_s.
+
+    Returns whether every one stopped by itself with exit code 0 (or had stopped before).
+    """
+    import subprocess
+
+    clean = True
+    for proc in procs:
+        if proc.poll() is None:
+            _killpg(proc.pid, signal.SIGTERM)
+    deadline = time.monotonic() + timeout_s
+    for proc in procs:
+        try:
+            code = proc.wait(max(0.0, deadline - time.monotonic()))
+            clean = clean and code in (0, -signal.SIGTERM)
+        except subprocess.TimeoutExpired:
+            clean = False
+        _killpg(proc.pid, signal.SIGKILL)  # the one left, or anything it left behind
+        proc.wait()
+    return clean

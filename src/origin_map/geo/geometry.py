@@ -18,10 +18,10 @@ Counting always uses distances; polygons are only for drawing.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -45,6 +45,7 @@ __all__ = [
     "project_local",
     "ring_polygons",
     "ring_radii",
+    "sorted_numbers",
 ]
 
 _WGS84_A = 6378137.0
@@ -216,21 +217,39 @@ def normalise_radii(
     """
     if isinstance(radii_m, Rings):
         return radii_m.radii_m
-    out: set[float] = set()
-    for value in radii_m:
-        try:
-            r = float(value)
-        except (TypeError, ValueError):
-            raise SettingsError(f"Ring radius {value!r} is not a number of metres.") from None
+
+    def problem(value: object, r: float) -> str | None:
         if not math.isfinite(r) or r <= 0:
-            raise SettingsError(f"Ring radius {value!r} m must be a positive number of metres.")
+            return f"Ring radius {value!r} m must be a positive number of metres."
         if r > max_m:
-            raise SettingsError(
-                f"Ring radius {r:,.0f} m is larger than the maximum of {max_m:,.0f} m."
-            )
-        out.add(r)
+            return f"Ring radius {r:,.0f} m is larger than the maximum of {max_m:,.0f} m."
+        return None
+
+    return sorted_numbers(radii_m, problem,
+                          not_number="Ring radius {value!r} is not a number of metres.",
+                          empty="Give at least one ring radius in metres, e.g. 1000.")
+
+
+def sorted_numbers(values: Iterable[Any], problem: Callable[[Any, float], str | None], *,
+                   not_number: str, empty: str) -> tuple[float, ...]:
+    """Return ``values`` as numbers, sorted and without duplicates, or raise SettingsError.
+
+    ``problem(value, number)`` returns the message for a number out of range (None: it is
+    fine); ``not_number`` is the message for a value that is no number (``{value!r}`` in it is
+    the value), ``empty`` the message when there is none.
+    """
+    out: set[float] = set()
+    for value in values:
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            raise SettingsError(not_number.format(value=value)) from None
+        message = problem(value, number)
+        if message is not None:
+            raise SettingsError(message)
+        out.add(number)
     if not out:
-        raise SettingsError("Give at least one ring radius in metres, e.g. 1000.")
+        raise SettingsError(empty)
     return tuple(sorted(out))
 
 

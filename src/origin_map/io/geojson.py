@@ -10,17 +10,33 @@ import io
 import json
 import re
 import warnings
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from origin_map import limits
 from origin_map.errors import ref
 from origin_map.io.rawtable import RawTable, frame_from_geo, too_many_rows
 from origin_map.io.sniff import detect_encoding, refuse
 
-__all__ = ["JSON_CHECK_BYTES", "read_geojson_bytes"]
+if TYPE_CHECKING:
+    from pyproj import CRS
+
+__all__ = ["JSON_CHECK_BYTES", "crs_of_member", "read_geojson_bytes"]
 
 JSON_CHECK_BYTES = 64 * 1024 * 1024
 """GeoJSON up to this size is parsed in Python first, for precise messages about its structure."""
+
+
+def crs_of_member(member: Any) -> CRS:
+    """Return the coordinate system a (pre-RFC 7946) GeoJSON ``crs`` member names.
+
+    Raises pyproj's ``CRSError`` when it names none (or is not ``{"properties": {"name": …}}``).
+    """
+    from pyproj import CRS
+
+    props = member.get("properties") if isinstance(member, Mapping) else None
+    crs_name = props.get("name") if isinstance(props, Mapping) else None
+    return CRS.from_user_input(str(crs_name))
 
 
 def _crs_member(doc: dict[str, Any], name: str) -> None:
@@ -28,13 +44,10 @@ def _crs_member(doc: dict[str, Any], name: str) -> None:
     member = doc.get("crs")
     if member is None:
         return
-    from pyproj import CRS
     from pyproj.exceptions import CRSError
 
-    props = member.get("properties") if isinstance(member, dict) else None
-    crs_name = props.get("name") if isinstance(props, dict) else None
     try:
-        CRS.from_user_input(str(crs_name))
+        crs_of_member(member)
     except CRSError as exc:
         raise refuse(name, "validate.problem.crs_unknown", "validate.fix.crs_member", "crs",
                      member=json.dumps(member)[:120]) from exc

@@ -10,13 +10,13 @@ or a GeoPackage layer in another CRS is transformed, with a note.
 
 from __future__ import annotations
 
-import io
 import json
-import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from origin_map.errors import DataValidationError, Problem
+from origin_map.io.geojson import crs_of_member
+from origin_map.io.gpkg import gpkg_layers, read_gpkg_layer
 from origin_map.io.readers import Source, read_bytes
 from origin_map.io.sniff import content_kind, fail
 from origin_map.limits import MAX_BYTES_DEFAULT
@@ -58,10 +58,8 @@ def _crs_of(doc: Any, name: str) -> Any:
     member = doc.get("crs") if isinstance(doc, Mapping) else None
     if member is None:
         return CRS.from_epsg(4326)
-    props = member.get("properties") if isinstance(member, Mapping) else None
-    crs_name = props.get("name") if isinstance(props, Mapping) else None
     try:
-        return CRS.from_user_input(str(crs_name))
+        return crs_of_member(member)
     except CRSError as exc:
         raise fail(name, f"The GeoJSON 'crs' member {json.dumps(member)[:120]} names no "
                    "coordinate system Origin Map knows.", "Remove the crs member if the "
@@ -131,18 +129,13 @@ def _to_wgs84(gdf: gpd.GeoDataFrame, name: str) -> tuple[gpd.GeoDataFrame, list[
 
 
 def _read_gpkg(data: bytes, name: str, layer: str | None) -> gpd.GeoDataFrame:
-    import geopandas as gpd
-    import pyogrio
-
     try:
-        with warnings.catch_warnings():  # GDAL warns that in-memory bytes have no .gpkg suffix
-            warnings.simplefilter("ignore", RuntimeWarning)
-            layers = [str(row[0]) for row in pyogrio.list_layers(io.BytesIO(data))]
-            chosen = layer or (layers[0] if layers else None)
-            if chosen is None or chosen not in layers:
-                raise fail(name, f"Layer {chosen!r} not found; the GeoPackage has {layers}.",
-                           "Choose one of those layers.", "layer")
-            return gpd.read_file(io.BytesIO(data), layer=chosen, driver="GPKG")
+        layers = gpkg_layers(data)
+        chosen = layer or (layers[0] if layers else None)
+        if chosen is None or chosen not in layers:
+            raise fail(name, f"Layer {chosen!r} not found; the GeoPackage has {layers}.",
+                       "Choose one of those layers.", "layer")
+        return read_gpkg_layer(data, chosen)
     except DataValidationError:
         raise
     except Exception as exc:  # pyogrio/GDAL errors have many types

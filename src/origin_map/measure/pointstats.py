@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 from scipy.spatial import cKDTree
 
 from origin_map.errors import SettingsError
+from origin_map.geo.geometry import sorted_numbers
 
 EDGE_CORRECTIONS = ("translation", "isotropic", "none")
 """Edge corrections of Ripley's K: translation (default), isotropic (Ripley 1977), none."""
@@ -94,19 +95,14 @@ def check_radius(radius_m: float) -> float:
 def check_distances(distances_m: Iterable[float], radius_m: float, what: str = "distance"
                     ) -> Array:
     """Return sorted unique distances in (0, radius_m], or raise SettingsError naming a bad one."""
-    out = set()
-    for value in distances_m:
-        try:
-            d = float(value)
-        except (TypeError, ValueError):
-            raise SettingsError(f"The {what} {value!r} is not a number of metres.") from None
-        if not (math.isfinite(d) and 0 < d <= radius_m):
-            raise SettingsError(f"The {what} {value!r} m must be positive and at most the window "
-                                f"radius ({radius_m:g} m).")
-        out.add(d)
-    if not out:
-        raise SettingsError(f"Give at least one {what} in metres.")
-    return np.array(sorted(out))
+    def problem(value: object, d: float) -> str | None:
+        return None if math.isfinite(d) and 0 < d <= radius_m else (
+            f"The {what} {value!r} m must be positive and at most the window radius "
+            f"({radius_m:g} m).")
+
+    return np.array(sorted_numbers(
+        distances_m, problem, not_number=f"The {what} {{value!r}} is not a number of metres.",
+        empty=f"Give at least one {what} in metres."))
 
 
 def check_choice(value: str, allowed: tuple[str, ...], what: str) -> str:

@@ -39,7 +39,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from origin_map.errors import SettingsError
-from origin_map.geo.geometry import Centre, distances_m, project_local
+from origin_map.geo.geometry import Centre, distances_m, project_local, sorted_numbers
 from origin_map.measure.isochrones import (
     COVERAGE_RADIUS_M,
     GRID_M,
@@ -81,21 +81,15 @@ def parse_minutes(value: str | Sequence[float | str]) -> tuple[float, ...]:
     """
     parts = str(value).replace(";", ",").replace(" ", ",").split(",") \
         if isinstance(value, str) else list(value)
-    out: set[float] = set()
-    for p in parts:
-        if isinstance(p, str) and not p.strip():
-            continue
-        try:
-            m = float(p)
-        except (TypeError, ValueError):
-            raise SettingsError(f"Walking time {p!r} is not a number of minutes.") from None
-        if not (math.isfinite(m) and 0 < m <= MAX_MINUTES):
-            raise SettingsError(f"Walking time {p!r} must be a number of minutes in "
-                                f"(0, {MAX_MINUTES:g}], e.g. 5,10,15.")
-        out.add(m)
-    if not out:
-        raise SettingsError("Give at least one walking time in minutes, e.g. 5,10,15.")
-    return tuple(sorted(out))
+
+    def problem(p: object, m: float) -> str | None:
+        return None if math.isfinite(m) and 0 < m <= MAX_MINUTES else (
+            f"Walking time {p!r} must be a number of minutes in (0, {MAX_MINUTES:g}], "
+            "e.g. 5,10,15.")
+
+    return sorted_numbers([p for p in parts if not (isinstance(p, str) and not p.strip())],
+                          problem, not_number="Walking time {value!r} is not a number of minutes.",
+                          empty="Give at least one walking time in minutes, e.g. 5,10,15.")
 
 
 def _check_speed(speed_kmh: float) -> float:

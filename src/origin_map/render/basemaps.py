@@ -10,7 +10,8 @@ display on them (never for counting).
 CARTO has asked for a key since August 2026 (xyzservices 2026.9 says so): set
 ``ORIGIN_MAP_CARTO_KEY`` to send one; without it the ``positron`` tiles are stamped "API key
 required". The key is part of the tile URL, so the browser sees it (as CARTO's basemap keys
-intend).
+intend). Without a key ``positron`` is not offered in the app's basemap choice
+(:func:`offered_basemaps`); a link asking for it says which key is missing.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ import warnings
 from dataclasses import dataclass
 from functools import cached_property
 
-__all__ = ["BASEMAPS", "CARTO_KEY_ENV", "Basemap", "Tiles", "xyz_tiles"]
+__all__ = ["BASEMAPS", "CARTO_KEY_ENV", "Basemap", "Tiles", "missing_key", "offered_basemaps",
+           "xyz_tiles"]
 
 CARTO_KEY_ENV = "ORIGIN_MAP_CARTO_KEY"
 """Environment variable holding a CARTO basemaps key (sent with the ``positron`` tiles)."""
@@ -63,12 +65,20 @@ class Basemap:
 
     ``source`` is a name in xyzservices' catalogue (read when the tiles are first needed, so
     that reading the settings does not import it), the :class:`Tiles` themselves, or ``None``
-    (no tiles). Its label is the catalogue text ``basemap.<id>``.
+    (no tiles). Its label is the catalogue text ``basemap.<id>``. ``key_env`` names the
+    environment variable that must hold the provider's key for its tiles to draw: without one
+    the basemap is not offered.
     """
 
     id: str
     source: str | Tiles | None
     gcj02: bool = False
+    key_env: str | None = None
+
+    @property
+    def offered(self) -> bool:
+        """Whether the app offers this basemap (its key, if it needs one, is set)."""
+        return not self.key_env or bool(os.environ.get(self.key_env, "").strip())
 
     @cached_property
     def tiles(self) -> Tiles | None:
@@ -105,7 +115,18 @@ GAODE = Tiles("https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&size=1&sc
 
 BASEMAPS: dict[str, Basemap] = {b.id: b for b in (
     Basemap("osm", "OpenStreetMap.Mapnik"),
-    Basemap("positron", "CartoDB.Positron"),
+    Basemap("positron", "CartoDB.Positron", key_env=CARTO_KEY_ENV),
     Basemap("gaode", GAODE, gcj02=True),
     Basemap("none", None),
 )}
+
+
+def offered_basemaps() -> tuple[str, ...]:
+    """Return the ids of the basemaps to offer: all but those whose key is not set."""
+    return tuple(k for k, b in BASEMAPS.items() if b.offered)
+
+
+def missing_key(basemap: str) -> str | None:
+    """Return the environment variable a known basemap lacks to be offered, or None."""
+    base = BASEMAPS.get(basemap)
+    return base.key_env if base is not None and not base.offered else None

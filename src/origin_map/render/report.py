@@ -98,13 +98,28 @@ def render_map_png(places: pd.DataFrame, *, centre: Centre,
     >>> png[1:4]
     b'PNG'
     """
-    import matplotlib as mpl
-    from matplotlib.figure import Figure
+    size = _image_size(size_px)
+    radii = () if area is not None and radii_m is None else normalise_radii(radii_m or (1000,))
+    return _map_png(places, centre=centre, radii=radii, area=area, outlines=outlines, lang=lang,
+                    sources=sources, size=size, dpi=dpi)
 
+
+def _image_size(size_px: tuple[int, int]) -> tuple[int, int]:
+    """Return (width, height) in whole pixels, or raise if a side is not 100–8000 px."""
     w, h = (int(v) for v in size_px)
     if not (100 <= w <= 8000 and 100 <= h <= 8000):
         raise SettingsError(f"Image size {w}×{h} px is not within 100–8000 px a side.")
-    radii = () if area is not None and radii_m is None else normalise_radii(radii_m or (1000,))
+    return w, h
+
+
+def _map_png(places: pd.DataFrame, *, centre: Centre, radii: tuple[float, ...],
+             area: Area | None, outlines: gpd.GeoDataFrame | None, lang: str,
+             sources: Sequence[str] | None, size: tuple[int, int], dpi: int) -> bytes:
+    """Draw the map on a figure of ``size`` pixels and return it as PNG bytes."""
+    import matplotlib as mpl
+    from matplotlib.figure import Figure
+
+    w, h = size
     with mpl.rc_context(rc_params(lang)):
         fig = Figure(figsize=(w / dpi, h / dpi), dpi=dpi)
         ax = fig.add_axes((0.01, 0.01, 0.98, 0.98))
@@ -202,21 +217,17 @@ def build_report_pdf(places: pd.DataFrame, *, centre: Centre, radii_m: Sequence[
     places, centre, radii_m, place_filter
         As for :func:`origin_map.measure.stats.density_table`; the map shows the filtered places.
     area
-        Measure this area instead of the rings
-        (:func:`origin_map.measure.areas.area_density_table`).
+        Measure this area, not the rings (:func:`origin_map.measure.areas.area_density_table`).
     lang
         ``"en"`` or ``"zh"`` (needs a CJK font: ``apt-get install fonts-noto-cjk``).
-    title
-        Title line; default "Origin Map — <centre or area name>".
-    sources
-        Data sources for the attribution; default :data:`DEFAULT_SOURCES`.
+    title, sources, date
+        The title line (default "Origin Map — <centre or area name>"), the data sources of the
+        attribution (default :data:`DEFAULT_SOURCES`) and the date printed (default today).
     outlines, by_outline
         Outlines to draw; with rings, the headline also gives universities and institutes
         counted by outline. ``by_outline`` counts the table and headline by outline.
     radius_m
         The headline's radius: default 1000 m if it is a ring, else the largest ring.
-    date
-        The date printed (default today).
     data_kind, data_name
         Which data the report was made from, stated under the figures: ``"shipped"`` (the
         shipped places), ``"uploaded"`` or ``"merged"`` (the shipped places with a file),
@@ -243,24 +254,32 @@ def build_report_pdf(places: pd.DataFrame, *, centre: Centre, radii_m: Sequence[
     b'%PDF-'
     """
     flt = place_filter or PlaceFilter()
-    if coverage is None:
-        from origin_map.measure.compare import load_hubs
-        from origin_map.measure.coverage import coverage_caveat
-        from origin_map.places.datasets import load_centres
-
-        coverage = coverage_caveat(places, load_hubs(), load_centres(), centre.id,
-                                   place_filter=flt, lang=lang)
-    notes = [coverage, data_note(data_kind, data_name, len(places), lang)]
-    radii = normalise_radii(radii_m)
-    page = _page(places, centre=centre, radii=radii, area=area, flt=flt,
+    notes = [_coverage(places, centre, flt, lang) if coverage is None else coverage,
+             data_note(data_kind, data_name, len(places), lang)]
+    page = _page(places, centre=centre, radii=normalise_radii(radii_m), area=area, flt=flt,
                  lang=lang, title=title, sources=sources, outlines=outlines,
                  by_outline=by_outline, radius_m=radius_m, date=date, notes=notes)
+    hist = _history(places, centre, page.main_m, flt=flt, area=area, date=date)
+    return _draw_page(page, centre=centre, area=area, outlines=outlines, lang=lang, history=hist)
+
+
+def _coverage(places: pd.DataFrame, centre: Centre, flt: PlaceFilter, lang: str) -> str:
+    """Return the default coverage sentence: the data against the centre's hub (``hubs.csv``)."""
+    from origin_map.measure.compare import load_hubs
+    from origin_map.measure.coverage import coverage_caveat
+    from origin_map.places.datasets import load_centres
+
+    return coverage_caveat(places, load_hubs(), load_centres(), centre.id, place_filter=flt,
+                           lang=lang)
+
+
+def _history(places: pd.DataFrame, centre: Centre, main_m: float, *, flt: PlaceFilter,
+             area: Area | None, date: dt.date | None) -> pd.DataFrame:
+    """Return the places present each year up to the report's year (the page's history)."""
     from origin_map.measure.history import history_table
 
-    hist = history_table(places, centre, page.main_m, place_filter=flt, area=area,
+    return history_table(places, centre, main_m, place_filter=flt, area=area,
                          last=(date or dt.date.today()).year)
-    return _draw_page(page, centre=centre, area=area, outlines=outlines, lang=lang,
-                      history=hist)
 
 
 def data_note(kind: str, name: str, n: int, lang: str) -> str:
