@@ -181,6 +181,22 @@ def _with_pinyin(core: str) -> tuple[str, ...]:
     return (core,)
 
 
+def _replaced_mask(n_shipped: int, same: list[tuple[int, int]]) -> np.ndarray:
+    """Return which of the ``n_shipped`` rows a user row replaces (the pairs ``same``)."""
+    gone = np.zeros(n_shipped, dtype=bool)
+    gone[[s for _, s in same]] = True
+    return gone
+
+
+def _with_building_ids(user: pd.DataFrame, user_bid: np.ndarray) -> pd.DataFrame:
+    """Return a copy of the user's rows whose empty ``building_id`` cells take ``user_bid``."""
+    mine = user.copy()
+    if "building_id" in mine:
+        empty = mine["building_id"].fillna("").astype(str).str.strip() == ""
+        mine["building_id"] = mine["building_id"].where(~empty, user_bid)
+    return mine
+
+
 def merge_places(shipped: pd.DataFrame, user: pd.DataFrame, *,
                  tolerance_m: float = SAME_BUILDING_M) -> tuple[pd.DataFrame, MergeSummary]:
     """Return the shipped places merged with the user's, and what was merged.
@@ -188,8 +204,7 @@ def merge_places(shipped: pd.DataFrame, user: pd.DataFrame, *,
     Parameters
     ----------
     shipped
-        The shipped places (:func:`origin_map.places.datasets.shipped_places`), or any places
-        table the user's list is added to.
+        The shipped places, or any places table the user's list is added to.
     user
         The user's places, validated (:func:`~origin_map.places.datasets.read_places`): an
         upload or geocoded rows.
@@ -230,13 +245,9 @@ def merge_places(shipped: pd.DataFrame, user: pd.DataFrame, *,
     pairs = _candidate_pairs(shipped, user)
     same, apart = _split_pairs(pairs, shipped, user, user_bid, tolerance_m)
     replaces = _replaced_ids(same, shipped, len(user))
-    gone = np.zeros(len(shipped), dtype=bool)
-    gone[[s for _, s in same]] = True
+    gone = _replaced_mask(len(shipped), same)
     kept = shipped.loc[~gone]
-    mine = user.copy()
-    if "building_id" in mine:
-        empty = mine["building_id"].fillna("").astype(str).str.strip() == ""
-        mine["building_id"] = mine["building_id"].where(~empty, user_bid)
+    mine = _with_building_ids(user, user_bid)
     mine["id"], renamed = _unique_ids(mine["id"], kept["id"])
     merged = _combine(kept, mine, replaces)
     n_replaced = len({u for u, _ in same})
