@@ -82,3 +82,23 @@ def test_hostile_upload_is_text_everywhere(page, app_url, tmp_path):
     details = page.locator("[data-testid='stMain']").inner_text()
     assert '=HYPERLINK("http://example.invalid","click")' in details, details[-800:]
     assert page.dialogs == [] and not page.errors, (page.dialogs, page.errors)
+
+
+HOSTILE_LINK = {"year": "1950x", "h3res": "99", "base": "javascript:alert(1)",
+                "r": "9" * 100_000, "area": "p:x~" + "1," * 50_000, "search": "<b>" * 30_000}
+
+
+@pytest.mark.parametrize("name", ["overview", "map", "density", "compare", "data", "about"])
+def test_hostile_links_give_a_message_not_a_traceback_in_the_browser(page, app_url, name):
+    """Issue 16: malformed, out-of-range and 100 kB link values on every page, in Chromium."""
+    from urllib.parse import urlencode
+
+    page.goto(f"{app_url}/{name}?{urlencode(HOSTILE_LINK)}", wait_until="domcontentloaded")
+    warnings = page.locator("[data-testid='stSidebar'] [data-testid='stAlertContentWarning']")
+    warnings.nth(len(HOSTILE_LINK) - 1).wait_for(timeout=120_000)  # one per wrong setting
+    settle(page)
+    shown = page.locator("[data-testid='stSidebar']").inner_text()
+    assert "search" in shown and "r" in shown and len(shown) < 20_000
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert "Traceback" not in page.locator("body").inner_text()
+    assert page.dialogs == [] and not page.errors, (page.dialogs, page.errors)

@@ -81,7 +81,7 @@ def show_recognised(lang: str) -> None:
     if not seen.columns:
         st.caption(text("firmlist.recognised_none", lang))
         return
-    mapping = ", ".join(f"{c} ← {md_escape(h)}" for c, h in seen.columns)
+    mapping = ", ".join(f"`{c}` ← {md_escape(h)}" for c, h in seen.columns)  # field ids: code
     st.info(text("firmlist.recognised", lang, mapping=mapping))
     if seen.registry:
         st.caption(text("firmlist.registry_ui", lang))
