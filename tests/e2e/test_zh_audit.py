@@ -184,11 +184,28 @@ ADDRESSES = ("名称,地址\n"
 COORDS = "名称,纬度,经度\n甲,39.99,116.33\n"  # a file's own headers are data
 
 
+DRAG = """() => { const z = document.querySelector("[data-testid='stFileUploaderDropzone']");
+  const dt = new DataTransfer(); dt.items.add(new File(['a'], 'x.csv'));
+  for (const e of ['dragenter', 'dragover'])
+    z.dispatchEvent(new DragEvent(e, {bubbles: true, dataTransfer: dt})); }"""
+BUTTON_TEXTS = """() => [...document.querySelectorAll("[data-testid='stFileUploader'] button")]
+  .filter(b => b.checkVisibility()).map(b => getComputedStyle(b, '::after').content)
+  .filter(c => c.includes('选择文件')).length"""
+
+
 def _data_texts(page, tmp_path) -> list[str]:
+    page.evaluate(DRAG)  # a file dragged over the uploader: Streamlit's "Drag and drop…"
+    page.wait_for_timeout(500)
+    out = _texts(page)
+    page.reload(wait_until="domcontentloaded")
+    page.wait_for_function(CHROME_READY, timeout=180_000)
+    settle(page)
+    assert page.evaluate(BUTTON_TEXTS) == 2  # both uploaders: the catalogue's button text
     coords = tmp_path / "地点.csv"
     coords.write_text(COORDS, encoding="utf-8")
     pick_file_zh(page, coords)
-    out = _texts(page)  # a picked file: the uploader's own texts
+    assert page.evaluate(BUTTON_TEXTS) == 1  # the picked file's uploader shows it no more
+    out += _texts(page)  # a picked file: the uploader's own texts
     _shot(page, "zh-audit-data-picked.png")
     addresses = tmp_path / "企业.csv"
     addresses.write_text(ADDRESSES, encoding="utf-8")
