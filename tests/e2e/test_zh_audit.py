@@ -221,7 +221,9 @@ def _data_texts(page, tmp_path) -> list[str]:
 def pick_file_zh(page, path) -> None:
     """Pick ``path`` in the Data page's first uploader and wait until the app has taken it."""
     settle(page)
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(path))
+    picker = page.locator("[data-testid='stFileUploaderDropzoneInput']").first
+    picker.wait_for(state="attached", timeout=180_000)
+    picker.set_input_files(str(path))
     page.get_by_text("已选择", exact=False).first.wait_for(timeout=30_000)
     settle(page)
 
@@ -244,6 +246,7 @@ def audit(page, app_url: str, tmp_path) -> dict[str, Counter]:
         _shot(page, f"zh-audit-{name}.png")
         assert any("设置" in t for t in texts), name  # the audit read the page (its sidebar)
         found[name] = english_words(texts)
+        print(f"{name}: {dict(found[name])}", flush=True)
     return found
 
 
@@ -251,8 +254,6 @@ def test_chinese_pages_show_at_most_four_english_words(page, app_url, tmp_path):
     page.set_viewport_size({"width": 1440, "height": 900})
     found = audit(page, app_url, tmp_path)
     total: Counter = sum(found.values(), Counter())
-    for name, words in found.items():
-        print(f"{name}: {dict(words)}")
     print(f"distinct English words on all six pages: {len(total)}: {sorted(total)}")
     assert len(total) <= LIMIT, {n: dict(w) for n, w in found.items() if w}
     assert not page.errors, page.errors
