@@ -199,12 +199,13 @@ def _data_texts(page, tmp_path) -> list[str]:
     out = _texts(page)
     page.reload(wait_until="domcontentloaded")
     page.wait_for_function(CHROME_READY, timeout=180_000)
-    settle(page)
-    assert page.evaluate(BUTTON_TEXTS) == 2  # both uploaders: the catalogue's button text
+    settle(page)  # both uploaders show the catalogue's button text
+    page.wait_for_function(f"() => ({BUTTON_TEXTS})() === 2", timeout=120_000)
     coords = tmp_path / "地点.csv"
     coords.write_text(COORDS, encoding="utf-8")
     pick_file_zh(page, coords)
-    assert page.evaluate(BUTTON_TEXTS) == 1  # the picked file's uploader shows it no more
+    page.wait_for_function(f"() => ({BUTTON_TEXTS})() === 1",  # not beside a picked file
+                           timeout=60_000)
     out += _texts(page)  # a picked file: the uploader's own texts
     _shot(page, "zh-audit-data-picked.png")
     addresses = tmp_path / "企业.csv"
