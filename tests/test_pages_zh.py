@@ -117,3 +117,75 @@ def test_hostile_links_show_a_message_never_a_traceback(page, query):
     at = app(query)
     at.switch_page(page).run()
     assert not at.exception, (query, at.exception)
+
+
+# ------------------------------------------- every setting a link carries, three ways wrong
+from origin_map.settings import SETTINGS  # noqa: E402
+
+BIG = 100_000  # characters: a 100 kB value
+WRONG: dict[str, dict[str, str]] = {  # kind -> family -> value
+    "choice": {"malformed": "<script>alert(1)</script>", "out_of_range": "zz"},
+    "multi": {"malformed": ",,<b>,", "out_of_range": "nothing,none"},
+    "number": {"malformed": "1e999", "out_of_range": "0"},
+    "rings": {"malformed": "5;6;-1", "out_of_range": "0,99999999"},
+    "flag": {"malformed": "maybe", "out_of_range": "2"},
+    "integer": {"malformed": "9.5", "out_of_range": "99"},
+    "year": {"malformed": "twenty", "out_of_range": "1899"},
+    "text": {},  # any text is a search; too long is the only way wrong
+    "area": {"malformed": "p:x~1,2", "out_of_range": "p:big~30,110;30,125;45,125;45,110"},
+}
+CENTRE = {"malformed": "nan,nan", "out_of_range": "91,200"}
+LINK_KEYS = {s.url: s for s in SETTINGS.values() if s.url}
+
+
+def wrong_link(family: str) -> dict[str, str]:
+    """A link whose every setting is wrong in the way ``family`` says (and data, review too)."""
+    if family.startswith("oversized"):  # 4 at a time: Streamlit drops a query over 512 kB
+        keys = [*LINK_KEYS, "data", "review"]
+        part = int(family[-1])
+        return {key: "9" * BIG for key in keys[4 * part: 4 * part + 4]}
+    q = {key: WRONG[s.kind][family] for key, s in LINK_KEYS.items() if family in WRONG[s.kind]}
+    q["centre"] = CENTRE[family]
+    return {**q, "data": "../../etc/passwd", "review": "<b>x</b>"}
+
+
+def test_the_hostile_links_name_every_setting_a_link_carries():
+    assert set(LINK_KEYS) >= {"year", "r", "rings", "sectors", "area", "search", "outline",
+                              "lang", "h3res", "base", "centre", "kinds", "quality", "h3"}
+    for family in ("malformed", "out_of_range"):
+        missing = set(LINK_KEYS) - set(wrong_link(family)) - {"search"}
+        assert not missing, (family, missing)
+    oversized = [wrong_link(f"oversized{i}") for i in range(5)]
+    assert set().union(*oversized) == {*LINK_KEYS, "data", "review"}
+    assert all(len(v) == BIG for q in oversized for v in q.values())
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("family", ["malformed", "out_of_range", *(
+    f"oversized{i}" for i in range(5))])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_setting_wrong_in_a_link_gives_the_usual_message_on_every_page(page, family):
+    query = wrong_link(family)
+    at = app(query)
+    at.switch_page(page).run()
+    assert not at.exception, (family, at.exception)
+    said = [w.value for w in at.sidebar.warning]
+    wrong = [k for k in LINK_KEYS if k in query]
+    assert len(said) >= len(wrong), (len(said), len(wrong), said)  # one message per setting
+    assert "Traceback" not in " ".join(said)
+    assert max(map(len, said)) < 2_000  # no value is echoed whole
+    assert at.sidebar.radio[0].value == "en"  # the link's lang was ignored
+    # the page still works: a setting changed afterwards is taken
+    at.sidebar.text_input(key="om_radius").set_value("500").run()
+    assert not at.exception, at.exception
+    assert not at.sidebar.error, [e.value for e in at.sidebar.error]
+    assert at.session_state["om_good"]["radius"] == 500.0
+
+
+def test_a_value_longer_than_a_field_takes_is_refused_in_words():
+    at = app({"lang": "zh"})
+    at.sidebar.text_input(key="om_radius").set_value("5" * 300).run()
+    assert not at.exception
+    errors = [e.value for e in at.sidebar.error]
+    assert errors and "300 个字符，超过此栏允许的 200 个" in errors[0], errors
+    assert at.sidebar.text_input(key="om_radius").proto.max_chars == 0  # no "3/200" counter

@@ -325,7 +325,13 @@ def from_query(query: Mapping[str, str]) -> tuple[dict[str, Any], list[Message]]
     for name, s in SETTINGS.items():
         if s.url is None or s.url not in query:
             continue
-        raw = str(query[s.url])[: max(500, s.max_chars)]
+        raw = str(query[s.url])
+        limit = s.max_chars if s.kind == "text" else max(500, s.max_chars)
+        if len(raw) > limit:  # never cut silently: a cut value is not the link's
+            messages.append(Message(name, "settings.url.ignored", {"key": s.url},
+                                    SettingValueError("i18n16.too_long", label=s.label,
+                                                      n=f"{len(raw):,}", max=f"{limit:,}")))
+            continue
         if name == "centre":
             _query_centre(raw, out, messages)
             continue

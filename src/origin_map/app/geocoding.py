@@ -93,7 +93,7 @@ def show_recognised(lang: str) -> None:
     if not seen.columns:
         st.caption(text("firmlist.recognised_none", lang))
         return
-    mapping = ", ".join(f"{c} ← {md_escape(h)}" for c, h in seen.columns)
+    mapping = ", ".join(f"`{c}` ← {md_escape(h)}" for c, h in seen.columns)  # field ids: code
     by_name = names_only(found[1].columns)  # no address column: placed by name
     st.info(text("names18.recognised" if by_name else "firmlist.recognised", lang,
                  mapping=mapping))

@@ -121,12 +121,14 @@ def uploader_texts(lang: str, types: Sequence[str]) -> None:
     """
     from origin_map.limits import MAX_UPLOAD_MB
 
-    zone = "[data-testid='stFileUploaderDropzone']"
+    # only the browse button (a direct child of the empty drop zone): not a picked file's
+    # remove button nor the "+" beside it, which would show the text twice (issue 16)
+    button = "[data-testid='stFileUploaderDropzone'] > span > button"
     st.html("<style>[data-testid='stFileUploaderDropzoneInstructions']{display:none}"
-            f"{zone} button{{font-size:0}}"
-            f"{zone} button *{{font-size:0}}"
-            f"{zone} button [data-testid='stIconMaterial']{{font-size:1.25rem}}"
-            f"{zone} button::after{{content:\"{_css_text(text('ui16.upload_button', lang))}\";"
+            f"{button}{{font-size:0}}"
+            f"{button} *{{font-size:0}}"
+            f"{button} [data-testid='stIconMaterial']{{font-size:1.25rem}}"
+            f"{button}::after{{content:\"{_css_text(text('ui16.upload_button', lang))}\";"
             "font-size:0.875rem}</style>")
     st.caption(text("ui16.upload_limits", lang, mb=MAX_UPLOAD_MB,
                     types=" ".join(f"`.{t}`" for t in types)))
@@ -179,10 +181,11 @@ def empty_selection(lang: str, view: Any = None, *, in_area: bool = False) -> No
 
 def place_details(places: pd.DataFrame, lang: str) -> None:
     """Show the details of the given places (e.g. all tenants at a clicked point)."""
-    for row in places.itertuples():
+    for i, row in enumerate(places.itertuples()):
         first, second = names(row.name_zh, row.name_en, lang)
-        st.markdown(f"**{md_escape(first or second or row.id)}**"
-                    + (f"  \n{md_escape(second)}" if first and second else ""))
+        with st.container(key=f"om_data_name_{i}"):  # om_data: the data's own words
+            st.markdown(f"**{md_escape(first or second or row.id)}**"
+                        + (f"  \n{md_escape(second)}" if first and second else ""))
         st.text(text("details.line", lang, kind=vocab.kind_label(row.kind, lang),
                      sector=vocab.sector_label(row.sector, lang),
                      distance=f"{row.distance_m:,.0f}",
@@ -191,12 +194,23 @@ def place_details(places: pd.DataFrame, lang: str) -> None:
         years = _years(row)
         if years:
             st.text(text("details.years", lang, years=years))
+        _source_words(i, row, lang)
+        st.divider()
+
+
+def _source_words(i: int, row: Any, lang: str) -> None:
+    """Show a place's address, position note and source: data, in the source's own words.
+
+    They are not translated (a note or a source is quoted, never machine-translated); a
+    catalogue line says so, and their container's key (``om_data…``) marks them as data.
+    """
+    st.caption(text("i18n16.source_words", lang))
+    with st.container(key=f"om_data_source_{i}"):
         if row.address:
             st.text(str(row.address))
         if getattr(row, "position_note", ""):
             st.caption(md_escape(row.position_note))
-        st.text(text("details.source", lang, source=public_source(row.source)))
-        st.divider()
+        st.text(public_source(row.source))
 
 
 def bring_into_view(click: object, *, below_px: int = 640) -> None:

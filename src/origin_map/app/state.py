@@ -18,6 +18,7 @@ import streamlit as st
 from origin_map import i18n
 from origin_map.app import merging, saved
 from origin_map.app.areas import area_status, exact
+from origin_map.app.chrome import streamlit_texts
 from origin_map.app.data import centres, dataset, dataset_label, pending_to_load
 from origin_map.app.show import md_escape
 from origin_map.places import vocab
@@ -95,6 +96,9 @@ def _changed(name: str) -> None:
     if s.kind in ("number", "rings", "text"):
         ss[_RAW][name] = raw
     try:
+        if isinstance(raw, str) and len(raw) > s.max_chars:  # the field shows no counter
+            raise SettingValueError("i18n16.too_long", label=s.label, n=f"{len(raw):,}",
+                                    max=f"{s.max_chars:,}")
         value = s.parse(raw)
         if name == "rings":
             resolve({**ss[_GOOD], "rings": value}, centres())
@@ -155,7 +159,9 @@ def _draw_multi(c: Any, label: str, s: Setting, lang: str, kw: dict[str, Any]) -
 
 
 def _draw_text(c: Any, label: str, s: Setting, lang: str, kw: dict[str, Any]) -> Any:
-    return c.text_input(label, max_chars=s.max_chars, **kw)
+    # no max_chars: Streamlit would show an English "3/200" counter; _changed says in words
+    # when a value is longer than the setting takes (Setting.max_chars)
+    return c.text_input(label, **kw)
 
 
 def _draw_flag(c: Any, label: str, s: Setting, lang: str, kw: dict[str, Any]) -> Any:
@@ -240,6 +246,7 @@ def sidebar() -> View:
     _init_state()
     _widget("lang", st.sidebar, lang())
     language = lang()
+    streamlit_texts(language)
     _navigation(language)
     _link_messages(language)
     saved.show_note(language, st.sidebar)

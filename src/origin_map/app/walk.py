@@ -68,7 +68,9 @@ def coverage_caption(result: WalkResult, places: Any, view: View) -> str:
     return text("walk.coverage_note", view.lang, share=cov.share, radius_km=cov.radius_m / 1000,
                 bounds_share=cov.bounds_share, near=int(near.sum()),
                 outside=int((status == "outside_network").sum()),
-                unconnected=int((status == "not_connected").sum()))
+                unconnected=int((status == "not_connected").sum()),
+                outside_label=text("walk.status.outside_network", view.lang),
+                unconnected_label=text("walk.status.not_connected", view.lang))
 
 
 def not_covered(lang: str) -> None:

@@ -114,7 +114,9 @@ def _print_notes(net: Any, result: WalkResult, counted: Any) -> None:
         "walk.coverage_note", "en", share=cov.share, radius_km=cov.radius_m / 1000,
         bounds_share=cov.bounds_share, near=int(near.sum()),
         outside=int((status == "outside_network").sum()),
-        unconnected=int((status == "not_connected").sum())), file=sys.stderr)
+        unconnected=int((status == "not_connected").sum()),
+        outside_label="outside_network", unconnected_label="not_connected"),  # the CSV's ids
+        file=sys.stderr)
 
 
 def isochrones_geojson(result: WalkResult, source: str) -> str:

@@ -115,11 +115,13 @@ def base_map(*, basemap: str = "osm", lang: str = "en", location: Sequence[float
     m.options["maxZoom"] = MAX_ZOOM  # needed by the clusters when there is no tile layer
     for name, z, events in _PANES:
         folium.map.CustomPane(name, z_index=z, pointer_events=events).add_to(m)
+    attribution = base.attribution.replace(  # "© OpenStreetMap 贡献者" in Chinese
+        "contributors", i18n.text("i18n16.osm_contributors", lang))
     if base.url:
-        folium.TileLayer(base.url, attr=base.attribution, name=i18n.text(f"basemap.{basemap}",
+        folium.TileLayer(base.url, attr=attribution, name=i18n.text(f"basemap.{basemap}",
                          lang), max_zoom=MAX_ZOOM, max_native_zoom=base.max_zoom,
                          subdomains=base.subdomains, control=False).add_to(m)
-    _add_controls(m, base.url, base.attribution, base.subdomains, lang)
+    _add_controls(m, base.url, attribution, base.subdomains, lang)
     if draw:
         from origin_map.render.area_layers import draw_control, draw_texts
 
@@ -152,17 +154,26 @@ def _add_controls(m: folium.Map, url: str | None, attribution: str, subdomains: 
         " .leaflet-control-scale { margin-bottom: 22px !important; } }"
         "</style>"), name="om_narrow_css")  # phones: no minimap; the scale bar above the
     # attribution, which spans the width of a narrow map
-    m.add_child(_expose_map())
+    m.add_child(_expose_map(i18n.text("i18n16.leaflet_title", lang)))
 
 
-def _expose_map() -> folium.MacroElement:
-    """Make the Leaflet map reachable as ``window.originMap`` (for tests and debugging)."""
+def _expose_map(leaflet_title: str) -> folium.MacroElement:
+    """Make the Leaflet map reachable as ``window.originMap`` (for tests and debugging).
+
+    The attribution's "Leaflet" link gets its title (a hover text) from the catalogue.
+    """
+    import html
+    import json
+
     from folium.template import Template
 
     el = folium.MacroElement()
+    prefix = json.dumps(f'<a href="https://leafletjs.com" title="{html.escape(leaflet_title)}"'
+                        '>Leaflet</a>').replace("</", "<\\/")
     el._template = Template("""
         {% macro script(this, kwargs) %}
         window.originMap = {{ this._parent.get_name() }};
+        window.originMap.attributionControl.setPrefix(""" + prefix + """);
         {% endmacro %}
     """)
     return el
@@ -209,7 +220,7 @@ def _ring_group(centre: Centre, radii: tuple[float, ...], main_m: float, basemap
 
 def _tooltip(row: Any, lang: str) -> str:
     name = next((n for n in i18n.names(row.name_zh, row.name_en, lang) if n), row.id)
-    return safe_text(name, 120)
+    return f"<span class='om-data'>{safe_text(name, 120)}</span>"  # data: its own words
 
 
 def _sector_groups(shown: pd.DataFrame, order: list[str], lang: str, *, many: bool
