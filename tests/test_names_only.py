@@ -105,7 +105,7 @@ def test_data_page_places_a_list_of_names() -> None:
     at.run()
     assert not at.exception, at.exception
     shown = " ".join(i.value for i in at.info)
-    assert "name ← 企业名称; no address column: places are found by name (level “name”)" in shown
+    assert "`name` ← 企业名称; no address column: places are found by name (level “name”)" in shown
     assert "has 4 rows with names but no address" in shown
     assert at.button(key="om_geo_run").label == "Place by name"
     _review_and_load(at)
@@ -130,7 +130,7 @@ def test_pasted_names_go_the_same_way_in_chinese() -> None:
     at.button(key="om_geo_paste_use").click().run()
     assert not at.exception, at.exception
     shown = " ".join(i.value for i in at.info)
-    assert "name ← name；没有地址列：按名称查找位置" in shown, shown  # the header line dropped
+    assert "`name` ← name；没有地址列：按名称查找位置" in shown, shown  # the header line dropped
     assert "“粘贴的名称”有 4 行名称" in shown
     _review_and_load(at, "zh")
     assert len(at.session_state["om_dataset"].places) == 3
