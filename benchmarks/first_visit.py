@@ -21,6 +21,12 @@ and inside that iframe when Leaflet is defined, when the map exists (``window.or
 HTML and script ran) and when its place markers are on the map. Resource Timing gives every file
 each frame fetched (bytes, start, end). Times are seconds from the navigation start.
 
+Beside the clock, figures that the machine's load does not stretch: the CPU time of the page's
+main thread until drawn (Chromium's ``Performance.getMetrics``, thread time, read as soon as the
+page is drawn; the map's iframe is same-origin, so its work is on that thread too), the
+server's CPU time per visit (its process tree, psutil), and the files and bytes the page had
+requested before it was drawn.
+
 Prints, for each page, the median of every mark, the ratio "map drawn / bare text shown" (of the
 medians, and the median of the per-pair ratios), the files the map's iframe loads, and writes
 ``results/first-visit-latest.md`` and ``.json``.
@@ -43,6 +49,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+import psutil
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from loadgen import ServerProbe
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = os.environ.get("ORIGIN_MAP_CHROMIUM", "/usr/bin/chromium")
@@ -191,6 +202,13 @@ class Server:
         self.close()
         raise RuntimeError(f"the {kind} server did not answer /_stcore/health")
 
+    def cpu_s(self) -> float:
+        """Return the CPU seconds (user + system) used so far by the server's process tree."""
+        try:
+            return ServerProbe([self.proc.pid]).cpu_s()
+        except psutil.Error:
+            return float("nan")
+
     def close(self) -> None:
         """Stop the server's process group (started by this object, and only it)."""
         if self.proc.poll() is None:
@@ -212,8 +230,11 @@ def visit(browser: Any, server: Server, timeout_s: float = 120.0) -> dict[str, A
     try:
         ctx.add_init_script(INIT_JS)
         page = ctx.new_page()
+        cdp = ctx.new_cdp_session(page)
+        cdp.send("Performance.enable", {"timeDomain": "threadTicks"})  # CPU time, not wall
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
+        cpu0 = server.cpu_s()
         page.goto(server.url, wait_until="commit")
         deadline = time.monotonic() + timeout_s
         top: dict[str, Any] = {}
@@ -224,10 +245,12 @@ def visit(browser: Any, server: Server, timeout_s: float = 120.0) -> dict[str, A
                     break
             except Exception:  # a frame navigated while we asked it: ask again
                 pass
-            page.wait_for_timeout(100)
+            page.wait_for_timeout(50)
         else:
             raise RuntimeError(f"{server.url}: not drawn within {timeout_s:g} s "
                                f"(marks {top}, errors {errors})")
+        cpu = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+        server_cpu = server.cpu_s() - cpu0
         page.wait_for_timeout(300)  # let the last runs and files finish, for the file list
         top = page.evaluate("() => window.__omMarks")
         nav = page.evaluate(NAV_JS)
@@ -238,6 +261,9 @@ def visit(browser: Any, server: Server, timeout_s: float = 120.0) -> dict[str, A
         marks = {k: (v - origin) / 1000 for k, v in {**nav, **top}.items()
                  if k in TOP_MARKS and isinstance(v, float | int)}
         marks["drawn"] = marks["text"] if server.kind == "bare" else marks["markers"]
+        marks["cpu_page"] = cpu.get("TaskDuration", float("nan"))
+        marks["cpu_script"] = cpu.get("ScriptDuration", float("nan"))
+        marks["cpu_server"] = server_cpu
         return {"marks": marks, "runs": top.get("runs", 0), "errors": errors,
                 "resources": res, "origin": origin, "base": server.base}
     finally:
@@ -258,7 +284,10 @@ def summarise_resources(visit_: dict[str, Any]) -> dict[str, Any]:
     dup = sorted({n for n in names if names.count(n) > 1 and "/_stcore/" not in n})
     span = ((min(r["start"] for r in vendor) - origin) / 1000,
             (max(r["end"] for r in vendor) - origin) / 1000) if vendor else (0.0, 0.0)
+    drawn = origin + 1000 * visit_["marks"]["drawn"]
+    early = [r for r in top + comp if r["start"] <= drawn]
     return {"files": len(names), "bytes": sum(r["transfer"] for r in top + comp),
+            "files_before": len(early), "bytes_before": sum(r["transfer"] for r in early),
             "body_bytes": sum(r["body"] for r in top + comp),
             "vendor_files": len(vendor), "vendor_bytes": sum(r["transfer"] for r in vendor),
             "vendor_body_bytes": sum(r["body"] for r in vendor),
@@ -266,19 +295,23 @@ def summarise_resources(visit_: dict[str, Any]) -> dict[str, Any]:
 
 
 ORDER = ("response", "dcl", "ws_open", "first_msg", "script_done", "sidebar", "text", "iframe",
-         "frame_start", "leaflet", "map_html", "markers", "script_done_last", "drawn")
+         "frame_start", "leaflet", "map_html", "markers", "script_done_last", "drawn",
+         "cpu_page", "cpu_script", "cpu_server")
 LABELS = {"response": "HTML received", "dcl": "DOMContentLoaded", "ws_open": "websocket open",
           "first_msg": "first message from the script", "script_done": "page script done (1st run)",
           "sidebar": "sidebar content shown", "text": "main text shown",
           "iframe": "map iframe in the page (titled)", "frame_start": "map iframe document starts",
           "leaflet": "Leaflet defined in the iframe", "map_html": "map HTML + script ran",
           "markers": "place markers on the map", "script_done_last": "last script run done",
-          "drawn": "DRAWN (map: markers; bare: text)"}
+          "drawn": "DRAWN (map: markers; bare: text)",
+          "cpu_page": "CPU s of the page's main thread until drawn (all tasks)",
+          "cpu_script": "… of which JavaScript", "cpu_server": "server CPU s during the visit"}
 
 
-def _ratios(results: dict[str, list[dict[str, Any]]], kind: str) -> tuple[float, float]:
-    """Return (ratio of medians, median of per-round ratios) of ``kind`` drawn / bare shown."""
-    drawn = {k: [r["marks"]["drawn"] for r in runs] for k, runs in results.items()}
+def _ratios(results: dict[str, list[dict[str, Any]]], kind: str, mark: str = "drawn"
+            ) -> tuple[float, float]:
+    """Return (ratio of medians, median of per-round ratios) of ``kind``'s ``mark`` / bare's."""
+    drawn = {k: [r["marks"][mark] for r in runs] for k, runs in results.items()}
     pair = [m / b for m, b in zip(drawn[kind], drawn["bare"], strict=True)]
     return _median(drawn[kind]) / _median(drawn["bare"]), _median(pair)
 
@@ -306,6 +339,10 @@ def report(results: dict[str, list[dict[str, Any]]], ns: argparse.Namespace,
             lines.append(f"| {LABELS[m]} | " + " | ".join(_fmt(v) for v in vals) + " |")
     last = {k: res[k][-1] for k in kinds}
     lines += [
+        "| files requested before drawn (median) | " + " | ".join(
+            f"{_median([r['files_before'] for r in res[k]]):g}" for k in kinds) + " |",
+        "| bytes transferred before drawn (median) | " + " | ".join(
+            f"{_median([r['bytes_before'] for r in res[k]]):,.0f}" for k in kinds) + " |",
         "| files fetched (last visit) | " + " | ".join(str(last[k]["files"]) for k in kinds)
         + " |",
         "| bytes transferred / decoded (last visit) | " + " | ".join(
@@ -318,6 +355,10 @@ def report(results: dict[str, list[dict[str, Any]]], ns: argparse.Namespace,
         lines.append(f"**{NAMES[k]}: drawn / bare text shown = {ratio:.2f}× (ratio of medians; "
                      f"median of per-round ratios {pair:.2f}×; target ≤ 1.5×: "
                      f"{'met' if ratio <= 1.5 else 'NOT met'}).**  ")
+    for k in kinds[1:]:
+        cpu, cpu_pair = _ratios(results, k, "cpu_page")
+        lines.append(f"{NAMES[k]}: page CPU until drawn / bare = {cpu:.2f}× (ratio of medians; "
+                     f"median of per-round ratios {cpu_pair:.2f}×).  ")
     lines += ["", "Per round (s): " + "; ".join(
         " / ".join(f"{results[k][i]['marks']['drawn']:.2f}" for k in kinds)
         for i in range(len(results["bare"]))) + f" ({' / '.join(kinds)})."]

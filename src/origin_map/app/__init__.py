@@ -46,7 +46,15 @@ from origin_map.app.show import (
     table,
     uploader_texts,
 )
-from origin_map.app.state import PAGES, lang, sidebar
+from origin_map.app.state import (
+    PAGES,
+    current_view,
+    draw_sidebar,
+    first_run,
+    lang,
+    sidebar,
+    sidebar_after_map,
+)
 
 _LAZY = {  # heavy modules (altair, scipy, matplotlib, rapidfuzz), imported when first used
     "chosen_hubs": ".analysis", "cluster_section": ".analysis", "compare_section": ".analysis",
@@ -87,12 +95,15 @@ __all__ = [
     "column_labels",
     "compare_section",
     "coverage_caption",
+    "current_view",
     "dataset",
     "dataset_label",
     "dataset_section",
+    "draw_sidebar",
     "drop_pending_upload",
     "empty_selection",
     "filtered_places",
+    "first_run",
     "geocode_section",
     "history_section",
     "keep_pending_upload",
@@ -116,6 +127,7 @@ __all__ = [
     "show_recognised",
     "show_upload_result",
     "sidebar",
+    "sidebar_after_map",
     "table",
     "take_drawing",
     "uploader_texts",

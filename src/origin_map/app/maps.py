@@ -138,16 +138,18 @@ def _registered() -> None:
 def show_map(parts: BaseParts, layers: tuple[str, str], *, centre: Centre, rings: Rings,
              basemap: str, key: str,
              returned: tuple[str, ...] = ("last_object_clicked", "last_active_drawing",
-                                          "all_drawings")
-             ) -> dict[str, Any] | None:
+                                          "all_drawings"),
+             report_drawn: bool = False) -> dict[str, Any] | None:
     """Draw the map component; return what it reports (e.g. the last clicked object).
 
     The view follows the centre and the main ring only when those change: after a filter
-    change the user's own pan and zoom stay.
+    change the user's own pan and zoom stay. With ``report_drawn`` the component reports as
+    soon as it has drawn the map (its default is None, so its first state differs from it),
+    which reruns the page; until then this returns None.
     """
     _registered()
     clat, clon = (float(v[0]) for v in display_coordinates([centre.lat], [centre.lon], basemap))
-    defaults = {k: None for k in returned}
+    defaults = None if report_drawn else {k: None for k in returned}
 
     def _on_change() -> None:
         st.session_state[key] = st.session_state.get(parts.key, {})
@@ -167,11 +169,12 @@ def map_key(basemap: str, lang: str) -> str:
     return "om_map_" + hashlib.sha1(f"{basemap}|{lang}".encode()).hexdigest()[:8]
 
 
-def map_for(view: View, ds: Dataset, shown: pd.DataFrame, walk: Any = None
-            ) -> dict[str, Any] | None:
+def map_for(view: View, ds: Dataset, shown: pd.DataFrame, walk: Any = None, *,
+            report_drawn: bool = False) -> dict[str, Any] | None:
     """Draw the map of ``shown`` (the view's filtered places of ``ds``); return its report.
 
-    ``walk`` is a :class:`~origin_map.measure.walk.WalkResult` whose isochrones are drawn too.
+    ``walk`` is a :class:`~origin_map.measure.walk.WalkResult` whose isochrones are drawn too;
+    ``report_drawn``: see :func:`show_map`.
     """
     h3 = None
     h3_key: tuple[int, ...] | None = None
@@ -186,7 +189,7 @@ def map_for(view: View, ds: Dataset, shown: pd.DataFrame, walk: Any = None
                          view.basemap, view.lang, view.heatmap, h3_key, h3, "shipped",
                          outlines(), view.value("area"), view.area, walk_key, walk)
     return show_map(parts, layers, centre=view.centre, rings=view.rings, basemap=view.basemap,
-                    key=key)
+                    key=key, report_drawn=report_drawn)
 
 
 def warm_maps() -> None:

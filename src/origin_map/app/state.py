@@ -39,6 +39,11 @@ _K = "om_"
 _GOOD = "om_good"  # {name: last good value}
 _RAW = "om_raw"  # {name: text typed into a text-like field, good or not}
 _MSG = "om_msg"  # {name: Message}: why the typed value or the link's value was not used
+_RUNS = "om_runs"  # page runs of this session
+_WAITED = "om_waited"  # calls of the first visit's fallback timer
+
+SETTINGS_AFTER_S = 5.0
+"""A first visit whose map has not reported after this many seconds gets its sidebar anyway."""
 
 PAGES = (  # (script, title key, icon, url path): the navigation, written once
     ("pages/overview.py", "page.overview", "🏠", "overview"),
@@ -234,16 +239,53 @@ def _write_query(good: dict[str, Any]) -> None:
         st.query_params.from_dict(q)
 
 
-def sidebar() -> View:
-    """Draw the shared sidebar and return the view its settings describe.
+def current_view() -> View:
+    """Set the page up and return the view of the settings in effect, drawing nothing else.
 
-    Every page calls this first (in tests Streamlit runs only the page script; in the app the
-    entry point and the page). Settings survive page switches and are mirrored in the URL.
+    The settings' last good values are known before the sidebar is drawn (a widget's change
+    is taken by its callback before the script runs), so a page may draw its main content
+    first and :func:`draw_sidebar` after it: the Map page sends its map before the sidebar's
+    widgets, so that a first visit's browser starts loading the map at once.
     """
     # Here, not in app.py only: until a session has run app.py once, Streamlit serves a deep
     # link such as /map by running pages/map.py on its own, so every page sets this up.
     st.set_page_config(page_title="Origin Map · AI原点社区", page_icon="🗺️", layout="wide")
     _init_state()
+    st.session_state[_RUNS] = st.session_state.get(_RUNS, 0) + 1
+    return exact(resolve(st.session_state[_GOOD], centres()))
+
+
+def first_run() -> bool:
+    """Return whether this is the session's first page run (a new visitor opening a page)."""
+    return bool(st.session_state.get(_RUNS, 0) <= 1)
+
+
+def sidebar_after_map(view: View, wait_s: float = SETTINGS_AFTER_S) -> None:
+    """Draw a first visit's sidebar while its map loads: a heading and a line, no widgets.
+
+    The Map page calls this on a session's first run, before its map has reported back: the
+    sidebar's ~20 widgets need ~40 more front-end files and most of the page's script time,
+    which would come before the map (docs/load.md, "First visit"). The map reports once it is
+    drawn (:func:`origin_map.app.maps.show_map`, ``report_drawn``), which reruns the page with
+    the whole sidebar; should it not (the component failed to load), the page reruns after
+    ``wait_s`` seconds anyway.
+    """
+    language = view.lang
+    st.sidebar.subheader(i18n.text("sidebar.settings", language))
+    st.sidebar.caption(i18n.text("first20.settings_loading", language))
+    st.session_state[_WAITED] = 0
+
+    @st.fragment(run_every=wait_s)
+    def _no_report_yet() -> None:
+        st.session_state[_WAITED] = st.session_state.get(_WAITED, 0) + 1
+        if st.session_state[_WAITED] > 1:  # called again ``wait_s`` after it was drawn
+            st.rerun(scope="app")
+
+    _no_report_yet()
+
+
+def draw_sidebar(view: View) -> None:
+    """Draw the shared sidebar of ``view`` (from :func:`current_view`) and mirror it in the URL."""
     _widget("lang", st.sidebar, lang())
     language = lang()
     streamlit_texts(language)
@@ -251,10 +293,8 @@ def sidebar() -> View:
     _link_messages(language)
     saved.show_note(language, st.sidebar)
     _draw_settings(language)
-    good = st.session_state[_GOOD]
-    view = exact(resolve(good, centres()))
     area_status(view)
-    _write_query(good)
+    _write_query(st.session_state[_GOOD])
     ds = dataset()
     key = "ui16.sidebar_data" if ds.datum == "wgs84" else "sidebar.data"  # no WGS-84 → WGS-84
     st.sidebar.caption(md_escape(i18n.text(key, language, name=dataset_label(ds, language),
@@ -263,4 +303,15 @@ def sidebar() -> View:
     pending = pending_to_load()
     if pending is not None:
         st.sidebar.warning(md_escape(i18n.text("data.pending", language, name=pending[0])))
+
+
+def sidebar() -> View:
+    """Draw the shared sidebar and return the view its settings describe.
+
+    Every page calls this first (in tests Streamlit runs only the page script; in the app the
+    entry point and the page), or :func:`current_view` first and :func:`draw_sidebar` later.
+    Settings survive page switches and are mirrored in the URL.
+    """
+    view = current_view()
+    draw_sidebar(view)
     return view
