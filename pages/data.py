@@ -58,7 +58,8 @@ st.caption(text("data.caption", lang, shown=len(shown), total=len(ds.places),
                 name=app.md_escape(app.dataset_label(ds, lang))))
 if shown.empty:
     app.empty_selection(lang, s)
-app.table(shown, lang, column_config={
+first = (f"name_{lang}", "sector", "kind", "distance_m")  # in view on a phone: what, how far
+app.table(shown, lang, column_order=app.reader_order(shown, first), column_config={
     "distance_m": st.column_config.NumberColumn(text("column.distance_m", lang),
                                                 format="%.0f m"),
     "source": st.column_config.TextColumn(text("column.source", lang), width="large")})
