@@ -167,7 +167,7 @@ def compare_section(view: View, ds: Dataset, picked: pd.DataFrame) -> None:
     table(stacked, lang, column_order=reader_order(stacked, (
         "centre_id", "ring_outer_m", "sector", "count", "density_per_km2")), column_config={
         "centre_id": st.column_config.SelectboxColumn(  # the hub's name; the id in the CSV
-            text("column.hub", lang), options=list(name),
+            text("column.hub", lang), options=list(name), width="medium", pinned=True,
             format_func=lambda c: name.get(str(c), str(c)))})
     st.download_button(text("density.download", lang), to_csv_bytes(stacked),
                        "origin-map-compare.csv", "text/csv", key="om_dl_compare")
