@@ -8,7 +8,7 @@ WORKERS ?= 2
 PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: run test lint pytest chromium proxy postgres bench load first-visit profile-map serve screenshot clean
+.PHONY: run test lint pytest chromium proxy postgres bench load first-visit profile-map serve screenshot screens clean
 
 $(VENV)/.stamp-app: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -58,6 +58,11 @@ test: lint pytest
 
 screenshot: $(VENV)/.stamp-test chromium
 	ORIGIN_MAP_UPDATE_SCREENSHOT=1 $(PY) -m pytest -q tests/e2e/test_browser.py
+
+# Every page at 390, 768 and 1440 px in English and 中文 (and a few states), full-page PNGs into
+# SCREENS (default: a new folder under /tmp; never committed), with a table of what overflows.
+screens: $(VENV)/.stamp-test chromium
+	$(PY) scripts/screens.py $(SCREENS)
 
 bench: $(VENV)/.stamp-test
 	$(PY) benchmarks/run.py

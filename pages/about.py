@@ -15,5 +15,6 @@ app.table(pd.DataFrame({
     "label": [vocab.sector_label(x.id, lang) for x in vocab.SECTORS],
     "colour": [app.colour_swatch(x.colour) for x in vocab.SECTORS],
     "counts_as_ai": [text("common.yes" if x.ai else "common.no", lang) for x in vocab.SECTORS],
-}), lang, column_config={"colour": st.column_config.ImageColumn(text("column.colour", lang)),
-                         "sector": st.column_config.TextColumn(text("column.id", lang))})
+}), lang, column_order=["label", "colour", "counts_as_ai", "sector"],  # the id last
+    column_config={"colour": st.column_config.ImageColumn(text("column.colour", lang)),
+                   "sector": st.column_config.TextColumn(text("column.id", lang))})

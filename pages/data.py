@@ -60,10 +60,13 @@ st.caption(text("data.caption", lang, shown=len(shown), total=len(ds.places),
                 name=app.md_escape(app.dataset_label(ds, lang))))
 if shown.empty:
     app.empty_selection(lang, s)
-app.table(shown, lang, column_config={
+first = (f"name_{lang}", "sector", "kind", "distance_m")  # in view on a phone: what, how far
+app.table(shown, lang, column_order=app.reader_order(shown, first), column_config={
     "distance_m": st.column_config.NumberColumn(text("column.distance_m", lang),
                                                 format="%.0f m"),
-    "source": st.column_config.TextColumn(text("column.source", lang), width="large")})
+    "source": st.column_config.TextColumn(text("column.source", lang), width="large"),
+    first[0]: st.column_config.TextColumn(text(f"column.{first[0]}", lang), width="medium",
+                                          pinned=True)})  # kept in view when swiped sideways
 d1, d2 = st.columns(2)
 d1.download_button(text("data.download_csv", lang), to_csv_bytes(shown),
                    "origin-map-places.csv", "text/csv", key="om_dl_places_csv")

@@ -9,6 +9,7 @@ from origin_map.views import command_line
 # The columns shown, in this order (the centre is the page's title; the CSV has them all).
 DENSITY_ORDER = ("ring_outer_m", "sector", "count", "density_per_km2", "share",
                  "cumulative_count", "area_km2", "ring_inner_m")
+H3_ORDER = ("h3_cell", "count", "ai_count", "density_per_km2", "distance_m")
 
 s = app.sidebar()
 ds = app.dataset()
@@ -32,10 +33,10 @@ st.caption(text("density.command", lang))
 st.code(command_line(s, data=None if ds.shipped else ds.name, datum=ds.datum,
                      dataset=ds.stored_id, merged=ds.origin == "merged"), language="bash")
 if table["count"].any() and s.area is None:
-    st.altair_chart(charts.sector_chart(table, lang), width="stretch")  # full width: no slivers
+    app.chart(charts.sector_chart(table, lang))  # full width: no slivers
     c2, c3 = st.columns(2)
-    c2.altair_chart(charts.density_chart(table, lang), width="stretch")
-    c3.altair_chart(charts.cumulative_chart(table, lang), width="stretch")
+    app.chart(charts.density_chart(table, lang), c2)
+    app.chart(charts.cumulative_chart(table, lang), c3)
 
 app.walk_table_section(s, ds)
 
@@ -43,7 +44,7 @@ st.subheader(text("density.h3_title", lang, res=s.h3_resolution))
 h3t = app.cached_h3(ds.token, ds.places, s.centre, s.h3_resolution, s.place_filter,
                    s.rings.outer_m)
 st.caption(text("density.h3_caption", lang, radius=f"{s.rings.outer_m:g}"))
-app.table(h3t, lang)
+app.table(h3t, lang, column_order=app.reader_order(h3t, H3_ORDER))
 st.download_button(text("density.h3_download", lang), to_csv_bytes(h3t),
                    file_name=f"origin-map-h3-r{s.h3_resolution}-{s.centre.id}.csv",
                    mime="text/csv", key="om_dl_h3")

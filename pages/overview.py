@@ -69,7 +69,7 @@ if table is not None and year is not None:  # published figures are today's, not
 elif table is not None:
     st.subheader(text("overview.published_title", lang))
     note, fresh = table.attrs["note"], table.attrs.get("freshness")
-    table = table[["figure", "coverage", "dataset", "published", "source"]].copy()  # key first
+    table = table[["coverage", "figure", "dataset", "published", "source"]].copy()  # key first
     table.attrs.clear()  # the note and the freshness are shown beside it, not sent with it
     app.table(table, lang, column_config={"coverage": st.column_config.ProgressColumn(
         text("column.coverage", lang), format="percent", min_value=0.0, max_value=1.0)})

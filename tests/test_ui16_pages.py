@@ -26,7 +26,7 @@ def test_overview_with_a_year_says_which_year_and_why_places_are_missing():
 def test_overview_now_compares_with_the_published_figures_key_column_first():
     at = app()
     table = next(d for d in at.dataframe if "coverage" in d.value.columns).value
-    assert list(table.columns[:2]) == ["figure", "coverage"]
+    assert list(table.columns[:2]) == ["coverage", "figure"]  # the bar's number in view
     share = table.loc[table["figure"] == "AI share of firms"]
     metric = next(m.value for m in at.metric if m.label == "AI share of firms")
     assert share["dataset"].iloc[0] == metric and metric.endswith("%")  # one format: 83%

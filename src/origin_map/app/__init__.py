@@ -37,12 +37,14 @@ from origin_map.app.data import (
 from origin_map.app.maps import map_for
 from origin_map.app.show import (
     bring_into_view,
+    chart,
     colour_swatch,
     column_labels,
     empty_selection,
     md_escape,
     place_details,
     problems_table,
+    reader_order,
     table,
     uploader_texts,
 )
@@ -88,6 +90,7 @@ __all__ = [
     "cached_headline",
     "cached_walk",
     "centres",
+    "chart",
     "chosen_hubs",
     "clear_area",
     "cluster_section",
@@ -120,6 +123,7 @@ __all__ = [
     "place_details",
     "places_with_distances",
     "problems_table",
+    "reader_order",
     "report_buttons",
     "reset_dataset",
     "review_in_progress",

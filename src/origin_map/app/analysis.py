@@ -8,7 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from origin_map.app.data import Dataset, centres
-from origin_map.app.show import empty_selection, md_escape, table
+from origin_map.app.show import chart, empty_selection, md_escape, reader_order, table
 from origin_map.geo.geometry import Centre, Rings
 from origin_map.i18n import names, text
 from origin_map.io.export import to_csv_bytes
@@ -58,8 +58,8 @@ def cluster_section(view: View, ds: Dataset) -> None:
     st.caption(text("cluster.explain", lang, n_before=stats["n_before_merge"], n=stats["n"],
                     tol=f"{float(stats['merge_tol_m']):g}", radius=f"{view.radius_m:g}"))
     c1, c2 = st.columns(2)
-    c1.altair_chart(charts.ripley_chart(report.curves, lang), width="stretch")
-    c2.altair_chart(charts.decay_chart(report.curves, lang), width="stretch")
+    chart(charts.ripley_chart(report.curves, lang), c1)
+    chart(charts.decay_chart(report.curves, lang), c2)
     with st.expander(text("cluster.table", lang)):
         table(report.table.astype({"value": str}), lang)
     st.download_button(text("cluster.download", lang), to_csv_bytes(report.table),
@@ -154,7 +154,7 @@ def compare_section(view: View, ds: Dataset, picked: pd.DataFrame) -> None:
     comp = sector_composition(ds.places, hub_centre, view.radius_m,
                               place_filter=view.place_filter, lang=lang)
     comp["hub"] = comp["centre_id"].map({c.id: c.name(lang) for c in hub_centre})
-    st.altair_chart(charts.composition_chart(comp, lang), width="stretch")
+    chart(charts.composition_chart(comp, lang))
     st.subheader(text("compare.maps", lang, radius=f"{view.rings.outer_m:g}"))
     st.caption(text("ui16.compare_maps_note", lang))
     cols = st.columns(min(len(hub_centre), 2) or 1)
@@ -164,7 +164,12 @@ def compare_section(view: View, ds: Dataset, picked: pd.DataFrame) -> None:
     stacked = compare_density(ds.places, hub_centre, view.rings,
                               place_filter=view.place_filter)
     st.subheader(text("compare.density", lang))
-    table(stacked, lang)
+    name = {c.id: c.name(lang) for c in hub_centre}
+    table(stacked, lang, column_order=reader_order(stacked, (
+        "centre_id", "ring_outer_m", "sector", "count", "density_per_km2")), column_config={
+        "centre_id": st.column_config.SelectboxColumn(  # the hub's name; the id in the CSV
+            text("column.hub", lang), options=list(name), width="medium", pinned=True,
+            format_func=lambda c: name.get(str(c), str(c)))})
     st.download_button(text("density.download", lang), to_csv_bytes(stacked),
                        "origin-map-compare.csv", "text/csv", key="om_dl_compare")
     st.code(command_line(view, command="compare", data=None if ds.shipped else ds.name,
@@ -194,7 +199,7 @@ def history_section(view: View, ds: Dataset) -> None:
     if not counted:
         st.info(text("ui16.history_none", lang, total=unknown))
         return
-    st.altair_chart(charts.history_chart(hist, lang), width="stretch")
+    chart(charts.history_chart(hist, lang))
     if view.area is None:
         st.caption(text("ui16.history_caption", lang, radius=f"{view.radius_m:,g}",
                         centre=view.centre.name(lang), unknown=unknown,

@@ -74,6 +74,22 @@ def value_columns(frame: pd.DataFrame, lang: str) -> dict[str, Any]:
     return out
 
 
+def reader_order(frame: pd.DataFrame, first: Sequence[str] = ()) -> list[str]:
+    """Return the columns in the order a reader needs them, on a phone too.
+
+    ``first`` (those present) lead; a column holding one value on every row (the centre of a
+    one-centre table, the H3 resolution) tells nothing row by row and goes last, so that the
+    columns that differ come into the narrow view. The data keep their order.
+    """
+    cols = [str(c) for c in frame.columns]
+    lead = [c for c in first if c in cols]
+    rest = [c for c in cols if c not in lead]
+    if len(frame) > 1:
+        same = [c for c in rest if frame[c].astype(str).nunique(dropna=False) <= 1]
+        rest = [c for c in rest if c not in same] + same
+    return lead + rest
+
+
 def table(frame: pd.DataFrame, lang: str, *, column_config: dict[str, Any] | None = None,
           **kwargs: Any) -> None:
     """Show a table with headers and vocabulary values in ``lang`` (the data keep their ids).
@@ -86,12 +102,30 @@ def table(frame: pd.DataFrame, lang: str, *, column_config: dict[str, Any] | Non
                               for col, label in labels.items()}
     config.update(value_columns(frame, lang))
     config.update(column_config or {})
+    kwargs.setdefault("column_order", reader_order(frame))
     if "height" not in kwargs and len(frame) <= 60:
         kwargs["height"] = "content"  # a short table shows every row, none cut
     sources = [c for c in _SOURCES if c in frame.columns]
     if sources:
         frame = frame.assign(**{c: frame[c].map(public_source) for c in sources})
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config, **kwargs)
+
+
+def chart(figure: Any, where: Any = None) -> None:
+    """Show an altair chart across its column, with its title above it as text.
+
+    Vega draws a chart's title on one line and cuts it where the chart is narrower (a phone:
+    "Ripley's L(d) − d with the envelope of rando…"); as text above the chart it wraps.
+    """
+    import altair as alt  # the caller has made a chart: altair is imported already
+
+    where = st if where is None else where
+    title = getattr(figure, "title", alt.Undefined)
+    if isinstance(title, str) and title:
+        figure = figure.copy(deep=False)
+        figure.title = alt.Undefined
+        where.markdown(f"**{md_escape(title)}**")
+    where.altair_chart(figure, width="stretch")
 
 
 def _css_text(value: str) -> str:

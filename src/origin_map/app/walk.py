@@ -12,7 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from origin_map.app.show import table
+from origin_map.app.show import reader_order, table
 from origin_map.errors import SettingsError
 from origin_map.geo.geometry import Centre
 from origin_map.i18n import text
@@ -91,7 +91,8 @@ def walk_table_section(view: View, ds: Any) -> None:
     st.caption(text("walk.table_caption", lang, speed=result.speed_kmh))
     labels = {c: st.column_config.Column(text(f"walk.column.{c}", lang))
               for c in ("band_inner_min", "band_outer_min")}
-    table(result.table, lang, column_config=labels)
+    table(result.table, lang, column_config=labels, column_order=reader_order(
+        result.table, ("band_outer_min", "sector", "count", "density_per_km2")))
     st.download_button(text("walk.download", lang), to_csv_bytes(result.table),
                        file_name=f"origin-map-walk-{view.centre.id}.csv", mime="text/csv",
                        key="om_dl_walk")

@@ -35,28 +35,30 @@ def _present(sectors: pd.Series) -> list[str]:
     return [s for s in vocab.SECTOR_IDS if s in seen] + sorted(seen - set(vocab.SECTOR_IDS))
 
 
-def _sector_colour(sectors: list[str], lang: str, *, below: bool = False, columns: int = 2
-                   ) -> alt.Color:
+LEGEND_COLUMNS = "max(1, min(4, floor(containerSize()[0] / 210)))"
+"""Columns of a legend below a chart: as many as its container holds (one on a phone)."""
+BELOW = alt.AutoSizeParams(type="fit-x", contains="padding")
+"""Fit the width only: the legend below adds to the height instead of squeezing the marks."""
+
+
+def _sector_colour(sectors: list[str], lang: str, *, below: bool = False) -> alt.Color:
     """Colour by the ``label`` column, in the map's sector colours, every sector in the legend.
 
-    ``below`` puts the legend under the chart in two columns, so that the marks keep the width
-    of a phone or a tablet's column.
+    ``below`` puts the legend under the chart in as many columns as fit (one on a phone, up
+    to four on a desktop), each label whole, so that the marks keep the width of a phone or
+    a tablet's column; such a chart is sized with :data:`BELOW`.
     """
-    where = {"orient": "bottom", "columns": columns,
-             "labelLimit": 120 if columns > 1 else 200} if below else {
-        "labelLimit": 260}
+    where = {"orient": "bottom", "columns": alt.ExprRef(LEGEND_COLUMNS),
+             "labelLimit": 200} if below else {"labelLimit": 260}
     return alt.Color("label:N", scale=sector_scale(sectors, lang),
                      legend=alt.Legend(title=i18n.text("chart.sector", lang), symbolLimit=0,
                                        **where))
 
 
-def _below(sectors: list[str], columns: int = 2) -> int:
-    """Return the pixels a legend below the chart takes (two columns): added to its height.
-
-    Streamlit fits the whole chart, legend included, in its height; without this the bars
-    would shrink to make room for the legend.
-    """
-    return 70 + 22 * ((len(sectors) + columns - 1) // columns)
+def _ring_axis(order: list[str], title: str) -> alt.X:
+    """Return the x axis of rings: labels level while four or fewer rings share the width."""
+    return alt.X("ring:N", sort=order, title=title,
+                 axis=alt.Axis(labelAngle=0) if len(order) <= 4 else alt.Axis())
 
 
 def sector_chart(table: pd.DataFrame, lang: str) -> alt.Chart:
@@ -71,13 +73,13 @@ def sector_chart(table: pd.DataFrame, lang: str) -> alt.Chart:
                                                              table["ring_outer_m"],
                                                              strict=True))]
     return alt.Chart(per).mark_bar().encode(
-        x=alt.X("ring:N", sort=order, title=t("chart.ring_m")),
+        x=_ring_axis(order, t("chart.ring_m")),
         y=alt.Y("count:Q", title=t("chart.places")),
         color=_sector_colour(sectors, lang, below=True),
         tooltip=[alt.Tooltip("label:N", title=t("chart.sector")),
                  alt.Tooltip("ring:N", title=t("chart.ring_m")),
                  alt.Tooltip("count:Q", title=t("chart.places"))],
-    ).properties(title=t("chart.sector_title"), height=300 + _below(sectors))
+    ).properties(title=t("chart.sector_title"), height=300, autosize=BELOW)
 
 
 def density_chart(table: pd.DataFrame, lang: str) -> alt.Chart:
@@ -87,7 +89,7 @@ def density_chart(table: pd.DataFrame, lang: str) -> alt.Chart:
     totals["ring"] = [_ring_label(i, o) for i, o in zip(totals["ring_inner_m"],
                                                          totals["ring_outer_m"], strict=True)]
     return alt.Chart(totals).mark_bar(color="#555555").encode(
-        x=alt.X("ring:N", sort=list(totals["ring"]), title=t("chart.ring_m")),
+        x=_ring_axis(list(totals["ring"]), t("chart.ring_m")),
         y=alt.Y("density_per_km2:Q", title=t("chart.density")),
         tooltip=[alt.Tooltip("ring:N", title=t("chart.ring_m")),
                  alt.Tooltip("density_per_km2:Q", title=t("chart.density"), format=".1f")],
@@ -131,7 +133,7 @@ def decay_chart(curves: pd.DataFrame, lang: str) -> alt.Chart:
     data = curves[curves["curve"] == "density"].copy()
     data["ring"] = [_ring_label(i, o) for i, o in zip(data["ring_inner_m"], data["distance_m"],
                                                        strict=True)]
-    x = alt.X("ring:N", sort=list(data["ring"]), title=t("chart.ring_m"))
+    x = _ring_axis(list(data["ring"]), t("chart.ring_m"))
     bars = alt.Chart(data).mark_bar(color="#555555").encode(
         x=x, y=alt.Y("observed:Q", title=t("chart.density")),
         tooltip=[alt.Tooltip("ring:N", title=t("chart.ring_m")),
@@ -142,6 +144,10 @@ def decay_chart(curves: pd.DataFrame, lang: str) -> alt.Chart:
     return (bars + level).properties(title=t("chart.decay_title"), height=300)
 
 
+HUB_LABELS = "containerSize()[0] < 600 ? 130 : 320"
+"""Room for a hub's name beside its bar: a little on a phone, the whole name on a desktop."""
+
+
 def composition_chart(composition: pd.DataFrame, lang: str) -> alt.Chart:
     """Share of each sector among each hub's places (stacked to 100 %), in the map colours."""
     t = lambda key: i18n.text(key, lang)  # noqa: E731
@@ -149,15 +155,15 @@ def composition_chart(composition: pd.DataFrame, lang: str) -> alt.Chart:
     sectors = _present(data["sector"])
     data["label"] = data["sector"].map(lambda s: vocab.sector_label(s, lang))
     return alt.Chart(data).mark_bar().encode(
-        y=alt.Y("hub:N", title=None, axis=alt.Axis(labelLimit=150)),
+        y=alt.Y("hub:N", title=None, axis=alt.Axis(labelLimit=alt.ExprRef(HUB_LABELS))),
         x=alt.X("share:Q", stack="normalize", title=t("chart.share"),
                 axis=alt.Axis(format="%", tickCount=4, labelOverlap=True)),
-        color=_sector_colour(sectors, lang, below=True, columns=1),  # after the hub names:
+        color=_sector_colour(sectors, lang, below=True),
         tooltip=[alt.Tooltip("hub:N", title=t("chart.hub")),
                  alt.Tooltip("label:N", title=t("chart.sector")),
                  alt.Tooltip("count:Q", title=t("chart.places"))],
-    ).properties(title=t("chart.composition_title"), height=56 * max(
-        data["hub"].nunique(), 2) + 60 + _below(sectors, 1))
+    ).properties(title=t("chart.composition_title"),
+                 height=56 * max(data["hub"].nunique(), 2), autosize=BELOW)
 
 
 def history_chart(history: pd.DataFrame, lang: str, *, title: str = "") -> alt.Chart:
@@ -168,7 +174,7 @@ def history_chart(history: pd.DataFrame, lang: str, *, title: str = "") -> alt.C
     """
     t = lambda key: i18n.text(key, lang)  # noqa: E731
     data = history[history["count"] > 0].copy()
-    sectors = present = _present(data["sector"])
+    sectors = _present(data["sector"])
     data["label"] = data["sector"].map(lambda s: vocab.sector_label(s, lang))
     colour = _sector_colour(sectors, lang, below=True)
     return alt.Chart(data).mark_bar().encode(
@@ -181,4 +187,4 @@ def history_chart(history: pd.DataFrame, lang: str, *, title: str = "") -> alt.C
                  alt.Tooltip("label:N", title=t("chart.sector")),
                  alt.Tooltip("count:Q", title=t("chart.places"))],
     ).transform_calculate(sector_order=f"indexof({sectors!r}, datum.sector)").properties(
-        title=title or t("ui16.history_title"), height=260 + _below(present))
+        title=title or t("ui16.history_title"), height=260, autosize=BELOW)

@@ -206,6 +206,15 @@ def draw_points(ax: Axes, x: np.ndarray, y: np.ndarray, sectors: np.ndarray) -> 
                 fontsize=7 if g.n < 100 else 6, color="#222222")
 
 
+def centre_label(name: str, lang: str) -> str:
+    """Return the centre's name in lines short enough to stay on the map beside its star.
+
+    The star is at the middle, so a line may take up to half the map: 28 Latin or 14 CJK
+    characters at the hub maps' and the report's type size.
+    """
+    return textwrap.fill(name, 14 if lang == "zh" else 28, break_long_words=lang == "zh")
+
+
 def draw_map(ax: Axes, places: pd.DataFrame, *, centre: Centre, radii: Sequence[float],
               area: Area | None, outlines: gpd.GeoDataFrame | None, lang: str,
               sources: Sequence[str], main_m: float, legend: bool = True) -> list[Any]:
@@ -237,7 +246,7 @@ def draw_map(ax: Axes, places: pd.DataFrame, *, centre: Centre, radii: Sequence[
     cx, cy = project_local(centre.lat, centre.lon, view.lat, view.lon)
     ax.plot([cx], [cy], marker="*", markersize=13, color="black", zorder=2.9)  # under the
     # places' symbols: a building's count at the centre stays readable
-    ax.annotate(centre.name(lang), (float(cx), float(cy)), xytext=(6, 6),
+    ax.annotate(centre_label(centre.name(lang), lang), (float(cx), float(cy)), xytext=(6, 6),
                 textcoords="offset points", fontsize=8, zorder=4,
                 bbox={"facecolor": "white", "alpha": 0.75, "lw": 0, "pad": 1})
     counts = pd.Series(sectors).value_counts()
