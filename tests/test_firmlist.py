@@ -344,8 +344,8 @@ def test_data_page_shows_the_columns_geocodes_and_says_what_it_loaded() -> None:
     at.run()
     assert not at.exception, at.exception
     shown = " ".join(i.value for i in at.info)
-    for pair in ("name ← 企业名称", "address ← 通信地址", "status ← 登记状态",
-                 "since ← 成立日期", "industry ← 所属行业", "id ← 统一社会信用代码"):
+    for pair in ("`name` ← 企业名称", "`address` ← 通信地址", "`status` ← 登记状态",
+                 "`since` ← 成立日期", "`industry` ← 所属行业", "`id` ← 统一社会信用代码"):
         assert pair in shown, shown
     assert "registry or company-database export" in " ".join(c.value for c in at.caption)
     at.button(key="om_geo_run").click().run()
