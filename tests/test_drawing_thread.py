@@ -1,4 +1,4 @@
-"""Matplotlib drawings of the pages run on one thread: matplotlib's per-thread font cache stays small.
+"""Pages draw matplotlib figures on one thread: matplotlib's per-thread font cache stays small.
 
 ``matplotlib.font_manager.get_font`` caches an ``FT2Font`` per font list *and thread id*; each
 entry with the CJK fallback holds ~1–2 MB (``origin_map.app.drawing``). Without the drawing
