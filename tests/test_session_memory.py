@@ -144,3 +144,26 @@ def test_what_a_shut_session_held_is_freed_at_the_sweep():
         assert log == ["a"] and ref() is None
     finally:
         gc.enable()
+
+
+def test_the_sweep_gives_free_heap_back_after_shutting_sessions_down(monkeypatch):
+    import origin_map.app.sessions as sessions
+
+    calls: list[int] = []
+    monkeypatch.setattr(sessions, "release_free_memory", lambda: calls.append(1) or True)
+    store, now, log = _store(ttl=5)
+    store.sweep()
+    assert calls == []  # nothing shut down: nothing to give back
+    store.save(_info("a", log))
+    now[0] += 6
+    store.sweep()
+    assert log == ["a"] and calls == [1]
+
+
+def test_release_free_memory_on_glibc():
+    import platform
+
+    from origin_map.app.sessions import release_free_memory
+
+    expected = platform.system() == "Linux" and platform.libc_ver()[0] == "glibc"
+    assert release_free_memory() is expected

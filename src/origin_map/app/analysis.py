@@ -8,6 +8,7 @@ import pandas as pd
 import streamlit as st
 
 from origin_map.app.data import Dataset, centres
+from origin_map.app.drawing import drawn
 from origin_map.app.show import chart, empty_selection, md_escape, reader_order, table
 from origin_map.geo.geometry import Centre, Rings
 from origin_map.i18n import names, text
@@ -83,8 +84,8 @@ def hub_map(token: str, _places: Any, centre: Centre, rings: Rings, place_filter
     from origin_map.render.report import render_map_png  # matplotlib: when needed
 
     shown = _places.loc[place_filter.mask(_places)]
-    return render_map_png(shown, centre=centre, radii_m=rings, lang=lang, size_px=(900, 900),
-                          dpi=190)  # text and symbols twice as large: legible in a column
+    return drawn(render_map_png, shown, centre=centre, radii_m=rings, lang=lang,  # app.drawing
+                 size_px=(900, 900), dpi=190)  # text and symbols twice as large: legible
 
 
 def chosen_hubs(lang: str) -> pd.DataFrame:

@@ -17,6 +17,7 @@ from typing import Any
 import streamlit as st
 
 from origin_map.app.data import Dataset, outlines
+from origin_map.app.drawing import drawn
 from origin_map.app.show import md_escape, uploader_texts
 from origin_map.errors import OriginMapError
 from origin_map.i18n import text
@@ -142,13 +143,13 @@ def report_buttons(view: View, ds: Dataset) -> None:
                           "outlines": outlines()}
     shown = ds.places.loc[view.place_filter.mask(ds.places)]
     if c1.button(text("report_ui.make_pdf", lang), key="om_rep_pdf"):
-        st.session_state["om_report_pdf"] = build_report_pdf(
-            ds.places, radii_m=view.rings, place_filter=view.place_filter,
+        st.session_state["om_report_pdf"] = drawn(  # one drawing thread: see app.drawing
+            build_report_pdf, ds.places, radii_m=view.rings, place_filter=view.place_filter,
             by_outline=view.by_outline, radius_m=view.radius_m,
             data_kind=ds.origin, data_name=ds.name, **kw)
     if c2.button(text("report_ui.make_png", lang), key="om_rep_png"):
-        st.session_state["om_report_png"] = render_map_png(
-            shown, radii_m=None if view.area else view.rings, **kw)
+        st.session_state["om_report_png"] = drawn(
+            render_map_png, shown, radii_m=None if view.area else view.rings, **kw)
     if "om_report_pdf" in st.session_state:
         c1.download_button(text("report_ui.download_pdf", lang), st.session_state["om_report_pdf"],
                            "origin-map-report.pdf", "application/pdf", key="om_rep_pdf_dl")

@@ -11,7 +11,8 @@ one set per visitor: ``benchmarks/soak.py`` measured ~0.5 MB per visitor who mad
 :class:`ShutdownSessionStorage` is that store, except that a session leaving it for good (expired,
 or evicted to make room) is shut down, and expired sessions are looked for every
 ``sweep_s`` seconds even when no one connects, then collected (``gc.collect``: with
-``runner.postScriptGC`` off, a departed session's reference cycles would otherwise wait). A
+``runner.postScriptGC`` off, a departed session's reference cycles would otherwise wait) and the
+C heap's free pages given back to the system (:func:`release_free_memory`). A
 session taken out because its browser came back (``delete``) is not shut down. :func:`install`
 makes ``streamlit run`` in this process use it (:mod:`origin_map.app.launch` calls it).
 """
@@ -19,6 +20,8 @@ makes ``streamlit run`` in this process use it (:mod:`origin_map.app.launch` cal
 from __future__ import annotations
 
 import asyncio
+import ctypes
+import ctypes.util
 import gc
 import logging
 from typing import Any
@@ -26,9 +29,10 @@ from typing import Any
 from streamlit.runtime.caching.ttl_cache import TTLCache
 from streamlit.runtime.memory_session_storage import MemorySessionStorage
 
-__all__ = ["ShutdownSessionStorage", "install"]
+__all__ = ["ShutdownSessionStorage", "install", "release_free_memory"]
 
 _LOG = logging.getLogger(__name__)
+_TRIM: Any = None  # glibc's malloc_trim, False where there is none; looked up once
 
 
 class ShutdownSessionStorage(MemorySessionStorage):
@@ -93,6 +97,7 @@ class ShutdownSessionStorage(MemorySessionStorage):
         if self._collect:
             self._collect = False
             gc.collect()
+            release_free_memory()
         if self._loop is not None and not self._loop.is_closed():
             self._loop.call_later(self._sweep_s, self.sweep)
 
@@ -122,6 +127,25 @@ class ShutdownSessionStorage(MemorySessionStorage):
         out = super().list()
         self._shut_dropped()
         return out
+
+
+def release_free_memory() -> bool:
+    """Give the C heap's free pages back to the system (glibc's ``malloc_trim(0)``).
+
+    What departed sessions freed goes back to glibc's heaps, which keep it: the soak's probe
+    (``benchmarks/soak_probe.py``) found 40–100 MB free in them after the heavy pass, ~30 MB of
+    which ``malloc_trim`` returned. Returns False where there is no glibc (nothing done).
+    """
+    global _TRIM
+    if _TRIM is None:
+        try:
+            _TRIM = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
+        except (OSError, AttributeError):
+            _TRIM = False
+    if _TRIM is False:
+        return False
+    _TRIM(0)
+    return True
 
 
 def install() -> bool:
