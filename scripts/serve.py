@@ -43,7 +43,12 @@ from types import TracebackType
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT / "src") not in sys.path:  # this tree's library, as the workers get
     sys.path.insert(0, str(ROOT / "src"))
-from origin_map.cli._supervise import STOP_SIGNALS, parent_death_hook, stop_groups  # noqa: E402
+from origin_map.cli._supervise import (  # noqa: E402
+    STOP_SIGNALS,
+    parent_death_hook,
+    server_env,
+    stop_groups,
+)
 
 COOKIE = "OM_WORKER"
 HAPROXY = shutil.which("haproxy") or "/usr/sbin/haproxy"
@@ -130,7 +135,7 @@ def start_streamlit(script: Path, port: int, *, log: Path | None = None,
            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
            *extra_args]
     src = str(ROOT / "src")
-    child_env = {**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"}
+    child_env = server_env({**os.environ, **(env or {}), "PYTHONUNBUFFERED": "1"})
     child_env["PYTHONPATH"] = os.pathsep.join(p for p in (src, child_env.get("PYTHONPATH"))
                                               if p)
     with open(log or os.devnull, "ab") as out:  # the child keeps its own copy

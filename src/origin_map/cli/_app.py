@@ -44,7 +44,7 @@ def streamlit_argv(script: Path, *, port: int, address: str) -> list[str]:
 
 
 def _store_env(args: argparse.Namespace) -> dict[str, Any]:
-    """Return ``{"env": ...}``: the dataset store options as the app's variables ({} if none)."""
+    """Return ``{"env": ...}``: the server's variables with the dataset store options added."""
     import os
 
     from origin_map.store.datasets import ENV_DATA_DIR, ENV_KEEP_DAYS, ENV_STORE
@@ -52,7 +52,9 @@ def _store_env(args: argparse.Namespace) -> dict[str, Any]:
     given = {name: str(value) for name, value in (
         (ENV_STORE, getattr(args, "store", None)), (ENV_DATA_DIR, getattr(args, "data_dir", None)),
         (ENV_KEEP_DAYS, getattr(args, "keep_days", None))) if value is not None}
-    return {"env": {**os.environ, **given}} if given else {}
+    from origin_map.cli._supervise import server_env
+
+    return {"env": server_env({**os.environ, **given})}
 
 
 def run_app(args: argparse.Namespace) -> int:
