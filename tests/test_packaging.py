@@ -45,8 +45,8 @@ def test_static_dir_falls_back_to_the_package_resource(checkout: str, tmp_path: 
 def _run_app(argv: list[str], monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:
     seen: dict[str, object] = {}
 
-    def call(cmd: list[str], cwd: Path) -> int:
-        seen.update(cmd=cmd, cwd=cwd)
+    def call(cmd: list[str], cwd: Path, env: dict[str, str] | None = None) -> int:
+        seen.update(cmd=cmd, cwd=cwd, env=env)
         return 0
 
     monkeypatch.setattr(_app, "run_child", call)
@@ -62,6 +62,12 @@ def test_app_runs_the_checkouts_app_with_the_makefile_flags(monkeypatch) -> None
                            "--server.address", "0.0.0.0", "--server.port", "8765",
                            *STREAMLIT_FLAGS]
     assert "origin-map app --port $(PORT)" in (ROOT / "Makefile").read_text(encoding="utf-8")
+
+
+def test_app_starts_streamlit_with_glibcs_arenas_bounded(monkeypatch) -> None:
+    monkeypatch.delenv("MALLOC_ARENA_MAX", raising=False)
+    env = _run_app(["app"], monkeypatch)["env"]
+    assert isinstance(env, dict) and env["MALLOC_ARENA_MAX"] == "2"
 
 
 def test_app_defaults_to_localhost_8501(monkeypatch) -> None:
