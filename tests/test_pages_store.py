@@ -122,10 +122,12 @@ def test_saved_rows_are_the_uploaded_places(store_dir):
     pd.testing.assert_frame_equal(opened.places(), session)
 
 
-@pytest.mark.slow  # a whole review; reopening one from its link: test_a_link_opens_...
-def test_a_geocoding_review_is_saved_as_it_happens_and_a_refresh_returns_to_it(monkeypatch,
-                                                                               store_dir):
-    import pyarrow as pa
+def geocoded_review(monkeypatch) -> tuple[object, dict[tuple[int, str], object]]:
+    """Upload firms with addresses on the Data page and geocode them (a review starts).
+
+    Returns the AppTest and ``edits``: ``{(row, column): value}`` put into the review table on
+    every later run, as the reviewer's clicks and typing would.
+    """
     import streamlit as st
 
     from tests.test_pages import FIRMS_WITH_ADDRESSES
@@ -145,6 +147,15 @@ def test_a_geocoding_review_is_saved_as_it_happens_and_a_refresh_returns_to_it(m
     at.file_uploader(key="om_upload").set_value(("firms.csv", FIRMS_WITH_ADDRESSES, "text/csv"))
     at.run()
     at.button(key="om_geo_run").click().run()
+    return at, edits
+
+
+@pytest.mark.slow  # a whole review; reopening one from its link: test_a_link_opens_...
+def test_a_geocoding_review_is_saved_as_it_happens_and_a_refresh_returns_to_it(monkeypatch,
+                                                                               store_dir):
+    import pyarrow as pa
+
+    at, edits = geocoded_review(monkeypatch)
     review_id = at.query_params["review"]
     store = open_store(None, data_dir=store_dir)
     assert store.info(review_id).provenance == Provenance("firms.csv", "csv", "wgs84",

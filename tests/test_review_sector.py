@@ -6,8 +6,11 @@ from __future__ import annotations
 import pyarrow as pa
 
 from origin_map.store.datasets import open_store
-from tests.test_pages import FIRMS_WITH_ADDRESSES, app
-from tests.test_pages_store import store_dir  # noqa: F401 (each test's own store)
+from tests.test_pages import app
+from tests.test_pages_store import (
+    geocoded_review,
+    store_dir,  # noqa: F401 (each test's own store)
+)
 
 
 def shown_review(at) -> object:
@@ -16,23 +19,7 @@ def shown_review(at) -> object:
 
 
 def test_a_changed_sector_is_saved_and_survives_reopening(monkeypatch, store_dir):  # noqa: F811
-    import streamlit as st
-
-    edits: dict[tuple[int, str], object] = {}
-    real = st.data_editor
-
-    def reviewer(data, **kwargs):  # the reviewer's choice in the sector column
-        out = real(data, **kwargs)
-        for (row, col), value in edits.items():
-            out.iloc[row, out.columns.get_loc(col)] = value
-        return out
-
-    monkeypatch.setattr(st, "data_editor", reviewer)
-    at = app()
-    at.switch_page("pages/data.py").run()
-    at.file_uploader(key="om_upload").set_value(("firms.csv", FIRMS_WITH_ADDRESSES, "text/csv"))
-    at.run()
-    at.button(key="om_geo_run").click().run()
+    at, edits = geocoded_review(monkeypatch)  # edits: the reviewer's choice in the sector column
     review_id = at.query_params["review"]
     assert shown_review(at)["sector"].tolist()[0] == "大模型"  # as the file gives it
     edits[(0, "sector")] = "chips"
