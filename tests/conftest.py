@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 import pytest
 from pyproj import Geod
+from streamlit.components.v2 import manifest_scanner
 
 from origin_map.geo.geometry import Centre
+
+# Every AppTest scans the ~500 installed distributions' metadata for Streamlit components
+# (``BidiComponentManager.discover_and_register_components``): 0.3-1.5 s per test, the same
+# answer each time in one test process. Scanned once per process instead.
+manifest_scanner.scan_component_manifests = functools.cache(
+    manifest_scanner.scan_component_manifests)
 
 GEOD = Geod(ellps="WGS84")
 DONGSHENG = Centre("dongsheng-building", "东升大厦", "Dongsheng Building", 39.992446, 116.327708)

@@ -25,6 +25,11 @@ SCRIPT = textwrap.dedent("""
         parts = render_base(m, key="x")
         show_map(parts, ("", None), centre=Centre("c", "", "", 39.99, 116.33),
                  rings=Rings.build(1000), basemap="osm", key="x")
+        # what the front end's own page loads (origin_map.app.frontend)
+        from origin_map.app.frontend import frontend_dir, preloaded
+
+        folder = frontend_dir(preloaded(parts.js_links), preloaded(parts.css_links))
+        st.session_state["page"] = open(folder + "/index.html", encoding="utf-8").read()
 """)
 
 
@@ -33,12 +38,18 @@ def _args(via: str) -> dict:
     at.query_params["via"] = via
     at.run()
     assert not at.exception, at.exception
-    return json.loads(at.get("component_instance")[0].proto.json_args)
+    args = json.loads(at.get("component_instance")[0].proto.json_args)
+    if via != "st_folium":  # the links the front end's page loads itself, before its script
+        page = at.session_state["page"]
+        args["page_js"] = re.findall(r'<script defer="defer" src="(/[^"]+)"', page)
+        args["page_css"] = re.findall(r'<link rel="stylesheet" href="([^"]+)"', page)
+        assert page.index(args["page_js"][0]) < page.index("./static/js/main.")
+    return args
 
 
 def test_our_arguments_are_the_ones_st_folium_sends():
     theirs, ours = _args("st_folium"), _args("ours")
-    assert set(ours) == set(theirs)
+    assert set(ours) - {"page_js", "page_css"} == set(theirs)
     def same(value: object) -> object:  # folium names elements with random hex ids
         return re.sub(r"_[0-9a-f]{32}", "_ID", value) if isinstance(value, str) else value
 
@@ -56,7 +67,9 @@ def test_our_arguments_are_the_ones_st_folium_sends():
             out |= set(members) if link.startswith("/app/static/bundle/") else {rel}
         return out
 
-    assert files(theirs["js_links"], BUNDLE_JS) - UNUSED <= files(ours["js_links"], BUNDLE_JS)
-    assert files(theirs["css_links"], BUNDLE_CSS) - UNUSED <= files(ours["css_links"],
-                                                                    BUNDLE_CSS)
-    assert len(ours["js_links"]) == 1 and len(ours["css_links"]) == 1  # the bundles
+    js, css = ours["js_links"] + ours["page_js"], ours["css_links"] + ours["page_css"]
+    assert files(theirs["js_links"], BUNDLE_JS) - UNUSED <= files(js, BUNDLE_JS)
+    assert files(theirs["css_links"], BUNDLE_CSS) - UNUSED <= files(css, BUNDLE_CSS)
+    # the bundles: loaded by the front end's page, not again by its script
+    assert ours["js_links"] == [] and ours["css_links"] == []
+    assert len(ours["page_js"]) == 1 and len(ours["page_css"]) == 1

@@ -25,6 +25,7 @@ import streamlit_folium as sf
 from folium import plugins
 
 from origin_map.app.data import Dataset, cached_h3, outlines
+from origin_map.app.frontend import preloaded, use_frontend
 from origin_map.geo.geometry import Centre, Rings
 from origin_map.measure.stats import PlaceFilter
 from origin_map.render.assets import local_url
@@ -118,23 +119,6 @@ def layer_parts(token: str, _shown: pd.DataFrame, centre: Centre, rings: Rings,
     return render_layers(layers, base_map(basemap=basemap, lang=lang))
 
 
-def _registered() -> None:
-    """Register streamlit-folium's component with the running server if it is not yet.
-
-    Streamlit registers a component when its module is imported during a script run; the
-    launcher imports streamlit-folium earlier, to warm the caches, so it is registered here.
-    """
-    from streamlit.runtime import exists, get_instance
-
-    if not exists():
-        return
-    component = sf._component_func
-    name = getattr(component, "name", None)  # a test may stand in a plain function
-    registry = get_instance().component_registry
-    if name is not None and registry.get_component(name) is None:
-        registry.register_component(component)
-
-
 def show_map(parts: BaseParts, layers: tuple[str, str], *, centre: Centre, rings: Rings,
              basemap: str, key: str,
              returned: tuple[str, ...] = ("last_object_clicked", "last_active_drawing",
@@ -147,7 +131,10 @@ def show_map(parts: BaseParts, layers: tuple[str, str], *, centre: Centre, rings
     soon as it has drawn the map (its default is None, so its first state differs from it),
     which reruns the page; until then this returns None.
     """
-    _registered()
+    js, css = parts.js_links, parts.css_links
+    if use_frontend(js, css):  # its page loads the bundles while its own script downloads
+        js = tuple(u for u in js if u not in preloaded(js))
+        css = tuple(u for u in css if u not in preloaded(css))
     clat, clon = (float(v[0]) for v in display_coordinates([centre.lat], [centre.lon], basemap))
     defaults = None if report_drawn else {k: None for k in returned}
 
@@ -159,8 +146,8 @@ def show_map(parts: BaseParts, layers: tuple[str, str], *, centre: Centre, rings
         key=parts.key, height=HEIGHT_PX, width=None, returned_objects=list(returned),
         default=defaults, zoom=fit_zoom(rings.main_m, centre.lat, HEIGHT_PX),
         center=[clat, clon], feature_group=layers[0], return_on_hover=False,
-        layer_control=layers[1], pixelated=False, css_links=list(parts.css_links),
-        js_links=list(parts.js_links), on_change=_on_change, wrap_longitude=False)
+        layer_control=layers[1], pixelated=False, css_links=list(css),
+        js_links=list(js), on_change=_on_change, wrap_longitude=False)
     return value
 
 
