@@ -224,14 +224,22 @@ def _component_frames(page: Any) -> list[Any]:
     return [f for f in page.frames if "/component/" in f.url and not f.is_detached()]
 
 
-def visit(browser: Any, server: Server, timeout_s: float = 120.0) -> dict[str, Any]:
-    """Open ``server``'s page in a new browser context; return its marks and resources."""
+def visit(browser: Any, server: Server, timeout_s: float = 120.0,
+          network: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Open ``server``'s page in a new browser context; return its marks and resources.
+
+    ``network``: the arguments of CDP's ``Network.emulateNetworkConditions`` (a visitor away
+    from the server: latency, bandwidth); None for loopback as it is.
+    """
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
         ctx.add_init_script(INIT_JS)
         page = ctx.new_page()
         cdp = ctx.new_cdp_session(page)
         cdp.send("Performance.enable", {"timeDomain": "threadTicks"})  # CPU time, not wall
+        if network:
+            cdp.send("Network.enable")
+            cdp.send("Network.emulateNetworkConditions", network)
         errors: list[str] = []
         page.on("pageerror", lambda e: errors.append(str(e)))
         cpu0 = server.cpu_s()
@@ -330,7 +338,10 @@ def report(results: dict[str, list[dict[str, Any]]], ns: argparse.Namespace,
              f"{ns.pairs} alternating rounds ({', '.join(NAMES[k] for k in kinds)}), a new "
              f"browser context per visit, Chromium headless; load average {load[0]:.1f} → "
              f"{load[1]:.1f} (2 cores); commit {_commit()}"
-             + (f"; 'before' = {ns.baseline_label}" if "before" in results else "") + ".", "",
+             + (f"; 'before' = {ns.baseline_label}" if "before" in results else "")
+             + (f"; every HTTP request {ns.latency_ms:g} ms later"
+                + (f", {ns.mbps:g} Mbit/s" if ns.mbps > 0 else "")
+                if getattr(ns, "latency_ms", 0) > 0 else "") + ".", "",
              "| mark (s from navigation start, median) | " + " | ".join(NAMES[k] for k in kinds)
              + " |", "|---" * (len(kinds) + 1) + "|"]
     for m in ORDER:
@@ -411,7 +422,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--baseline", metavar="REV",
                     help="also serve the Map page of this commit (git archive), as 'before'")
     ap.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results")
+    ap.add_argument("--latency-ms", type=float, default=0,
+                    help="a visitor away from the server: this round-trip latency added to "
+                         "every HTTP request (Chromium's throttling; not the websocket)")
+    ap.add_argument("--mbps", type=float, default=0,
+                    help="with --latency-ms: download bandwidth in Mbit/s (0: unlimited)")
     ns = ap.parse_args(argv)
+    network = None if ns.latency_ms <= 0 else {
+        "offline": False, "latency": ns.latency_ms,
+        "downloadThroughput": ns.mbps * 125_000 if ns.mbps > 0 else -1,
+        "uploadThroughput": -1}
     ns.pairs = max(1, min(ns.pairs, MAX_PAIRS))
     from playwright.sync_api import sync_playwright
 
@@ -429,11 +449,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             with sync_playwright() as p:
                 browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 for kind in servers:  # one uncounted visit each
-                    visit(browser, servers[kind])
+                    visit(browser, servers[kind], network=network)
                 kinds = list(servers)
                 for i in range(ns.pairs):
                     for kind in kinds[i % len(kinds):] + kinds[:i % len(kinds)]:
-                        results[kind].append(visit(browser, servers[kind]))
+                        results[kind].append(visit(browser, servers[kind], network=network))
                     print(f"round {i + 1}: " + ", ".join(
                         f"{k} {results[k][-1]['marks']['drawn']:.2f} s" for k in kinds),
                         flush=True)
@@ -444,8 +464,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     text = report(results, ns, (load0, os.getloadavg()[0]))
     print(text)
     ns.out.mkdir(parents=True, exist_ok=True)
-    (ns.out / "first-visit-latest.md").write_text(text, encoding="utf-8")
-    (ns.out / "first-visit-latest.json").write_text(json.dumps(
+    name = "first-visit-latest" if ns.latency_ms <= 0 else "first-visit-latency"
+    (ns.out / f"{name}.md").write_text(text, encoding="utf-8")
+    (ns.out / f"{name}.json").write_text(json.dumps(
         {k: [{"marks": r["marks"], "runs": r["runs"]} for r in v] for k, v in results.items()},
         indent=1), encoding="utf-8")
     return 0

@@ -215,6 +215,8 @@ def empty_selection(lang: str, view: Any = None, *, in_area: bool = False) -> No
 
 def place_details(places: pd.DataFrame, lang: str) -> None:
     """Show the details of the given places (e.g. all tenants at a clicked point)."""
+    if places.empty:  # itertuples would still take every column out (a first run's cost)
+        return
     for i, row in enumerate(places.itertuples()):
         first, second = names(row.name_zh, row.name_en, lang)
         with st.container(key=f"om_data_name_{i}"):  # om_data: the data's own words
