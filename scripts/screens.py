@@ -240,7 +240,8 @@ def reject_upload(page, tmp: Path) -> None:
     settle(page)
     page.locator(".st-key-om_up_load button").first.click()
     settle(page)
-    page.locator("[data-testid='stDataFrame']").first.scroll_into_view_if_needed()
+    # the message and the problems below it (a few are written out; the table is folded)
+    page.locator("[data-testid='stAlertContentError']").first.scroll_into_view_if_needed()
 
 
 def _states() -> list[tuple[str, int, str, str, object]]:

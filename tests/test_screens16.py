@@ -99,7 +99,8 @@ def test_compare_stacked_table_names_the_hub_and_shows_its_counts_early():
     at.switch_page("pages/compare.py").run()
     frame = next(d for d in at.dataframe if "ring_outer_m" in d.value.columns)
     order = list(frame.proto.column_order)
-    assert order[:4] == ["centre_id", "ring_outer_m", "sector", "count"]
+    assert order[:4] == ["centre_id", "count", "ring_outer_m", "sector"]  # count in view at
+    assert json.loads(frame.proto.columns)["count"]["width"] == "small"  # 390 px (fix16)
     config = json.loads(frame.proto.columns)["centre_id"]
     assert config["label"] == "hub"
     labels = {o["value"]: o["label"] for o in config["type_config"]["options"]}

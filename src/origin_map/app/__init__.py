@@ -37,6 +37,7 @@ from origin_map.app.data import (
 from origin_map.app.maps import map_for
 from origin_map.app.show import (
     bring_into_view,
+    centre_column,
     chart,
     colour_swatch,
     column_labels,
@@ -89,6 +90,7 @@ __all__ = [
     "cached_h3",
     "cached_headline",
     "cached_walk",
+    "centre_column",
     "centres",
     "chart",
     "chosen_hubs",

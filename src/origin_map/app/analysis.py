@@ -85,7 +85,7 @@ def hub_map(token: str, _places: Any, centre: Centre, rings: Rings, place_filter
 
     shown = _places.loc[place_filter.mask(_places)]
     return drawn(render_map_png, shown, centre=centre, radii_m=rings, lang=lang,  # app.drawing
-                 size_px=(900, 900), dpi=190)  # text and symbols twice as large: legible
+                 size_px=(900, 1160), dpi=190)  # text twice as large; legend below
 
 
 def chosen_hubs(lang: str) -> pd.DataFrame:
@@ -166,11 +166,14 @@ def compare_section(view: View, ds: Dataset, picked: pd.DataFrame) -> None:
                               place_filter=view.place_filter)
     st.subheader(text("compare.density", lang))
     name = {c.id: c.name(lang) for c in hub_centre}
-    table(stacked, lang, column_order=reader_order(stacked, (
-        "centre_id", "ring_outer_m", "sector", "count", "density_per_km2")), column_config={
+    table(stacked, lang, column_order=reader_order(stacked, (  # the count in view on a phone
+        "centre_id", "count", "ring_outer_m", "sector", "density_per_km2")), column_config={
         "centre_id": st.column_config.SelectboxColumn(  # the hub's name; the id in the CSV
             text("column.hub", lang), options=list(name), width="medium", pinned=True,
-            format_func=lambda c: name.get(str(c), str(c)))})
+            format_func=lambda c: name.get(str(c), str(c))),
+        "count": st.column_config.NumberColumn(text("column.count", lang), width="small"),
+        "ring_outer_m": st.column_config.NumberColumn(text("column.ring_outer_m", lang),
+                                                      width="small")})
     st.download_button(text("density.download", lang), to_csv_bytes(stacked),
                        "origin-map-compare.csv", "text/csv", key="om_dl_compare")
     st.code(command_line(view, command="compare", data=None if ds.shipped else ds.name,

@@ -90,6 +90,16 @@ def reader_order(frame: pd.DataFrame, first: Sequence[str] = ()) -> list[str]:
     return lead + rest
 
 
+def centre_column(centre: Any, lang: str) -> Any:
+    """Return the column config that shows a one-centre table's ``centre_id`` as its name.
+
+    The name is in ``lang``; the data (and the CSV download) keep the id.
+    """
+    return st.column_config.SelectboxColumn(
+        text("column.centre_id", lang), options=[centre.id],
+        format_func=lambda c: centre.name(lang) if str(c) == centre.id else str(c))
+
+
 def table(frame: pd.DataFrame, lang: str, *, column_config: dict[str, Any] | None = None,
           **kwargs: Any) -> None:
     """Show a table with headers and vocabulary values in ``lang`` (the data keep their ids).
@@ -189,7 +199,57 @@ def problems_table(problems: pd.DataFrame, lang: str) -> None:
                                                                           "–")})
     order = [c for c in ("row", "problem", "fix", "field", "value", "severity")
              if c in shown.columns]  # the fix beside the problem: in view on a phone
-    table(shown, lang, column_order=order + [c for c in shown.columns if c not in order])
+    order += [c for c in shown.columns if c not in order]
+    if len(shown) > FEW_PROBLEMS:
+        table(shown, lang, column_order=order)
+        return
+    _problems_as_text(shown, lang)  # wrapped: a data grid cuts "how to fix" on a phone
+    with st.expander(text("fix16.problems_table", lang)):
+        table(shown, lang, column_order=order)
+
+
+FEW_PROBLEMS = 8
+"""Up to this many problems are also written out one by one, wrapped (a phone shows them whole)."""
+
+_VALUE_CHARS = 80
+"""A value quoted in a problem's text is cut here (whole in the table and the downloads)."""
+
+
+def _problems_as_text(shown: pd.DataFrame, lang: str) -> None:
+    """Write each problem as a list item: where (row, field, value), what, and how to fix."""
+    items = []
+    for rec in shown.to_dict("records"):
+        row, field, value = (rec.get(c, "–") for c in ("row", "field", "value"))
+        number = f"{int(float(row))}" if _number(row) else md_escape(row)
+        where = [text("fix16.row", lang, row=number) if _given(row)
+                 else text("fix16.whole_file", lang)]
+        if _given(field):
+            where.append(text("fix16.field", lang, field=md_escape(field)))
+        if _given(value):
+            cut = str(value)[:_VALUE_CHARS] + ("…" if len(str(value)) > _VALUE_CHARS else "")
+            where.append(text("fix16.value", lang, value=md_escape(cut)))
+        if _given(rec.get("severity")):
+            where.append(md_escape(rec["severity"]))
+        line = "- " + text("fix16.item", lang, where=" · ".join(where),
+                           problem=md_escape(rec.get("problem", "")))
+        if _given(rec.get("fix")):
+            line += "  \n  " + text("fix16.fix", lang, fix=md_escape(rec["fix"]))
+        items.append(line)
+    st.markdown("\n".join(items))
+
+
+def _given(value: Any) -> bool:
+    """Whether a problems table's cell holds something (not empty, NaN or "–")."""
+    return value is not None and not (isinstance(value, float) and value != value) \
+        and str(value).strip() not in ("", "–")
+
+
+def _number(value: Any) -> bool:
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def empty_selection(lang: str, view: Any = None, *, in_area: bool = False) -> None:

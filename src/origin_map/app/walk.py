@@ -12,7 +12,7 @@ from typing import Any
 
 import streamlit as st
 
-from origin_map.app.show import reader_order, table
+from origin_map.app.show import centre_column, reader_order, table
 from origin_map.errors import SettingsError
 from origin_map.geo.geometry import Centre
 from origin_map.i18n import text
@@ -89,8 +89,9 @@ def walk_table_section(view: View, ds: Any) -> None:
         not_covered(lang)
         return
     st.caption(text("walk.table_caption", lang, speed=result.speed_kmh))
-    labels = {c: st.column_config.Column(text(f"walk.column.{c}", lang))
-              for c in ("band_inner_min", "band_outer_min")}
+    labels: dict[str, Any] = {c: st.column_config.Column(text(f"walk.column.{c}", lang))
+                              for c in ("band_inner_min", "band_outer_min")}
+    labels["centre_id"] = centre_column(view.centre, lang)  # its name; the id in the CSV
     table(result.table, lang, column_config=labels, column_order=reader_order(
         result.table, ("band_outer_min", "sector", "count", "density_per_km2")))
     st.download_button(text("walk.download", lang), to_csv_bytes(result.table),

@@ -97,13 +97,19 @@ def density_chart(table: pd.DataFrame, lang: str) -> alt.Chart:
 
 
 def cumulative_chart(table: pd.DataFrame, lang: str) -> alt.Chart:
-    """Line: places within each distance from the centre (metres), all sectors."""
+    """Line: places within each distance from the centre (metres), all sectors.
+
+    The x scale reaches 4 % beyond the last ring, so that its point is drawn whole, not cut
+    in half by the plot's right edge.
+    """
     t = lambda key: i18n.text(key, lang)  # noqa: E731
     totals = table[table["sector"] == "all"]
     cum = pd.concat([pd.DataFrame({"ring_outer_m": [0], "cumulative_count": [0]}),
                      totals[["ring_outer_m", "cumulative_count"]]], ignore_index=True)
+    last = float(cum["ring_outer_m"].max()) or 1.0
     return alt.Chart(cum).mark_line(point=True, color="#d62728").encode(
-        x=alt.X("ring_outer_m:Q", title=t("chart.distance_m")),
+        x=alt.X("ring_outer_m:Q", title=t("chart.distance_m"),
+                scale=alt.Scale(domain=[0, last * 1.04], nice=False)),
         y=alt.Y("cumulative_count:Q", title=t("chart.places_within")),
         tooltip=[alt.Tooltip("ring_outer_m:Q", title=t("chart.distance_m")),
                  alt.Tooltip("cumulative_count:Q", title=t("chart.places_within"))],

@@ -25,9 +25,10 @@ from origin_map.places import vocab
 if TYPE_CHECKING:
     import geopandas as gpd
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = ["OSM", "POINT_PT", "cjk_font_family", "draw_map", "draw_points", "fmt_m",
-           "group_radius_pt", "rc_params"]
+           "group_radius_pt", "legend_handles", "legend_outside", "rc_params"]
 
 OSM: Final[str] = "© OpenStreetMap contributors"
 _CJK_FAMILIES: Final[tuple[str, ...]] = (
@@ -215,16 +216,9 @@ def centre_label(name: str, lang: str) -> str:
     return textwrap.fill(name, 14 if lang == "zh" else 28, break_long_words=lang == "zh")
 
 
-def draw_map(ax: Axes, places: pd.DataFrame, *, centre: Centre, radii: Sequence[float],
-              area: Area | None, outlines: gpd.GeoDataFrame | None, lang: str,
-              sources: Sequence[str], main_m: float, legend: bool = True) -> list[Any]:
-    """Draw the whole map into ``ax`` (metres in the AEQD of the centre or area centroid).
-
-    Returns the legend's handles; with ``legend=False`` they are not drawn on the map (the
-    report puts them beside it).
-    """
-    from matplotlib.lines import Line2D
-
+def _extent(places: pd.DataFrame, centre: Centre, radii: Sequence[float], area: Area | None
+            ) -> tuple[Centre, float, tuple[float, float], np.ndarray, np.ndarray, np.ndarray]:
+    """Return the map's view centre, half side (m), middle, places' x, y and which are seen."""
     view = area.centre if area is not None else centre
     if area is not None:
         x0, y0, x1, y1 = to_local(area.geometry, view.lat, view.lon).bounds
@@ -232,23 +226,23 @@ def draw_map(ax: Axes, places: pd.DataFrame, *, centre: Centre, radii: Sequence[
         mid = ((x0 + x1) / 2, (y0 + y1) / 2)
     else:
         half, mid = max(radii) * 1.08, (0.0, 0.0)
-    ax.set_xlim(mid[0] - half, mid[0] + half)
-    ax.set_ylim(mid[1] - half, mid[1] + half)
-    ax.set_aspect("equal")
-    ax.set_xticks([])
-    ax.set_yticks([])
-    with_osm = _draw_shapes(ax, view, radii, area, outlines, places, main_m, lang)
     x, y = project_local(places["lat"].to_numpy(float), places["lon"].to_numpy(float),
                          view.lat, view.lon)
     seen = (np.abs(x - mid[0]) <= half) & (np.abs(y - mid[1]) <= half)
+    return view, half, mid, x, y, seen
+
+
+def legend_handles(places: pd.DataFrame, *, centre: Centre, radii: Sequence[float],
+                   area: Area | None, lang: str) -> list[Any]:
+    """Return the legend's handles of the map :func:`draw_map` draws (before drawing it).
+
+    One per sector shown, with its number of places, and the key of a building's symbol when
+    some places share a point.
+    """
+    from matplotlib.lines import Line2D
+
+    _, _, _, x, y, seen = _extent(places, centre, radii, area)
     sectors = places["sector"].astype(str).to_numpy()[seen]
-    draw_points(ax, x[seen], y[seen], sectors)
-    cx, cy = project_local(centre.lat, centre.lon, view.lat, view.lon)
-    ax.plot([cx], [cy], marker="*", markersize=13, color="black", zorder=2.9)  # under the
-    # places' symbols: a building's count at the centre stays readable
-    ax.annotate(centre_label(centre.name(lang), lang), (float(cx), float(cy)), xytext=(6, 6),
-                textcoords="offset points", fontsize=8, zorder=4,
-                bbox={"facecolor": "white", "alpha": 0.75, "lw": 0, "pad": 1})
     counts = pd.Series(sectors).value_counts()
     handles = [Line2D([], [], marker="o", ls="", color=_sector_colour(s),
                       label=f"{vocab.sector_label(s, lang)} ({counts[s]})")
@@ -258,8 +252,67 @@ def draw_map(ax: Axes, places: pd.DataFrame, *, centre: Centre, radii: Sequence[
                               markeredgecolor="#333333", markeredgewidth=2.5,
                               label=textwrap.fill(text("ui16.report_building", lang),
                                                   22 if lang == "zh" else 40)))
+    return handles
+
+
+def draw_map(ax: Axes, places: pd.DataFrame, *, centre: Centre, radii: Sequence[float],
+              area: Area | None, outlines: gpd.GeoDataFrame | None, lang: str,
+              sources: Sequence[str], main_m: float, legend: bool = True) -> list[Any]:
+    """Draw the whole map into ``ax`` (metres in the AEQD of the centre or area centroid).
+
+    Returns the legend's handles (:func:`legend_handles`); with ``legend=False`` they are not
+    drawn on the map (the report and :func:`legend_outside` put them beside or below it).
+    """
+    view, half, mid, x, y, seen = _extent(places, centre, radii, area)
+    ax.set_xlim(mid[0] - half, mid[0] + half)
+    ax.set_ylim(mid[1] - half, mid[1] + half)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    with_osm = _draw_shapes(ax, view, radii, area, outlines, places, main_m, lang)
+    sectors = places["sector"].astype(str).to_numpy()[seen]
+    draw_points(ax, x[seen], y[seen], sectors)
+    cx, cy = project_local(centre.lat, centre.lon, view.lat, view.lon)
+    ax.plot([cx], [cy], marker="*", markersize=13, color="black", zorder=2.9)  # under the
+    # places' symbols: a building's count at the centre stays readable
+    ax.annotate(centre_label(centre.name(lang), lang), (float(cx), float(cy)), xytext=(6, 6),
+                textcoords="offset points", fontsize=8, zorder=4,
+                bbox={"facecolor": "white", "alpha": 0.75, "lw": 0, "pad": 1})
+    handles = legend_handles(places, centre=centre, radii=radii, area=area, lang=lang)
     if handles and legend:
         ax.legend(handles=handles, loc="upper right", fontsize=6.5, framealpha=0.85)
     src = [*sources, OSM] if with_osm and not any(OSM in s for s in sources) else list(sources)
     _decorate(ax, half, lang, src)
     return handles
+
+
+def legend_outside(fig: Figure, handles: Sequence[Any]) -> tuple[float, float, float, float]:
+    """Put the legend outside the map and return the map's axes rectangle (figure fraction).
+
+    A figure at least 1.25 times as wide as tall gets the legend beside the map, on its
+    right; any other below it, in two columns where they fit. The map is the largest square
+    left, at the top (maps of one width then share one scale, whatever their legends), and
+    the legend hides none of it. The figure needs a canvas (for the legend's size).
+    """
+    w, h = fig.bbox.width, fig.bbox.height
+    pad = 0.012 * min(w, h)  # pixels
+    kw: dict[str, Any] = {"fontsize": 6.5, "frameon": False, "borderaxespad": 0,
+                          "handletextpad": 0.3, "columnspacing": 1.2}
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    if not handles:
+        side = min(w, h) - 2 * pad
+        return ((w - side) / 2 / w, (h - pad - side) / h, side / w, side / h)
+    if w >= 1.25 * h:
+        leg = fig.legend(handles=handles, loc="center left", **kw)
+        width = leg.get_window_extent(renderer).width
+        side = min(h - 2 * pad, w - 3 * pad - width)
+        left = max(pad, (w - side - pad - width) / 2)  # map and legend side by side, centred
+        leg.set_bbox_to_anchor(((left + side + pad) / w, 0.5), transform=fig.transFigure)
+        return (left / w, (h - side) / 2 / h, side / w, side / h)
+    leg = fig.legend(handles=handles, loc="upper center", ncols=2, **kw)
+    if leg.get_window_extent(renderer).width > w - 2 * pad:
+        leg.remove()
+        leg = fig.legend(handles=handles, loc="upper center", ncols=1, **kw)
+    side = min(w - 2 * pad, h - 3 * pad - leg.get_window_extent(renderer).height)
+    leg.set_bbox_to_anchor((0.5, (h - 2 * pad - side) / h), transform=fig.transFigure)
+    return ((w - side) / 2 / w, (h - pad - side) / h, side / w, side / h)

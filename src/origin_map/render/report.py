@@ -29,11 +29,19 @@ from origin_map.i18n import text
 from origin_map.measure.areas import Area, area_density_table, area_headline
 from origin_map.measure.stats import PlaceFilter, density_table, headline
 from origin_map.places import vocab
-from origin_map.render.mapdraw import cjk_font_family, draw_map, fmt_m, rc_params
+from origin_map.render.mapdraw import (
+    cjk_font_family,
+    draw_map,
+    fmt_m,
+    legend_handles,
+    legend_outside,
+    rc_params,
+)
 
 if TYPE_CHECKING:
     import geopandas as gpd
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = ["A4_INCHES", "DEFAULT_SOURCES", "build_report_pdf", "cjk_font_family", "data_note",
            "render_map_png"]
@@ -117,18 +125,35 @@ def _map_png(places: pd.DataFrame, *, centre: Centre, radii: tuple[float, ...],
              sources: Sequence[str] | None, size: tuple[int, int], dpi: int) -> bytes:
     """Draw the map on a figure of ``size`` pixels and return it as PNG bytes."""
     import matplotlib as mpl
-    from matplotlib.figure import Figure
 
-    w, h = size
     with mpl.rc_context(rc_params(lang)):
-        fig = Figure(figsize=(w / dpi, h / dpi), dpi=dpi)
-        ax = fig.add_axes((0.01, 0.01, 0.98, 0.98))
-        draw_map(ax, places, centre=centre, radii=radii, area=area, outlines=outlines,
-                  lang=lang, sources=sources or (text("ui16.default_source", lang),),
-                  main_m=_main_radius(radii, None) if radii else math.nan)
+        fig = map_figure(places, centre=centre, radii=radii, area=area, outlines=outlines,
+                         lang=lang, sources=sources, size=size, dpi=dpi)
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=dpi)
     return buf.getvalue()
+
+
+def map_figure(places: pd.DataFrame, *, centre: Centre, radii: tuple[float, ...],
+               area: Area | None, outlines: gpd.GeoDataFrame | None, lang: str,
+               sources: Sequence[str] | None, size: tuple[int, int], dpi: int) -> Figure:
+    """Return the map drawn on a figure of ``size`` pixels (call within :func:`rc_params`).
+
+    The legend is beside or below the map (:func:`~origin_map.render.mapdraw.legend_outside`),
+    never on it: on the map it hid the places and rings in its corner.
+    """
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    w, h = size
+    fig = Figure(figsize=(w / dpi, h / dpi), dpi=dpi)
+    FigureCanvasAgg(fig)
+    handles = legend_handles(places, centre=centre, radii=radii, area=area, lang=lang)
+    ax = fig.add_axes(legend_outside(fig, handles))
+    draw_map(ax, places, centre=centre, radii=radii, area=area, outlines=outlines,
+             lang=lang, sources=sources or (text("ui16.default_source", lang),),
+             main_m=_main_radius(radii, None) if radii else math.nan, legend=False)
+    return fig
 
 
 def _headline_lines(places: pd.DataFrame, *, centre: Centre, main_m: float, area: Area | None,
