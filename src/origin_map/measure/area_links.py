@@ -38,16 +38,41 @@ def _vertices(geom: BaseGeometry) -> int:
 
 
 def _fit(area: Area) -> tuple[BaseGeometry, bool]:
-    """Return the area's geometry with at most :data:`MAX_VERTICES` vertices, simplified in m."""
+    """Return the area's geometry with at most :data:`MAX_VERTICES` vertices, simplified in m.
+
+    When simplifying cannot get there (more parts or holes than the cap allows: each keeps four
+    points however far it is simplified), the link holds the largest parts' outlines.
+    """
     geom = area.geometry
     if _vertices(geom) <= MAX_VERTICES:
         return geom, False
     lat0, lon0 = area.centroid
     local = to_local(geom, lat0, lon0)
-    tol = 0.5
-    while _vertices(simple := local.simplify(tol, preserve_topology=True)) > MAX_VERTICES:
-        tol *= 2
+    simple = _simplified(local)
+    if simple is None:
+        largest = _largest_parts(local)
+        simple = _simplified(largest) or largest.envelope
     return to_local(simple, lat0, lon0, inverse=True), True
+
+
+def _simplified(geom: BaseGeometry) -> BaseGeometry | None:
+    """Return ``geom`` (metres) simplified until it fits the cap, or None if it never does."""
+    minx, miny, maxx, maxy = geom.bounds
+    span = max(maxx - minx, maxy - miny, 1.0)
+    tol, simple = 0.5, geom
+    while _vertices(simple) > MAX_VERTICES:
+        if tol > 2 * span:
+            return None
+        simple = geom.simplify(tol, preserve_topology=True)
+        tol *= 2
+    return simple
+
+
+def _largest_parts(geom: BaseGeometry) -> BaseGeometry:
+    """Return the outlines (no holes) of the largest polygons of ``geom``, five points each."""
+    parts = sorted(_polygons(geom), key=lambda p: p.area, reverse=True)[:MAX_VERTICES // 5]
+    outlines = [Polygon(p.exterior) for p in parts]
+    return outlines[0] if len(outlines) == 1 else MultiPolygon(outlines)
 
 
 def area_to_text(area: Area) -> tuple[str, bool]:
