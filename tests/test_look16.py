@@ -1,0 +1,67 @@
+"""Issue 16: what the remaining screenshots of docs/screens.md showed cut off (helper look16).
+
+A data grid sizes a column of vocabulary ids shown by their labels (``public`` shown as "Public
+places & transport") by the ids, so the labels were cut at every width; the legend below
+Compare's sector bars starts after the hub names and ran off the chart's right edge at 768 px.
+The widths a text takes are the ones measured on the screenshots: about 5.7 px a Latin
+character and 14 px a CJK one, plus the symbol or padding.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+
+import pytest
+
+from origin_map.places import vocab
+from tests.test_pages import app
+
+LATIN_PX, CJK_PX = 5.7, 14.0  # measured on the 768 px screenshots (legend and grid alike)
+
+
+def _shown_px(label: str) -> float:
+    return sum(CJK_PX if "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" else LATIN_PX
+               for ch in label)
+
+
+@pytest.mark.parametrize(("lang", "page", "column"), [
+    ("en", "pages/density.py", "sector"), ("zh", "pages/data.py", "sector"),
+    ("en", "pages/data.py", "kind"), ("zh", "pages/density.py", "sector")])
+def test_a_column_of_labels_is_as_wide_as_its_longest_label(lang, page, column):
+    at = app({"lang": lang})
+    at.switch_page(page).run()
+    assert not at.exception
+    grid = next(d for d in at.dataframe if column in d.value.columns)
+    config = json.loads(grid.proto.columns)[column]
+    ids = set(grid.value[column].astype(str))
+    label = {"sector": vocab.sector_label, "kind": vocab.kind_label}[column]
+    longest = max(ids, key=lambda v: _shown_px(label(v, lang)))
+    # "Public places & transport" 25 × 5.7 + 16 px of padding; "公共设施与交通" 7 × 14 + 16
+    assert config.get("width", 0) >= _shown_px(label(longest, lang)) + 16, (longest, config)
+    assert config.get("width", 0) <= 320  # a long label does not take the whole phone
+
+
+def _columns_at(expr: str, container: int) -> int:
+    """Evaluate a legend's ``columns`` expression (Vega) for a container of that width."""
+    py = expr.replace("containerSize()[0]", str(container))
+    py = re.sub(r"\((\d+) < (\d+) \? (\d+) : (\d+)\)", r"(\3 if \1 < \2 else \4)", py)
+    return int(eval(py, {"max": max, "min": min, "floor": math.floor}))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_compare_legend_columns_fit_beside_the_hub_names(lang):
+    at = app({"lang": lang})
+    at.switch_page("pages/compare.py").run()
+    spec = next(json.loads(c.proto.spec) for c in at.get("vega_lite_chart"))
+    legend = spec["encoding"]["color"]["legend"]
+    labels = spec["encoding"]["color"]["scale"]["domain"]
+    column_px = max(_shown_px(s) for s in labels) + 30  # symbol, gap and column padding
+    for container in (358, 736, 980, 1300):  # phone, tablet, desktop with and without sidebar
+        hub_names = 130 if container < 600 else 320
+        room = container - hub_names - 25  # the legend starts under the plot, after the names
+        columns = _columns_at(legend["columns"]["expr"], container)
+        assert columns >= 1
+        assert columns == 1 or columns * column_px <= room, (container, columns, column_px)
+    assert _columns_at(legend["columns"]["expr"], 1300) >= 3  # a desktop still uses its width
