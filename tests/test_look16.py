@@ -65,3 +65,57 @@ def test_compare_legend_columns_fit_beside_the_hub_names(lang):
         assert columns >= 1
         assert columns == 1 or columns * column_px <= room, (container, columns, column_px)
     assert _columns_at(legend["columns"]["expr"], 1300) >= 3  # a desktop still uses its width
+
+
+def _history_counts(**kwargs) -> tuple[int, int]:
+    """(no start year, all) of the places the history chart takes: its own count, in code."""
+    from origin_map.measure.history import history_table
+    from origin_map.measure.stats import PlaceFilter
+    from origin_map.places.centres import resolve_centre
+    from origin_map.places.datasets import shipped_places
+
+    centre = resolve_centre("dongsheng-building")
+    hist = history_table(shipped_places(), centre, 1000, place_filter=PlaceFilter(year=2006),
+                         **kwargs)
+    return hist.attrs["no_start_year"], hist.attrs["no_start_year"] + hist.attrs["counted"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_year_on_the_overview_counts_what_it_leaves_out_where_its_figures_are(lang):
+    from origin_map.measure.stats import unknown_years
+    from origin_map.places.datasets import shipped_places
+
+    at = app({"year": "2006", "lang": lang})
+    assert not at.exception
+    unknown, total = _history_counts()
+    assert (unknown, total) == (75, 93)  # `origin-map history`: 18 counted, 75 without a year
+    assert unknown_years(shipped_places()) > total  # the whole dataset's count is another one
+    info = " ".join(i.value for i in at.info)
+    if lang == "en":
+        assert f"{unknown} of the {total} places within 1,000 m of Dongsheng Building" in info
+    else:
+        assert f"1,000 米内的 {total} 个地点中有 {unknown} 个没有已知起始年份" in info
+    walk = [h.value for h in at.subheader if "15" in h.value]
+    assert walk and all("2006" in h for h in walk)  # the walk's figures are 2006's too
+
+
+@pytest.mark.parametrize("page", ["pages/overview.py", "pages/density.py"])
+def test_an_axis_of_places_counted_has_whole_numbers_only(page):
+    """The history of a small drawn area read 0, 0.5, 1, 1.5 … places on its axis."""
+    area = ("p:Wudaokou block~39.9905,116.3262;39.9905,116.3312;39.9945,116.3312;"
+            "39.9945,116.3262")
+    at = app({"area": area} if page == "pages/overview.py" else None)
+    at.switch_page(page).run()
+    assert not at.exception
+    counts = [json.loads(c.proto.spec)["encoding"]["y"] for c in at.get("vega_lite_chart")
+              if json.loads(c.proto.spec).get("encoding", {}).get("y", {}).get("field")
+              == "count"]
+    assert counts
+    for y in counts:
+        assert y["axis"]["tickMinStep"] == 1 and y["axis"]["format"] == "d"
+
+
+def test_the_overview_coverage_note_starts_as_a_sentence():
+    at = app()
+    note = next(i.value for i in at.info if "4.6%" in i.value)
+    assert note.startswith("Thin: the dataset holds 4.6% of the published firms"), note

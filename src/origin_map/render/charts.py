@@ -61,6 +61,8 @@ def legend_columns(labels: list[str], room: str) -> str:
     return f"max(1, min(4, floor(({room}) / {entry})))"
 
 
+COUNT_AXIS = alt.Axis(tickMinStep=1, format="d")
+"""An axis of places counted: whole numbers only (no 0.5, 1.5 … ticks when the counts are few)."""
 BELOW = alt.AutoSizeParams(type="fit-x", contains="padding")
 """Fit the width only: the legend below adds to the height instead of squeezing the marks."""
 
@@ -103,7 +105,7 @@ def sector_chart(table: pd.DataFrame, lang: str) -> alt.Chart:
                                                              strict=True))]
     return alt.Chart(per).mark_bar().encode(
         x=_ring_axis(order, t("chart.ring_m")),
-        y=alt.Y("count:Q", title=t("chart.places")),
+        y=alt.Y("count:Q", title=t("chart.places"), axis=COUNT_AXIS),
         color=_sector_colour(sectors, lang, below=True),
         tooltip=[alt.Tooltip("label:N", title=t("chart.sector")),
                  alt.Tooltip("ring:N", title=t("chart.ring_m")),
@@ -210,7 +212,7 @@ def history_chart(history: pd.DataFrame, lang: str, *, title: str = "") -> alt.C
         x=alt.X("year:O", title=t("ui16.chart_year"),
                 axis=alt.Axis(labelAngle=0, values=[y for y in sorted(set(data["year"]))
                                                     if y % 5 == 0])),
-        y=alt.Y("count:Q", stack="zero", title=t("chart.places")),
+        y=alt.Y("count:Q", stack="zero", title=t("chart.places"), axis=COUNT_AXIS),
         color=colour, order=alt.Order("sector_order:Q"),
         tooltip=[alt.Tooltip("year:O", title=t("ui16.chart_year")),
                  alt.Tooltip("label:N", title=t("chart.sector")),
