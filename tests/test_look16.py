@@ -119,3 +119,14 @@ def test_the_overview_coverage_note_starts_as_a_sentence():
     at = app()
     note = next(i.value for i in at.info if "4.6%" in i.value)
     assert note.startswith("Thin: the dataset holds 4.6% of the published firms"), note
+
+
+def test_ripley_end_points_are_drawn_inside_the_plot():
+    """The point at the last distance (500 m) was drawn half outside the plot's right edge."""
+    at = app()
+    at.switch_page("pages/density.py").run()
+    ripley = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")
+              if "distance_m" in c.proto.spec]
+    assert len(ripley) == 1
+    lines = [v for v in ripley[0]["layer"] if v.get("mark", {}).get("point")]
+    assert lines and lines[0]["encoding"]["x"]["scale"]["padding"] >= 5  # a point's radius + 2

@@ -145,7 +145,7 @@ def ripley_chart(curves: pd.DataFrame, lang: str) -> alt.Chart:
     """Ripley's L(d) − d (metres) against distance, inside its envelope from random points."""
     t = lambda key: i18n.text(key, lang)  # noqa: E731
     data = curves[curves["curve"] == "L_minus_d"]
-    x = alt.X("distance_m:Q", title=t("chart.distance_d_m"))
+    x = alt.X("distance_m:Q", title=t("chart.distance_d_m"), scale=alt.Scale(padding=8))
     band = alt.Chart(data).mark_area(opacity=0.25, color="#888888").encode(
         x=x, y=alt.Y("lo:Q", title=t("chart.l_minus_d")), y2="hi:Q")
     line = alt.Chart(data).mark_line(point=True, color="#d62728").encode(
