@@ -16,7 +16,7 @@ import re
 import pytest
 
 from origin_map.places import vocab
-from tests.test_pages import app
+from tests.test_pages import app, unescape
 
 LATIN_PX, CJK_PX = 5.7, 14.0  # measured on the 768 px screenshots (legend and grid alike)
 
@@ -130,3 +130,13 @@ def test_ripley_end_points_are_drawn_inside_the_plot():
     assert len(ripley) == 1
     lines = [v for v in ripley[0]["layer"] if v.get("mark", {}).get("point")]
     assert lines and lines[0]["encoding"]["x"]["scale"]["padding"] >= 5  # a point's radius + 2
+
+
+@pytest.mark.parametrize(("lang", "start"), [("en", "Beijing AI Origin Community (Wudaokou): thin"),
+                                             ("zh", "北京AI原点社区：数据稀薄：")])
+def test_compare_thin_notes_use_the_pages_punctuation(lang, start):
+    at = app({"lang": lang})
+    at.switch_page("pages/compare.py").run()
+    notes = [unescape(w.value) for w in at.warning]
+    assert any(n.startswith(start) for n in notes), notes
+    assert lang == "en" or not [n for n in notes if ": " in n]  # no Latin colon in 中文

@@ -143,8 +143,8 @@ def compare_section(view: View, ds: Dataset, picked: pd.DataFrame) -> None:
                      comparable=f"{COMPARABLE_FROM_PCT:g}", exceeds=f"{EXCEEDS_ABOVE_PCT:g}"))
     for row in figures.itertuples():
         if row.coverage_status in ("thin", "no_published", "no_centre"):
-            st.warning(md_escape(f"{names(row.name_zh, row.name_en, lang)[0]}: "
-                                 f"{row.coverage_note}"))
+            st.warning(md_escape(f"{names(row.name_zh, row.name_en, lang)[0]}"
+                                 f"{text('look16.name_sep', lang)}{row.coverage_note}"))
     table(figures_view(figures, lang), lang, column_config={  # the figures in view on a phone
         "hub": st.column_config.TextColumn(text("column.hub", lang), width="medium",
                                            pinned=True)})
