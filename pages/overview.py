@@ -4,7 +4,6 @@ import streamlit as st
 from origin_map import app
 from origin_map.i18n import text
 from origin_map.measure.freshness import freshness_line
-from origin_map.measure.stats import unknown_years
 from origin_map.places import vocab
 from origin_map.places.sector_rules import rule_counts
 
@@ -26,7 +25,8 @@ if s.area is not None:
                                                s.place_filter, s.by_outline)))
 walk = app.cached_walk(ds.token, ds.places, s.centre, s.place_filter) if s.area is None else None
 if walk is not None:
-    figures.append((text("walk.within", lang, minutes=app.OVERVIEW_MINUTES),
+    figures.append((text("walk.within" if year is None else "look16.walk_within_year", lang,
+                         minutes=app.OVERVIEW_MINUTES, year=year),
                     app.walk_headline(walk, ds.places, s)))
 area_f = figures[0][1] if s.area is not None else None  # the area's figures come first
 for column, (title, f) in zip(st.columns(len(figures)), figures, strict=True):
@@ -47,7 +47,7 @@ by_rule = int(rule_counts(ds.places).sum())
 if by_rule:  # sectors guessed from names and scopes, not given by the data: say so by the share
     st.warning(text("sector_rules.caveat", lang, n=by_rule, total=len(ds.places)))
 if year is not None:
-    st.info(text("ui16.year_context", lang, year=year, unknown=unknown_years(ds.places)))
+    st.info(app.year_context(s, ds))  # the places left out inside the figures' scope
 by_point, by_outline = (other, h) if s.by_outline else (h, other)
 st.caption(text("overview.outline_note", lang, point=by_point["institutions"],
                 outline=by_outline["institutions"], radius=f"{h['radius_m']:,}"))
@@ -74,6 +74,7 @@ elif table is not None:
     app.table(table, lang, column_config={"coverage": st.column_config.ProgressColumn(
         text("column.coverage", lang), format="percent", min_value=0.0, max_value=1.0)})
     end = text("ui16.sentence_end", lang)  # the note is a clause; the explanation a sentence
+    note = note[:1].upper() + note[1:]  # a clause on Compare; here it starts the box
     st.info(f"{note.rstrip('.。 ')}{end}{text('overview.coverage_note', lang)}")
     if fresh is not None:  # how old the sources that say a firm is here are
         st.caption(freshness_line(fresh, lang))

@@ -56,7 +56,8 @@ def test_a_legend_below_a_chart_takes_the_columns_that_fit_with_whole_labels(pag
     assert below
     for spec in below:
         legend = spec["encoding"]["color"]["legend"]
-        assert legend["columns"] == {"expr": "max(1, min(4, floor(containerSize()[0] / 210)))"}
+        assert legend["columns"] == {"expr": "max(1, min(4, floor(containerSize()[0] / 210)))"} \
+            or page == "pages/compare.py"  # beside the hub names: tests/test_look16.py
         assert legend["labelLimit"] >= 200  # "AI infrastructure & compute" whole
         assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}  # bars keep height
 

@@ -66,7 +66,7 @@ _LAZY = {  # heavy modules (altair, scipy, matplotlib, rapidfuzz), imported when
     "show_recognised": ".geocoding", "merge_section": ".merging", "paste_names": ".geocoding",
     "cached_walk": ".walk", "coverage_caption": ".walk", "not_covered": ".walk",
     "walk_headline": ".walk", "walk_table_section": ".walk", "OVERVIEW_MINUTES": ".walk",
-    "history_section": ".analysis",
+    "history_section": ".analysis", "year_context": ".analysis",
 }
 
 
@@ -140,4 +140,5 @@ __all__ = [
     "walk_headline",
     "walk_table_section",
     "warm_caches",
+    "year_context",
 ]

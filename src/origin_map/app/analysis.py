@@ -143,8 +143,8 @@ def compare_section(view: View, ds: Dataset, picked: pd.DataFrame) -> None:
                      comparable=f"{COMPARABLE_FROM_PCT:g}", exceeds=f"{EXCEEDS_ABOVE_PCT:g}"))
     for row in figures.itertuples():
         if row.coverage_status in ("thin", "no_published", "no_centre"):
-            st.warning(md_escape(f"{names(row.name_zh, row.name_en, lang)[0]}: "
-                                 f"{row.coverage_note}"))
+            st.warning(md_escape(f"{names(row.name_zh, row.name_en, lang)[0]}"
+                                 f"{text('look16.name_sep', lang)}{row.coverage_note}"))
     table(figures_view(figures, lang), lang, column_config={  # the figures in view on a phone
         "hub": st.column_config.TextColumn(text("column.hub", lang), width="medium",
                                            pinned=True)})
@@ -214,3 +214,21 @@ def history_section(view: View, ds: Dataset) -> None:
     st.download_button(text("ui16.history_download", lang), to_csv_bytes(hist),
                        f"origin-map-history-{view.centre.id}.csv", "text/csv",
                        key="om_dl_history")
+
+
+def year_context(view: View, ds: Dataset) -> str:
+    """Return the Overview's note for a year: what counts, and how many places it leaves out.
+
+    The places left out are those without a start year inside the figures' scope (the radius,
+    or the area), the same count as the history chart's, not the whole dataset's.
+    """
+    lang, year = view.lang, view.place_filter.year
+    hist = cached_history(ds.token, ds.places, view.centre, view.radius_m, view.place_filter,
+                          view.value("area"), view.area)
+    unknown, total = hist.attrs["no_start_year"], hist.attrs["no_start_year"] + hist.attrs[
+        "counted"]
+    if view.area is not None:
+        return text("look16.year_context_area", lang, year=year, unknown=unknown, total=total,
+                    name=md_escape(view.area.name))
+    return text("look16.year_context", lang, year=year, unknown=unknown, total=total,
+                radius=f"{view.radius_m:,g}", centre=view.centre.name(lang))

@@ -12,6 +12,7 @@ from origin_map.errors import TEXT_COLUMNS, problems_in
 from origin_map.i18n import names, text
 from origin_map.places import vocab
 from origin_map.places.citation import public_source
+from origin_map.render.charts import text_width_px
 
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$:"})
 
@@ -60,7 +61,9 @@ def _coverage_status(value: str, lang: str) -> str:
 def value_columns(frame: pd.DataFrame, lang: str) -> dict[str, Any]:
     """Return column settings that show vocabulary ids (``large_models``) by their label.
 
-    The cells keep the ids (what a download holds); only the display is translated.
+    The cells keep the ids (what a download holds); only the display is translated. The grid
+    sizes such a column by its ids (``public``), which cut a longer label ("Public places &
+    transport", "公共设施与交通"): the column is given the width of its longest label.
     """
     labels = column_labels(list(frame.columns), lang)
     out: dict[str, Any] = {}
@@ -68,10 +71,20 @@ def value_columns(frame: pd.DataFrame, lang: str) -> dict[str, Any]:
         if col not in frame.columns:
             continue
         values = [str(v) for v in pd.unique(frame[col].dropna().astype(str))]
+        shown = [label_of(v, lang) for v in values] + [labels.get(col, col)]
         out[col] = st.column_config.SelectboxColumn(
-            labels.get(col), options=values,
+            labels.get(col), options=values, width=label_width(shown),
             format_func=lambda v, f=label_of: f(str(v), lang))  # type: ignore[misc]
     return out
+
+
+def label_width(labels: Sequence[str]) -> int:
+    """Return the width (px) of a data-grid column that shows the longest of ``labels`` whole.
+
+    The text (:func:`~origin_map.render.charts.text_width_px`) and the cell's padding, at
+    most 320 px (a longer text is cut, whole on hover).
+    """
+    return min(320, round(max((text_width_px(s) for s in labels), default=0) + 24))
 
 
 def reader_order(frame: pd.DataFrame, first: Sequence[str] = ()) -> list[str]:

@@ -8,6 +8,8 @@ This module does not import streamlit.
 
 from __future__ import annotations
 
+import unicodedata
+
 import altair as alt
 import pandas as pd
 
@@ -15,7 +17,7 @@ from origin_map import i18n
 from origin_map.places import vocab
 
 __all__ = ["composition_chart", "cumulative_chart", "decay_chart", "density_chart",
-           "history_chart", "ripley_chart", "sector_chart", "sector_scale"]
+           "history_chart", "ripley_chart", "sector_chart", "sector_scale", "text_width_px"]
 
 
 def _ring_label(inner: float, outer: float) -> str:
@@ -37,18 +39,47 @@ def _present(sectors: pd.Series) -> list[str]:
 
 LEGEND_COLUMNS = "max(1, min(4, floor(containerSize()[0] / 210)))"
 """Columns of a legend below a chart: as many as its container holds (one on a phone)."""
+
+
+def text_width_px(label: str, *, latin_px: float = 6.0, wide_px: float = 14.5) -> float:
+    """Return the width ``label`` takes in the app's type: per Latin and per CJK character.
+
+    Measured on the screenshots (docs/screens.md): a chart legend's and a data grid's Source
+    Sans take about 5.7 px a Latin character, Noto Sans CJK about 14 px a wide one.
+    """
+    return sum(wide_px if unicodedata.east_asian_width(ch) in "WF" else latin_px
+               for ch in str(label))
+
+
+def legend_columns(labels: list[str], room: str) -> str:
+    """Return the Vega expression of a legend's columns when ``room`` px are left to it.
+
+    A column takes its longest label (:func:`text_width_px`), the symbol and the padding
+    (30 px); as many columns as fit, one at least, four at most.
+    """
+    entry = round(max((text_width_px(s) for s in labels), default=0) + 30)
+    return f"max(1, min(4, floor(({room}) / {entry})))"
+
+
+COUNT_AXIS = alt.Axis(tickMinStep=1, format="d")
+"""An axis of places counted: whole numbers only (no 0.5, 1.5 … ticks when the counts are few)."""
 BELOW = alt.AutoSizeParams(type="fit-x", contains="padding")
 """Fit the width only: the legend below adds to the height instead of squeezing the marks."""
 
 
-def _sector_colour(sectors: list[str], lang: str, *, below: bool = False) -> alt.Color:
+def _sector_colour(sectors: list[str], lang: str, *, below: bool = False,
+                   beside: str = "") -> alt.Color:
     """Colour by the ``label`` column, in the map's sector colours, every sector in the legend.
 
     ``below`` puts the legend under the chart in as many columns as fit (one on a phone, up
     to four on a desktop), each label whole, so that the marks keep the width of a phone or
-    a tablet's column; such a chart is sized with :data:`BELOW`.
+    a tablet's column; such a chart is sized with :data:`BELOW`. ``beside`` is the room the
+    y axis's labels may take (a Vega expression): a legend below starts under the plot, after
+    them, so its columns are counted in what is left.
     """
-    where = {"orient": "bottom", "columns": alt.ExprRef(LEGEND_COLUMNS),
+    columns = LEGEND_COLUMNS if not beside else legend_columns(
+        [vocab.sector_label(s, lang) for s in sectors], f"containerSize()[0] - ({beside}) - 30")
+    where = {"orient": "bottom", "columns": alt.ExprRef(columns),
              "labelLimit": 200} if below else {"labelLimit": 260}
     return alt.Color("label:N", scale=sector_scale(sectors, lang),
                      legend=alt.Legend(title=i18n.text("chart.sector", lang), symbolLimit=0,
@@ -74,7 +105,7 @@ def sector_chart(table: pd.DataFrame, lang: str) -> alt.Chart:
                                                              strict=True))]
     return alt.Chart(per).mark_bar().encode(
         x=_ring_axis(order, t("chart.ring_m")),
-        y=alt.Y("count:Q", title=t("chart.places")),
+        y=alt.Y("count:Q", title=t("chart.places"), axis=COUNT_AXIS),
         color=_sector_colour(sectors, lang, below=True),
         tooltip=[alt.Tooltip("label:N", title=t("chart.sector")),
                  alt.Tooltip("ring:N", title=t("chart.ring_m")),
@@ -120,7 +151,7 @@ def ripley_chart(curves: pd.DataFrame, lang: str) -> alt.Chart:
     """Ripley's L(d) − d (metres) against distance, inside its envelope from random points."""
     t = lambda key: i18n.text(key, lang)  # noqa: E731
     data = curves[curves["curve"] == "L_minus_d"]
-    x = alt.X("distance_m:Q", title=t("chart.distance_d_m"))
+    x = alt.X("distance_m:Q", title=t("chart.distance_d_m"), scale=alt.Scale(padding=8))
     band = alt.Chart(data).mark_area(opacity=0.25, color="#888888").encode(
         x=x, y=alt.Y("lo:Q", title=t("chart.l_minus_d")), y2="hi:Q")
     line = alt.Chart(data).mark_line(point=True, color="#d62728").encode(
@@ -164,7 +195,7 @@ def composition_chart(composition: pd.DataFrame, lang: str) -> alt.Chart:
         y=alt.Y("hub:N", title=None, axis=alt.Axis(labelLimit=alt.ExprRef(HUB_LABELS))),
         x=alt.X("share:Q", stack="normalize", title=t("chart.share"),
                 axis=alt.Axis(format="%", tickCount=4, labelOverlap=True)),
-        color=_sector_colour(sectors, lang, below=True),
+        color=_sector_colour(sectors, lang, below=True, beside=HUB_LABELS),
         tooltip=[alt.Tooltip("hub:N", title=t("chart.hub")),
                  alt.Tooltip("label:N", title=t("chart.sector")),
                  alt.Tooltip("count:Q", title=t("chart.places"))],
@@ -187,7 +218,7 @@ def history_chart(history: pd.DataFrame, lang: str, *, title: str = "") -> alt.C
         x=alt.X("year:O", title=t("ui16.chart_year"),
                 axis=alt.Axis(labelAngle=0, values=[y for y in sorted(set(data["year"]))
                                                     if y % 5 == 0])),
-        y=alt.Y("count:Q", stack="zero", title=t("chart.places")),
+        y=alt.Y("count:Q", stack="zero", title=t("chart.places"), axis=COUNT_AXIS),
         color=colour, order=alt.Order("sector_order:Q"),
         tooltip=[alt.Tooltip("year:O", title=t("ui16.chart_year")),
                  alt.Tooltip("label:N", title=t("chart.sector")),
