@@ -43,7 +43,7 @@ app.walk_table_section(s, ds)
 st.subheader(text("density.h3_title", lang, res=s.h3_resolution))
 h3t = app.cached_h3(ds.token, ds.places, s.centre, s.h3_resolution, s.place_filter,
                    s.rings.outer_m)
-st.caption(text("density.h3_caption", lang, radius=f"{s.rings.outer_m:g}"))
+st.caption(text("density.h3_caption", lang, radius=f"{s.rings.outer_m:,g}"))
 app.table(h3t, lang, column_order=app.reader_order(h3t, H3_ORDER),
           column_config={"centre_id": app.centre_column(s.centre, lang)})
 st.download_button(text("density.h3_download", lang), to_csv_bytes(h3t),

@@ -140,3 +140,15 @@ def test_compare_thin_notes_use_the_pages_punctuation(lang, start):
     notes = [unescape(w.value) for w in at.warning]
     assert any(n.startswith(start) for n in notes), notes
     assert lang == "en" or not [n for n in notes if ": " in n]  # no Latin colon in 中文
+
+
+def test_radii_and_published_counts_use_one_number_format():
+    # "Firms within 1000 m" stood beside "1,000 m" in the headings (look16's pictures)
+    from origin_map.measure.compare import load_hubs
+    from origin_map.measure.coverage import coverage_table
+    from origin_map.places.datasets import load_centres, shipped_places
+
+    table = coverage_table(shipped_places(), load_hubs(), load_centres(), "dongsheng-building")
+    assert table is not None
+    assert table["figure"].iloc[0] == "Firms within 1,000 m (current)"
+    assert not table["figure"].str.contains("1000").any()

@@ -41,7 +41,7 @@ def test_nanshan_is_measured_against_its_published_ai_firms():
     fig = compare_figures(shipped_places(), load_hubs(), load_centres()).set_index("hub_id")
     ns = fig.loc["nanshan-hi-tech-park"]
     assert ns["published_ai_firms"] == 1100 and ns["coverage_status"] == "thin"
-    assert "of the published AI firms (0 of 1100)" in ns["coverage_note"]
+    assert "of the published AI firms (0 of 1,100)" in ns["coverage_note"]
     assert "no published count" not in ns["coverage_note"]
 
 

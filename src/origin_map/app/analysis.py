@@ -57,7 +57,7 @@ def cluster_section(view: View, ds: Dataset) -> None:
     cols[2].metric(text("cluster.z", lang), f"{float(stats['nni_z']):.2f}")
     cols[3].metric(text("cluster.p", lang), f"{float(stats['nni_p']):.3g}")
     st.caption(text("cluster.explain", lang, n_before=stats["n_before_merge"], n=stats["n"],
-                    tol=f"{float(stats['merge_tol_m']):g}", radius=f"{view.radius_m:g}"))
+                    tol=f"{float(stats['merge_tol_m']):g}", radius=f"{view.radius_m:,g}"))
     c1, c2 = st.columns(2)
     chart(charts.ripley_chart(report.curves, lang), c1)
     chart(charts.decay_chart(report.curves, lang), c2)
@@ -156,7 +156,7 @@ def compare_section(view: View, ds: Dataset, picked: pd.DataFrame) -> None:
                               place_filter=view.place_filter, lang=lang)
     comp["hub"] = comp["centre_id"].map({c.id: c.name(lang) for c in hub_centre})
     chart(charts.composition_chart(comp, lang))
-    st.subheader(text("compare.maps", lang, radius=f"{view.rings.outer_m:g}"))
+    st.subheader(text("compare.maps", lang, radius=f"{view.rings.outer_m:,g}"))
     st.caption(text("ui16.compare_maps_note", lang))
     cols = st.columns(min(len(hub_centre), 2) or 1)
     for i, c in enumerate(hub_centre):

@@ -204,7 +204,7 @@ def _status(dataset: dict[str, Any], hub: Any) -> tuple[str, dict[str, Any]]:
             pct = _pct(n, pub)
             key = ("thin" if pct < THIN_BELOW_PCT else "partial" if pct < COMPARABLE_FROM_PCT
                    else "comparable" if pct <= EXCEEDS_ABOVE_PCT else "exceeds")
-            return key, {"what": what, "pct": f"{pct:g}", "n": n, "published": f"{pub:g}"}
+            return key, {"what": what, "pct": f"{pct:g}", "n": f"{n:,}", "published": f"{pub:,g}"}
     return "no_published", {}
 
 

@@ -74,7 +74,7 @@ def coverage_table(places: pd.DataFrame, hubs: pd.DataFrame, centres: Sequence[C
         return None
     places = apply_status_rule(places)
     row = compare_figures(places, mine, centres, place_filter=place_filter, lang=lang).iloc[0]
-    radius = f"{row['radius_m']:g}"
+    radius = f"{row['radius_m']:,g}"
     out = []
     for key in _FIGURES:
         pct = row.get(f"coverage_{key}_pct", math.nan)
@@ -113,7 +113,7 @@ def coverage_caveat(places: pd.DataFrame, hubs: pd.DataFrame, centres: Sequence[
             age = freshness_line(freshness(places, centre, float(row["radius_m"])), lang,
                                  sample=False)
             return i18n.text(f"ui16.caveat_{what}", lang, n=int(row[f"dataset_{what}"]),
-                             published=f"{published:,.0f}", radius=f"{row['radius_m']:g}",
+                             published=f"{published:,.0f}", radius=f"{row['radius_m']:,g}",
                              pct=f"{pct:.1f}") + i18n.text("ui16.sentence_gap", lang) + age
     return i18n.text("ui16.caveat_no_published", lang)
 
