@@ -31,6 +31,13 @@ tree, psutil) after every wave; the growth per visitor is the least-squares slop
 When the last visitors have left, the soak waits ``--ttl-s`` + ``--settle-s`` and reads the RSS
 again: "returns" compares it with the level right after warm-up. Target: growth per visitor ≤
 1.5 × the minimal page's + 5 kB. Writes ``results/soak-latest.md``.
+
+Figures, heavy pass with uploads (2026-12-07, ``--warmup 20 --heavy-visitors 80 --wave 10
+--reruns 1``, load average 4.0 → 3.5; ``results/soak-heavy-upload.md``): Origin Map +155.7 kB per
+visitor vs +10.4 kB for the minimal page in the same run (limit 20.6 kB: not met), +20.5 MB after
+the visitors left; the RSS stayed at 318–321 MB from visitor 10 to 70 (+20.5 kB per visitor over
+those waves) and rose 15 MB in the last wave. Before the uploads' results had caches of their own
+(``origin_map.app.caching``), each upload added ≈ 330 kB to the token-keyed caches until 64.
 """
 
 from __future__ import annotations
