@@ -6,29 +6,40 @@ Usage::
     .venv/bin/python benchmarks/soak.py --visitors 100 --passes map
 
 Two fresh servers on free loopback ports with the same settings (both run from the repository's
-root, so ``.streamlit/config.toml`` applies to both, and both with
-``--server.disconnectedSessionTTL`` = ``--ttl-s``, so that a visitor who left is forgotten
-within the soak instead of after Streamlit's default 120 s): Origin Map (``origin_map.app.launch``,
-as ``origin-map app``) and ``benchmarks/minimal_app.py``. Visitors speak Streamlit's websocket
-protocol (:mod:`st_client`), ``--wave`` at a time; waves alternate between the two servers.
+root, so ``.streamlit/config.toml`` applies to both; both with the environment ``origin-map app``
+gives its server, ``MALLOC_ARENA_MAX=2``; both with ``--server.disconnectedSessionTTL`` =
+``--ttl-s``, so that a visitor who left is forgotten within the soak instead of after Streamlit's
+default 120 s): Origin Map (``origin_map.app.launch``, as ``origin-map app``, with a dataset store
+of its own in a temporary folder) and ``benchmarks/minimal_app.py``. Visitors speak Streamlit's
+websocket protocol (:mod:`st_client`), ``--wave`` at a time; waves alternate between the servers.
 
 Passes (``--passes``):
 
 * ``map``: a visitor opens ``/map`` (shipped data), makes ``--reruns`` reruns changing the radius,
   and leaves;
-* ``heavy``: a visitor opens the Overview page with an area of its own in the link (a polygon no
-  other visitor has: new cache keys), reruns with another radius, asks for the one-page PDF
-  report (the "Make the PDF report" button), downloads it (``GET`` the media URL), and leaves.
-  The minimal page's visitors do what the minimal page offers (open, reruns, leave).
-
-Uploads of places files are not driven (Streamlit's upload protocol is not in the client yet):
-their per-session memory is bounded by the caps that ``tests/test_session_memory.py`` checks.
+* ``heavy``: a visitor opens the Data page and uploads a places file of its own (Streamlit's
+  upload protocol: :meth:`st_client.Visitor.upload`; 200 SYNTHETIC places around Wudaokou, a
+  different file per visitor, :func:`places_csv`), presses "Validate and load" (the list is
+  saved in the store and its id put in the link), goes to the Overview page in the same session
+  with that link and an area of its own (a polygon no other visitor has: new cache keys), checks
+  that the Overview counts its 200 places, reruns with another radius, asks for the one-page PDF
+  report ("Make the PDF report"), downloads it (``GET`` the media URL), and leaves. The minimal
+  page's visitors do what the minimal page offers (open, reruns, leave).
 
 For each pass and server: ``--warmup`` visitors first (not counted), then the RSS (server process
 tree, psutil) after every wave; the growth per visitor is the least-squares slope over the waves.
 When the last visitors have left, the soak waits ``--ttl-s`` + ``--settle-s`` and reads the RSS
 again: "returns" compares it with the level right after warm-up. Target: growth per visitor ≤
 1.5 × the minimal page's + 5 kB. Writes ``results/soak-latest.md``.
+
+Figures, heavy pass with uploads (2026-12-07, ``--warmup 20 --heavy-visitors 80 --wave 10
+--reruns 1``, load average 4.0 → 3.5; ``results/soak-heavy-upload.md``): Origin Map +155.7 kB per
+visitor vs +10.4 kB for the minimal page in the same run (limit 20.6 kB: not met), +20.5 MB after
+the visitors left; the RSS stayed at 318–321 MB from visitor 10 to 70 (+20.5 kB per visitor over
+those waves) and rose 15 MB in the last wave. Before the uploads' results had caches of their own
+(``origin_map.app.caching``), each upload added ≈ 330 kB to the token-keyed caches until 64.
+With ``MALLOC_MMAP_THRESHOLD_=131072`` in the environment (both servers; one run, load average
+2.0 → 4.1): −15.3 kB vs +1.8 kB per visitor (limit 7.7 kB: met), −4.1 MB after leaving.
 """
 
 from __future__ import annotations
@@ -39,6 +50,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.parse
 from collections.abc import Sequence
@@ -55,41 +67,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 import serve  # noqa: E402 - scripts/serve.py: free ports, health, stopping
 
 MAX_VISITORS = 2000
+PLACES_PER_FILE = 200
 VALUES = (500.0, 800.0, 1000.0, 1500.0, 2000.0)
-
-
-class SoakVisitor(Visitor):
-    """A visitor that also finds buttons and download links by key."""
-
-    def __init__(self, page_url: str) -> None:
-        super().__init__(page_url)
-        self.ids: dict[str, str] = {}
-        self.urls: dict[str, str] = {}
-
-    def _read_element(self, msg: Any) -> None:
-        super()._read_element(msg)
-        if msg.delta.WhichOneof("type") != "new_element":
-            return
-        element = msg.delta.new_element
-        kind = element.WhichOneof("type")
-        if kind in ("button", "download_button"):
-            widget = getattr(element, kind)
-            key = widget.id.rsplit("-", 1)[-1]
-            self.ids[key] = widget.id
-            if kind == "download_button" and widget.url:
-                self.urls[key] = widget.url
-
-    async def click(self, key: str, *, timeout_s: float = 120.0) -> Any:
-        """Press the button keyed ``key`` and wait for the run it starts."""
-        msg = self._rerun_msg(None)
-        state = msg.rerun_script.widget_states.widgets.add()
-        state.id = self.ids[key]
-        state.trigger_value = True
-        return await self._run(msg, timeout_s)
-
-    def download(self, key: str) -> int:
-        """GET the file of the download button keyed ``key``; return its size in bytes."""
-        return len(self._get(self.urls[key], 60.0))
 
 
 def area_link(i: int) -> str:
@@ -107,23 +86,71 @@ def area_link(i: int) -> str:
     return area_to_text(area)[0]
 
 
+def places_csv(i: int, n: int = PLACES_PER_FILE) -> bytes:
+    """Return visitor ``i``'s places file: ``n`` SYNTHETIC places (no real firm) around Wudaokou.
+
+    Uniform within about 1 km of 39.9925 N, 116.3380 E; sectors and kinds from the
+    vocabularies; a different file (content and size) for every visitor.
+    """
+    from origin_map.places import vocab
+
+    rng = np.random.default_rng(i)
+    lat = 39.9925 + rng.uniform(-0.009, 0.009, n)
+    lon = 116.3380 + rng.uniform(-0.011, 0.011, n)
+    sectors = rng.choice(list(vocab.SECTOR_IDS), n)
+    kinds = rng.choice(list(vocab.KINDS), n)
+    rows = [f"soak{i}-{k},SYNTHETIC place {i}-{k},{sectors[k]},{kinds[k]},{lat[k]:.6f},"
+            f"{lon[k]:.6f}" for k in range(n)]
+    return ("id,name,sector,kind,lat,lon\n" + "\n".join(rows) + "\n").encode()
+
+
+async def _upload_places(v: Visitor, i: int) -> str | None:
+    """On the Data page: pick visitor ``i``'s places file, load it; an error text or None."""
+    out = await v.upload("om_upload", f"soak-{i}.csv", places_csv(i), timeout_s=120)
+    if not out.error:
+        out = await v.click("om_up_load")
+    loaded = f"{PLACES_PER_FILE} places loaded"
+    if out.error or not any(loaded in a for a in v.alerts):
+        return out.error or f"the upload was not loaded: {v.alerts[:2]}"
+    return None
+
+
+async def _heavy(v: Visitor, i: int, reruns: int) -> str | None:
+    """Upload, then the Overview with an area of the visitor's own, reruns, the PDF."""
+    error = await _upload_places(v, i)
+    if error:
+        return error
+    query = urllib.parse.parse_qsl(v.query_string)  # the settings and ?data=ID of the upload
+    out = await v.goto("overview", urllib.parse.urlencode([*query, ("area", area_link(i))]),
+                       timeout_s=120)
+    if out.error or not any(f"soak\\-{i}\\.csv · {PLACES_PER_FILE} places" in m
+                            for m in v.markdown):
+        return out.error or "the Overview does not show the uploaded places"
+    for k in range(reruns):
+        out = await v.rerun(next_value(VALUES, v.widget_value, i + k), timeout_s=120)
+        if out.error:
+            return out.error
+    out = await v.click("om_rep_pdf")
+    if out.error or "om_rep_pdf_dl" not in v.urls:
+        return out.error or "no PDF download button after making the report"
+    if await asyncio.to_thread(v.download, "om_rep_pdf_dl") < 1000:
+        return "the PDF download is too small"
+    return None
+
+
 async def _visit(url: str, i: int, heavy: bool, reruns: int) -> str | None:
     """One visitor's whole stay; return an error text or None."""
-    v = SoakVisitor(url)
+    v = Visitor(url)
     try:
         out = await v.open(timeout_s=120)
         if out.error:
             return out.error
+        if heavy:
+            return await _heavy(v, i, reruns)
         for k in range(reruns):
             out = await v.rerun(next_value(VALUES, v.widget_value, i + k), timeout_s=120)
             if out.error:
                 return out.error
-        if heavy:
-            out = await v.click("om_rep_pdf")
-            if out.error or "om_rep_pdf_dl" not in v.urls:
-                return out.error or "no PDF download button after making the report"
-            if await asyncio.to_thread(v.download, "om_rep_pdf_dl") < 1000:
-                return "the PDF download is too small"
         return None
     except Exception as exc:  # a failed visitor is counted, the soak goes on
         return f"{type(exc).__name__}: {exc}"[:200]
@@ -148,7 +175,9 @@ class Soaked:
         run = ([sys.executable, "-m", "origin_map.app.launch"] if app else
                [sys.executable, "-m", "streamlit", "run",
                 str(ROOT / "benchmarks" / "minimal_app.py")])
-        env = {**os.environ, "PYTHONUNBUFFERED": "1",
+        self.store = tempfile.TemporaryDirectory(prefix="soak-store-")  # the uploads' store
+        env = {**serve.server_env(), "PYTHONUNBUFFERED": "1",  # as `origin-map app` sets it
+               "ORIGIN_MAP_DATA_DIR": self.store.name,
                "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT / "src"),
                                                          os.environ.get("PYTHONPATH")) if p)}
         self.proc = subprocess.Popen(
@@ -157,24 +186,27 @@ class Soaked:
              "--server.fileWatcherType", "none", "--server.disconnectedSessionTTL", str(ttl_s)],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             start_new_session=True)
-        serve.wait_healthy(self.base, [self.proc])
+        try:
+            serve.wait_healthy(self.base, [self.proc])
+        except BaseException:  # e.g. SIGTERM while it starts: no orphan server
+            self.close()
+            raise
         self.probe = ServerProbe([self.proc.pid])
 
     def url(self, heavy: bool, i: int) -> str:
         """Return the page a visitor opens."""
         if self.name != "origin_map":
             return self.base + "/"
-        if not heavy:
-            return self.base + "/map"
-        return self.base + "/overview?" + urllib.parse.urlencode({"area": area_link(i)})
+        return self.base + ("/data" if heavy else "/map")
 
     def heavy(self, heavy: bool) -> bool:
         """Whether this server's visitors make a report (the minimal page has none)."""
         return heavy and self.name == "origin_map"
 
     def close(self) -> None:
-        """Stop the server."""
+        """Stop the server, remove its store."""
         serve.stop(self.proc)
+        self.store.cleanup()
 
 
 def slope_kb(points: Sequence[tuple[int, float]]) -> float:

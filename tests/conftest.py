@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import functools
+import sys
+from contextlib import contextmanager
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -106,3 +109,19 @@ def geodata_rows(name: str) -> list[dict[str, str]]:
 
     with open(geodata_dir() / name, encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
+
+
+@contextmanager
+def served(script, env=None):  # type: ignore[no-untyped-def]
+    """Serve ``script`` with ``streamlit run`` (``app.py``: Origin Map) on a free port; yield
+    its base URL and process id, and stop it afterwards (``scripts/serve.py``'s helpers)."""
+    sys.path.append(str(Path(__file__).resolve().parents[1] / "scripts"))
+    import serve
+
+    port = serve.free_port()
+    proc = serve.start_streamlit(script, port, env=env)
+    try:
+        serve.wait_healthy(f"http://127.0.0.1:{port}", [proc])
+        yield f"http://127.0.0.1:{port}", proc.pid
+    finally:
+        serve.stop(proc)

@@ -16,7 +16,7 @@ import loadgen  # noqa: E402
 import serve  # noqa: E402
 from st_client import RunOutcome, Visitor, _Cache  # noqa: E402
 
-from tests.conftest import run_async  # noqa: E402
+from tests.conftest import run_async, served  # noqa: E402
 
 TINY_APP = """\
 import streamlit as st
@@ -108,13 +108,8 @@ def test_haproxy_accepts_the_generated_config(tmp_path):
 def tiny_server(tmp_path):
     script = tmp_path / "tiny_app.py"
     script.write_text(TINY_APP)
-    port = serve.free_port()
-    proc = serve.start_streamlit(script, port)
-    try:
-        serve.wait_healthy(f"http://127.0.0.1:{port}", [proc])
-        yield f"http://127.0.0.1:{port}/", proc.pid
-    finally:
-        serve.stop(proc)
+    with served(script) as (base, pid):
+        yield base + "/", pid
 
 
 @pytest.mark.slow

@@ -167,3 +167,53 @@ def test_release_free_memory_on_glibc():
 
     expected = platform.system() == "Linux" and platform.libc_ver()[0] == "glibc"
     assert release_free_memory() is expected
+
+
+# ---------------------------------------------------------------- what uploads leave in caches
+def test_an_uploads_results_are_kept_in_a_small_cache_of_their_own():
+    from origin_map.app.caching import SHIPPED, token_cache
+
+    calls: list[tuple[str, int]] = []
+
+    @token_cache(max_entries=4, own_entries=2)
+    def work(token: str, x: int) -> int:
+        calls.append((token, x))
+        return x * 10
+
+    try:
+        assert [work(SHIPPED, x) for x in range(4)] == [0, 10, 20, 30]
+        for token in ("up-a", "up-b", "up-c"):  # three uploads: the first one is pushed out
+            assert work(token, 1) == 10
+        calls.clear()
+        assert [work(SHIPPED, x) for x in range(4)] == [0, 10, 20, 30]
+        work("up-c", 1)
+        work("up-b", 1)
+        assert calls == []  # the shipped data's 4 entries and the last two uploads' are kept
+        work("up-a", 1)
+        assert calls == [("up-a", 1)]
+    finally:
+        work.clear()  # type: ignore[attr-defined]
+    calls.clear()
+    work(SHIPPED, 0)
+    assert calls == [(SHIPPED, 0)]  # clear() emptied the shipped data's cache as well
+
+
+def test_every_cache_keyed_by_a_dataset_token_is_two_tier_or_small():
+    """A plain ``st.cache_resource`` keyed by a token would keep one entry per upload again."""
+    import ast
+    from pathlib import Path
+
+    from origin_map.app.caching import OWN_ENTRIES
+
+    found = []
+    for path in sorted((Path(__file__).resolve().parents[1] / "src/origin_map/app").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef) and node.args.args and path.stem != "caching" \
+                    and node.args.args[0].arg == "token" and node.decorator_list:
+                found.append((path.stem, node.name, node.decorator_list[0]))
+    assert len(found) >= 15
+    big = [(m, n) for m, n, d in found if not (
+        ast.unparse(d).startswith("token_cache(") or any(
+            k.arg == "max_entries" and ast.literal_eval(k.value) <= OWN_ENTRIES
+            for k in getattr(d, "keywords", [])))]
+    assert big == []

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from origin_map.app.caching import token_cache
 from origin_map.app.data import Dataset, centres
 from origin_map.app.drawing import drawn
 from origin_map.app.show import chart, empty_selection, md_escape, reader_order, table
@@ -25,7 +26,7 @@ from origin_map.render import charts
 from origin_map.views import View, command_line
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
+@token_cache(max_entries=32)
 def cached_cluster(token: str, _places: Any, centre: Centre, radius_m: float,
                    place_filter: PlaceFilter) -> Any:
     """Return :func:`origin_map.measure.cluster.cluster_report` (99 simulations, seed 0), cached.
@@ -77,7 +78,7 @@ def hubs() -> pd.DataFrame:
     return load_hubs()
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@token_cache(max_entries=64)
 def hub_map(token: str, _places: Any, centre: Centre, rings: Rings, place_filter: PlaceFilter,
             lang: str) -> bytes:
     """Return a PNG map of one hub at the common scale (cached)."""
@@ -182,7 +183,7 @@ def compare_section(view: View, ds: Dataset, picked: pd.DataFrame) -> None:
             language="bash")
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
+@token_cache(max_entries=32)
 def cached_history(token: str, _places: Any, centre: Centre, radius_m: float,
                    place_filter: PlaceFilter, area_key: str, _area: Any) -> pd.DataFrame:
     """Return :func:`origin_map.measure.history.history_table` (cached; area by its link)."""

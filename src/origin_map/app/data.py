@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from origin_map.app.caching import SHIPPED, token_cache
 from origin_map.app.show import md_escape, problems_table
 from origin_map.errors import DataValidationError, OriginMapError
 from origin_map.geo.geometry import Centre, Rings
@@ -29,7 +30,6 @@ from origin_map.places.datasets import (
     shipped_places,
 )
 
-SHIPPED = "shipped"
 _K = "om_"
 
 
@@ -66,7 +66,7 @@ def centres() -> list[Centre]:
     return load_centres()
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@token_cache(max_entries=64)
 def places_with_distances(token: str, _places: Any, centre: Centre, rings: Rings
                           ) -> pd.DataFrame:
     """Return the dataset with ``distance_m`` and ``ring_outer_m`` (cached by dataset token).
@@ -82,7 +82,7 @@ def outlines() -> Any:
     return load_outlines()
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@token_cache(max_entries=64)
 def outline_distances(token: str, _places: Any, centre: Centre) -> Any:
     """Return each place's distance to the centre by its outline where it has one (cached)."""
     return outline_distances_m(_places, outlines(), centre)
@@ -92,7 +92,7 @@ def _distances(token: str, places: Any, centre: Centre, by_outline: bool) -> Any
     return outline_distances(token, places, centre) if by_outline else None
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@token_cache(max_entries=64)
 def filtered_places(token: str, _places: Any, centre: Centre, rings: Rings,
                     place_filter: PlaceFilter) -> pd.DataFrame:
     """Return the places of ``token`` passing ``place_filter``, with distances (cached)."""
@@ -100,7 +100,7 @@ def filtered_places(token: str, _places: Any, centre: Centre, rings: Rings,
     return placed.loc[place_filter.mask(placed)]
 
 
-@st.cache_resource(show_spinner=False, max_entries=128)
+@token_cache(max_entries=128)
 def cached_density(token: str, _places: Any, centre: Centre, rings: Rings,
                    place_filter: PlaceFilter, by_outline: bool = False) -> pd.DataFrame:
     """Return :func:`origin_map.measure.stats.density_table` (cached); by outline if asked."""
@@ -108,7 +108,7 @@ def cached_density(token: str, _places: Any, centre: Centre, rings: Rings,
                          distance_m=_distances(token, _places, centre, by_outline))
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@token_cache(max_entries=64)
 def cached_h3(token: str, _places: Any, centre: Centre, resolution: int,
               place_filter: PlaceFilter, max_distance_m: float | None) -> pd.DataFrame:
     """Return :func:`origin_map.measure.stats.h3_table` (cached)."""
@@ -116,7 +116,7 @@ def cached_h3(token: str, _places: Any, centre: Centre, resolution: int,
                     max_distance_m=max_distance_m)
 
 
-@st.cache_resource(show_spinner=False, max_entries=128)
+@token_cache(max_entries=128)
 def cached_headline(token: str, _places: Any, centre: Centre, radius_m: float,
                     place_filter: PlaceFilter, by_outline: bool = False) -> dict[str, Any]:
     """Return :func:`origin_map.measure.stats.headline` (cached); by outline if asked."""
@@ -124,7 +124,7 @@ def cached_headline(token: str, _places: Any, centre: Centre, radius_m: float,
                     distance_m=_distances(token, _places, centre, by_outline))
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
+@token_cache(max_entries=32)
 def cached_area_density(token: str, _places: Any, area_key: str, _area: Any,
                         place_filter: PlaceFilter, by_outline: bool = False) -> pd.DataFrame:
     """Return :func:`~origin_map.measure.areas.area_density_table`, cached by link text."""
@@ -132,7 +132,7 @@ def cached_area_density(token: str, _places: Any, area_key: str, _area: Any,
                               outlines=outlines() if by_outline else None)
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
+@token_cache(max_entries=32)
 def cached_area_headline(token: str, _places: Any, area_key: str, _area: Any,
                          place_filter: PlaceFilter, by_outline: bool = False
                          ) -> dict[str, Any]:
@@ -141,7 +141,7 @@ def cached_area_headline(token: str, _places: Any, area_key: str, _area: Any,
                          outlines=outlines() if by_outline else None)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@token_cache(max_entries=64)
 def cached_coverage(token: str, _places: Any, centre_id: str, place_filter: PlaceFilter,
                     lang: str) -> pd.DataFrame | None:
     """Return :func:`~origin_map.measure.coverage.coverage_table` for a centre's hub (cached)."""

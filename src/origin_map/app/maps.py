@@ -24,6 +24,7 @@ import streamlit as st
 import streamlit_folium as sf
 from folium import plugins
 
+from origin_map.app.caching import token_cache
 from origin_map.app.data import Dataset, cached_h3, outlines
 from origin_map.app.frontend import preloaded, use_frontend
 from origin_map.geo.geometry import Centre, Rings
@@ -97,7 +98,7 @@ def base_parts(basemap: str, lang: str, key: str) -> BaseParts:
     return render_base(m, key=key)
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
+@token_cache(max_entries=64)
 def layer_parts(token: str, _shown: pd.DataFrame, centre: Centre, rings: Rings,
                 place_filter: PlaceFilter, basemap: str, lang: str, heatmap: bool,
                 h3_key: tuple[int, ...] | None, _h3: pd.DataFrame | None,

@@ -12,6 +12,7 @@ from typing import Any
 
 import streamlit as st
 
+from origin_map.app.caching import token_cache
 from origin_map.app.show import centre_column, reader_order, table
 from origin_map.errors import SettingsError
 from origin_map.geo.geometry import Centre
@@ -40,7 +41,7 @@ def _network(path: str, centre: Centre) -> Any:
     return build_walk_network(path, centre)
 
 
-@st.cache_resource(show_spinner=False, max_entries=32)
+@token_cache(max_entries=32)
 def cached_walk(token: str, _places: Any, centre: Centre, place_filter: PlaceFilter
                 ) -> WalkResult | None:
     """Return the walk analysis of the dataset ``token`` (None: the network misses the centre)."""
