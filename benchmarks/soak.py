@@ -227,7 +227,7 @@ def soak_pass(servers: list[Soaked], heavy: bool, ns: argparse.Namespace
                              min(ns.wave, ns.warmup - start), s.heavy(heavy), ns.reruns))
     time.sleep(ns.ttl_s + ns.settle_s)  # the warm-up visitors are forgotten
     for s in servers:
-        out[s.name] = {"points": [(0, s.probe.rss_mb())], "errors": []}
+        out[s.name] = {"points": [(0, s.probe.rss_mb())], "errors": [], "cpu0": s.probe.cpu_s()}
     total = ns.heavy_visitors if heavy else ns.visitors
     for start in range(0, total, ns.wave):
         n = min(ns.wave, total - start)
@@ -241,6 +241,7 @@ def soak_pass(servers: list[Soaked], heavy: bool, ns: argparse.Namespace
     for s in servers:
         f = out[s.name]
         f["after_leave_mb"] = s.probe.rss_mb()
+        f["cpu_ms"] = (s.probe.cpu_s() - f.pop("cpu0")) / max(total, 1) * 1000
         f["growth_kb"] = slope_kb(f["points"])
         f["late_growth_kb"] = slope_kb(f["points"][len(f["points"]) // 2:])
         f["plateau_mb"] = f["points"][0][1]
@@ -257,13 +258,14 @@ def report(results: dict[str, dict[str, dict[str, Any]]], ns: argparse.Namespace
              f"a time, {ns.reruns} reruns each; disconnected sessions kept {ns.ttl_s} s; load "
              f"average {load[0]:.1f} → {load[1]:.1f} (2 cores); {elapsed_s / 60:.1f} min.", "",
              "| pass | server | RSS after warm-up | peak | after the visitors left | growth per "
-             "visitor (slope) | same, second half | failures |",
-             "|---|---|---|---|---|---|---|---|"]
+             "visitor (slope) | same, second half | server CPU per visitor | failures |",
+             "|---|---|---|---|---|---|---|---|---|"]
     for p, by in results.items():
         for name, f in by.items():
             lines.append(f"| {p} | {name} | {f['plateau_mb']:.1f} MB | {f['peak_mb']:.1f} MB | "
                          f"{f['after_leave_mb']:.1f} MB | {f['growth_kb']:+.1f} kB | "
-                         f"{f['late_growth_kb']:+.1f} kB | {len(f['errors'])} |")
+                         f"{f['late_growth_kb']:+.1f} kB | {f.get('cpu_ms', float('nan')):.0f} ms "
+                         f"| {len(f['errors'])} |")
     lines.append("")
     for p, by in results.items():
         ours, minimal = by["origin_map"]["growth_kb"], by["minimal"]["growth_kb"]
