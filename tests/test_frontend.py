@@ -82,3 +82,16 @@ def test_without_a_running_server_every_link_is_sent(monkeypatch: pytest.MonkeyP
 
     monkeypatch.setattr(streamlit.runtime, "exists", lambda: False)
     assert frontend.use_frontend(JS, CSS) is False
+
+
+def test_a_copy_removed_while_the_server_runs_is_written_again(tmp_path: Path):
+    # e.g. systemd-tmpfiles cleaning /tmp under a server that has run for weeks
+    import shutil
+
+    from origin_map.app.frontend import current_frontend
+
+    folder = current_frontend(JS, CSS, tmp_path)
+    assert folder is not None
+    shutil.rmtree(folder)
+    assert current_frontend(JS, CSS, tmp_path) == folder
+    assert (Path(folder) / "index.html").is_file()

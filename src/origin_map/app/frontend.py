@@ -28,7 +28,8 @@ from pathlib import Path
 
 import streamlit_folium as sf
 
-__all__ = ["BUILD", "MARK", "frontend_dir", "page_with_bundles", "preloaded", "use_frontend"]
+__all__ = ["BUILD", "MARK", "current_frontend", "frontend_dir", "page_with_bundles", "preloaded",
+           "use_frontend"]
 
 BUILD = Path(sf.__file__).parent / "frontend" / "build"
 """streamlit-folium's front end as installed."""
@@ -105,6 +106,16 @@ def frontend_dir(js: tuple[str, ...], css: tuple[str, ...], root: Path | None = 
         return None
 
 
+def current_frontend(js: tuple[str, ...], css: tuple[str, ...], root: Path | None = None
+                     ) -> str | None:
+    """Return :func:`frontend_dir`'s folder, written again if it went (a cleaned ``/tmp``)."""
+    folder = frontend_dir(js, css, root)
+    if folder is not None and not os.path.isfile(os.path.join(folder, "index.html")):
+        frontend_dir.cache_clear()
+        folder = frontend_dir(js, css, root)
+    return folder
+
+
 def use_frontend(js: tuple[str, ...], css: tuple[str, ...]) -> bool:
     """Serve the front end loading the bundles among ``js``/``css``; True when it is served.
 
@@ -123,7 +134,7 @@ def use_frontend(js: tuple[str, ...], css: tuple[str, ...]) -> bool:
     if not isinstance(name, str):
         return False
     registry = get_instance().component_registry
-    folder = frontend_dir(preloaded(js), preloaded(css))
+    folder = current_frontend(preloaded(js), preloaded(css))
     if folder is None:
         if registry.get_component(name) is None:
             registry.register_component(component)
