@@ -32,7 +32,7 @@ def hubs_with(published_firms: float) -> pd.DataFrame:
 def test_coverage_caveat_has_the_known_share(known_places) -> None:
     # 5 firms within 1 km (lm-100, lm-499, lm-999, chip-600, chip-800) of 40 published
     line = coverage_caveat(known_places, hubs_with(40.0), [DONGSHENG], DONGSHENG.id)
-    assert "5 of the 40 published firms within 1000 m (12.5 %)" in line
+    assert "5 of the 40 published firms within 1,000 m (12.5 %)" in line
     zh = coverage_caveat(known_places, hubs_with(40.0), [DONGSHENG], DONGSHENG.id, lang="zh")
     assert "40 家企业中的 5 家（12.5%）" in zh
     assert "No published figures" in coverage_caveat(known_places, hubs_with(40.0),
