@@ -175,7 +175,8 @@ class Soaked:
         run = ([sys.executable, "-m", "origin_map.app.launch"] if app else
                [sys.executable, "-m", "streamlit", "run",
                 str(ROOT / "benchmarks" / "minimal_app.py")])
-        self.store = tempfile.TemporaryDirectory(prefix="soak-store-")  # the uploads' store
+        self.store = tempfile.TemporaryDirectory(prefix="soak-store-",
+                                                 ignore_cleanup_errors=True)  # the uploads' store
         env = {**serve.server_env(), "PYTHONUNBUFFERED": "1",  # as `origin-map app` sets it
                "ORIGIN_MAP_DATA_DIR": self.store.name,
                "PYTHONPATH": os.pathsep.join(p for p in (str(ROOT / "src"),
@@ -315,7 +316,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             results[p] = soak_pass(servers, p == "heavy", ns)
         finally:
             for s in servers:
-                s.close()
+                try:
+                    s.close()
+                except Exception as exc:  # the other server is stopped whatever happens here
+                    print(f"soak: stopping the {s.name} server: {exc!r}", file=sys.stderr)
     text = report(results, ns, (load0, os.getloadavg()[0]), time.perf_counter() - t0)
     print(text)
     ns.out.mkdir(parents=True, exist_ok=True)
