@@ -3,6 +3,7 @@ import streamlit as st
 
 from origin_map import app
 from origin_map.i18n import text
+from origin_map.measure.coverage import coverage_sentence
 from origin_map.measure.freshness import freshness_line
 from origin_map.places import vocab
 from origin_map.places.sector_rules import rule_counts
@@ -73,9 +74,7 @@ elif table is not None:
     table.attrs.clear()  # the note and the freshness are shown beside it, not sent with it
     app.table(table, lang, column_config={"coverage": st.column_config.ProgressColumn(
         text("column.coverage", lang), format="percent", min_value=0.0, max_value=1.0)})
-    end = text("ui16.sentence_end", lang)  # the note is a clause; the explanation a sentence
-    note = note[:1].upper() + note[1:]  # a clause on Compare; here it starts the box
-    st.info(f"{note.rstrip('.。 ')}{end}{text('overview.coverage_note', lang)}")
+    st.info(coverage_sentence(note, lang))  # a clause on Compare; here it starts the box
     if fresh is not None:  # how old the sources that say a firm is here are
         st.caption(freshness_line(fresh, lang))
 app.report_buttons(s, ds)

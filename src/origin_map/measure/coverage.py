@@ -25,8 +25,8 @@ from origin_map.measure.freshness import apply_status_rule, freshness, freshness
 from origin_map.measure.stats import PlaceFilter
 from origin_map.places import vocab
 
-__all__ = ["COVERAGE_COLUMNS", "coverage_caveat", "coverage_markdown", "coverage_table",
-           "dataset_counts"]
+__all__ = ["COVERAGE_COLUMNS", "coverage_caveat", "coverage_markdown", "coverage_sentence",
+           "coverage_table", "dataset_counts"]
 
 COVERAGE_COLUMNS = ("figure", "published", "dataset", "coverage", "source")
 _FIGURES = ("firms", "ai_firms", "ai_share", "institutions")
@@ -116,6 +116,22 @@ def coverage_caveat(places: pd.DataFrame, hubs: pd.DataFrame, centres: Sequence[
                              published=f"{published:,.0f}", radius=f"{row['radius_m']:,g}",
                              pct=f"{pct:.1f}") + i18n.text("ui16.sentence_gap", lang) + age
     return i18n.text("ui16.caveat_no_published", lang)
+
+
+def coverage_sentence(note: str, lang: str = "en") -> str:
+    """Return a coverage note (a clause on Compare: "thin: …") as the Overview's sentences.
+
+    The clause starts a sentence (capitalised) and is followed by what a low coverage means
+    (``overview.coverage_note``).
+
+    Examples
+    --------
+    >>> coverage_sentence("thin: the dataset holds 5% of the published firms").split(".")[0]
+    'Thin: the dataset holds 5% of the published firms'
+    """
+    note = note[:1].upper() + note[1:]
+    return (note.rstrip(".。 ") + i18n.text("ui16.sentence_end", lang)
+            + i18n.text("overview.coverage_note", lang))
 
 
 def _share_text(value: Any) -> str:
