@@ -146,11 +146,137 @@ def test_launch_adds_the_middleware_to_streamlits_server(monkeypatch):
     from streamlit.web.server.starlette import starlette_app as sa
 
     from origin_map.app import launch
-    from origin_map.app.http import CacheHeaders
+    from origin_map.app.http import CacheHeaders, PageHints
 
     monkeypatch.setattr(sa, "create_streamlit_middleware", sa.create_streamlit_middleware)
     assert launch.install_headers() is True
     assert launch.install_headers() is True  # once only
     stack = sa.create_streamlit_middleware()
     assert [m.cls for m in stack].count(CacheHeaders) == 1
-    assert stack[-1].cls is CacheHeaders
+    assert [m.cls for m in stack][-2:] == [CacheHeaders, PageHints]
+    assert set(stack[-1].kwargs["pages"]) == {"map", "overview", "density", "compare", "data",
+                                              "about"}
+
+
+# ---------------------------------------------------------------- page hints (app.http)
+PAGE = (b"<!DOCTYPE html><html><head><title>Streamlit</title><script>window.x = 1</script>"
+        b'<script type="module" src="./static/js/index.js"></script></head></html>')
+
+
+def _hinted(path: str, *, status: int = 200, ctype: bytes = b"text/html; charset=utf-8",
+            body: bytes = PAGE, method: str = "GET", chunks: int = 2) -> list[dict]:
+    from origin_map.app.http import PageHints
+
+    async def app(scope, receive, send):
+        await send({"type": "http.response.start", "status": status,
+                    "headers": [(b"content-type", ctype), (b"etag", b'"abc"'),
+                                (b"content-length", str(len(body)).encode())]})
+        step = max(1, -(-len(body) // chunks))
+        for i in range(0, max(1, len(body)), step):
+            await send({"type": "http.response.body", "body": body[i:i + step],
+                        "more_body": i + step < len(body)})
+
+    sent: list[dict] = []
+
+    async def send(message):
+        sent.append(message)
+
+    async def receive():
+        return {"type": "http.request"}
+
+    middleware = PageHints(app, pages=("map", "about"), preload=("./static/js/C.x1.js",))
+    run_async(middleware({"type": "http", "path": path, "method": method}, receive, send))
+    return sent
+
+
+def _body(sent: list[dict]) -> bytes:
+    return b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+
+
+@pytest.mark.parametrize("path", ["/map", "/", "/origin/about", "/about/"])
+def test_a_page_gets_the_server_hint_before_its_first_script(path):
+    from origin_map.app.http import hint_script
+
+    sent = _hinted(path)
+    body = _body(sent)
+    hint = hint_script(("map", "about")).encode()
+    link = b'<link rel="modulepreload" crossorigin href="./static/js/C.x1.js">'
+    assert body == PAGE.replace(b"<script>window.x", hint + link + b"<script>window.x", 1)
+    headers = dict(sent[0]["headers"])
+    assert headers[b"content-length"] == str(len(body)).encode()
+    assert b"etag" not in headers  # Streamlit's validators are those of the unchanged file
+    assert [m["type"] for m in sent] == ["http.response.start", "http.response.body"]
+
+
+@pytest.mark.parametrize(("path", "kw"), [
+    ("/component/streamlit_folium.st_folium/index.html", {}),  # the map's own page
+    ("/origin/component/streamlit_folium.st_folium/map", {}),
+    ("/nowhere", {}),  # not a page: Streamlit searches for its server as without the hint
+    ("/static/js/index.js", {"ctype": b"text/javascript"}),
+    ("/map", {"status": 304, "body": b""}),
+    ("/map", {"ctype": b"application/json"}),
+    ("/map", {"method": "HEAD"}),
+])
+def test_anything_else_passes_through_unchanged(path, kw):
+    sent = _hinted(path, **kw)
+    assert _body(sent) == kw.get("body", PAGE)
+    assert (b"etag", b'"abc"') in sent[0]["headers"]
+
+
+@pytest.mark.parametrize(("href", "server"), [
+    ("http://h:8501/map", "http://h:8501/"),
+    ("http://h:8501/map/", "http://h:8501/"),
+    ("https://h/origin/data?sectors=a", "https://h/origin/"),
+    ("http://h:8501/", None),  # the root: Streamlit has only one address to try
+    ("http://h:8501/nowhere", None),  # not a page: Streamlit's own search
+    ("http://h:8501/map/nowhere", None),
+])
+def test_the_hint_names_the_server_only_for_a_page_path(href, server):
+    import json
+    import shutil
+    import subprocess
+
+    from origin_map.app.http import hint_script
+
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("no node to run the hint's JavaScript (the browser tests run it too)")
+    js = hint_script(("map", "data")).removeprefix("<script>").removesuffix("</script>")
+    run = (f"var u=new URL({json.dumps(href)});var location={{pathname:u.pathname,"
+           f"origin:u.origin}};var window={{}};{js};"
+           "console.log(JSON.stringify((window.__streamlit||{}).BACKEND_BASE_URL||null))")
+    out = subprocess.run([node, "-e", run], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == server
+
+
+def test_preloaded_chunks_are_the_elements_and_what_they_import_not_already_loaded(tmp_path):
+    from origin_map.app.http import preload_chunks
+
+    js = tmp_path / "static" / "js"
+    js.mkdir(parents=True)
+    (tmp_path / "index.html").write_text(
+        '<script type="module" src="./static/js/index.A1.js"></script>'
+        '<link rel="modulepreload" crossorigin href="./static/js/react.B2.js">')
+    files = {"index.A1.js": "", "react.B2.js": "",
+             "ComponentInstance.C3.js": 'import{a}from"./react.B2.js";import"./urls.D4.js";',
+             "urls.D4.js": 'import{b as c}from"./deep.E5.js";',
+             "deep.E5.js": 'import{a}from"./urls.D4.js";',  # a cycle
+             "Checkbox.F6.js": "", "Other.G7.js": ""}
+    for name, text in files.items():
+        (js / name).write_text(text)
+    assert preload_chunks(tmp_path, ("ComponentInstance", "Checkbox", "Missing")) == (
+        "./static/js/ComponentInstance.C3.js", "./static/js/Checkbox.F6.js",
+        "./static/js/urls.D4.js", "./static/js/deep.E5.js")
+    assert preload_chunks(tmp_path / "nowhere", ("ComponentInstance",)) == ()
+
+
+def test_the_installed_streamlit_has_the_first_paint_chunks():
+    """If Streamlit renames its chunks, nothing breaks, but the preload is gone: notice it."""
+    import streamlit
+
+    from origin_map.app.http import preload_chunks
+    from origin_map.app.launch import FIRST_PAINT
+
+    chunks = preload_chunks(Path(streamlit.__file__).parent / "static", FIRST_PAINT)
+    for element in FIRST_PAINT:
+        assert any(c.startswith(f"./static/js/{element}.") for c in chunks), element

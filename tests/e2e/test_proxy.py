@@ -56,3 +56,42 @@ def test_upload_through_the_proxy_shows_its_places_on_the_map(browser, cluster, 
     finally:
         context.close()
         other.close()
+
+
+def test_a_page_opened_by_its_own_path_finds_its_server_at_once(browser, cluster):
+    """``/map`` (a shared link): the page names its server, Streamlit asks nowhere else.
+
+    Without the hint (origin_map.app.http.PageHints) Streamlit's front end first asks
+    ``/map/_stcore/health``, gets a 404 and tries ``/`` after a back-off (~0.2 s of a first
+    visit). The chunks of the map's frame and of the toggle are preloaded by the page: asked
+    for before the front end asks for its server, not once the first messages have come. An
+    address that is no page gets no hint and still reaches the server.
+    """
+    context = proxied_context(browser, cluster.url)
+    try:
+        page = context.new_page()
+        asked: list[str] = []
+        page.on("request", lambda r: asked.append(r.url))
+        page.goto(f"{cluster.url}/map", wait_until="domcontentloaded")
+        map_frame(page, f"() => ({COUNT_MARKERS})() > 0")
+        assert page.evaluate("() => window.__streamlit.BACKEND_BASE_URL") == cluster.url + "/"
+        assert [u for u in asked if "/_stcore/health" in u] == [f"{cluster.url}/_stcore/health"]
+        early = page.evaluate("""() => {
+            const all = performance.getEntriesByType('resource');
+            const health = all.find(e => e.name.endsWith('/_stcore/health')).startTime;
+            return all.filter(e => /\\/static\\/js\\/(ComponentInstance|Checkbox)\\./.test(e.name))
+                      .map(e => e.startTime < health); }""")
+        assert early == [True, True]
+
+        other = context.new_page()
+        other_asked: list[str] = []
+        other.on("request", lambda r: other_asked.append(r.url))
+        other.goto(f"{cluster.url}/nowhere", wait_until="domcontentloaded")
+        other.wait_for_selector("[data-testid='stSidebar']", timeout=60_000)
+        assert other.evaluate("() => window.__streamlit === undefined")
+        assert f"{cluster.url}/nowhere/_stcore/health" in other_asked  # Streamlit's own search
+    except Exception:
+        screenshot_contexts([context], "page-hints")
+        raise
+    finally:
+        context.close()

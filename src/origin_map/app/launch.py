@@ -15,7 +15,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-__all__ = ["app_script", "install_headers", "main", "warm"]
+__all__ = ["FIRST_PAINT", "app_script", "install_headers", "main", "warm"]
+
+#: Streamlit front-end chunks that the Map page's first paint waits for (the map component's
+#: frame, the walking-time toggle), preloaded by the page (origin_map.app.http.PageHints)
+FIRST_PAINT = ("ComponentInstance", "Checkbox")
 
 
 def app_script() -> Path:
@@ -42,7 +46,7 @@ def warm() -> None:
 
 
 def install_headers() -> bool:
-    """Add :class:`origin_map.app.http.CacheHeaders` to the server this process will run.
+    """Add :class:`origin_map.app.http.CacheHeaders` and ``PageHints`` to this process's server.
 
     Streamlit builds its Starlette app with ``create_streamlit_middleware()``; the middleware is
     appended to that list. Returns False (and changes nothing) when this Streamlit has no such
@@ -58,10 +62,17 @@ def install_headers() -> bool:
         return False
     if getattr(original, "origin_map", False):
         return True
-    from origin_map.app.http import CacheHeaders
+    import streamlit
+
+    from origin_map.app.http import CacheHeaders, PageHints, preload_chunks
+    from origin_map.app.state import PAGES
+
+    pages = tuple(path for _, _, _, path in PAGES)
+    chunks = preload_chunks(Path(streamlit.__file__).parent / "static", FIRST_PAINT)
 
     def with_headers() -> list[Any]:
-        return [*original(), Middleware(CacheHeaders)]
+        return [*original(), Middleware(CacheHeaders),
+                Middleware(PageHints, pages=pages, preload=chunks)]
 
     with_headers.origin_map = True  # type: ignore[attr-defined]
     sa.create_streamlit_middleware = with_headers
