@@ -47,6 +47,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.Common_pb2 import UploadedFileInfo
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from websockets.asyncio.client import ClientConnection, connect
+from websockets.typing import Origin, Subprotocol
 
 FINISHED_OK = (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
 XSRF_COOKIE = "_streamlit_xsrf"
@@ -156,7 +157,8 @@ class Visitor:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         token = self.cookies.get(XSRF_COOKIE, "PLACEHOLDER_AUTH_TOKEN")
         self._ws = await asyncio.wait_for(
-            connect(ws_url, subprotocols=["streamlit", token], origin=self.base,
+            connect(ws_url, subprotocols=[Subprotocol("streamlit"), Subprotocol(token)],
+                    origin=Origin(self.base),
                     additional_headers=headers, max_size=None, open_timeout=timeout_s,
                     compression=None),
             timeout_s)

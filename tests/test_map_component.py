@@ -53,8 +53,16 @@ def test_our_arguments_are_the_ones_st_folium_sends():
     def same(value: object) -> object:  # folium names elements with random hex ids
         return re.sub(r"_[0-9a-f]{32}", "_ID", value) if isinstance(value, str) else value
 
-    for name in ("script", "header", "html", "id", "height", "returned_objects", "key"):
+    for name in ("header", "html", "id", "height", "returned_objects"):
         assert same(ours[name]) == same(theirs[name]), name
+    # the script: st_folium's, with the tools' part run after the markers (maps.tools_later)
+    from origin_map.app.maps import tools_later
+
+    assert same(ours["script"]) == same(tools_later(theirs["script"]))
+    assert "/*om:tools*/" in theirs["script"] and "/*om:tools*/" not in ours["script"]
+    import streamlit_folium as sf  # the key: st_folium's hash of the script sent
+
+    assert ours["key"] == sf.generate_js_hash(ours["script"], "x", False)
     # every script and stylesheet st_folium loads is loaded by ours too, in the bundles or on
     # its own (ours adds the plugins a later layer may need: clusters, heatmap, drawing),
     # except those no element of ours uses (origin_map.render.bundle.UNUSED)

@@ -15,6 +15,7 @@ A warm rerun then sends cached strings and renders nothing. The arguments are th
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +33,14 @@ from origin_map.measure.stats import PlaceFilter
 from origin_map.render.assets import local_url
 from origin_map.render.bundle import map_links
 from origin_map.render.leaflet import ClusterHost
-from origin_map.render.mapping import MapLayers, base_map, display_coordinates, fit_zoom, map_layers
+from origin_map.render.mapping import (
+    LATER,
+    MapLayers,
+    base_map,
+    display_coordinates,
+    fit_zoom,
+    map_layers,
+)
 from origin_map.views import View
 
 HEIGHT_PX = 640
@@ -72,12 +80,36 @@ def _walk(el: Any) -> list[Any]:
     return out
 
 
+def tools_later(script: str) -> str:
+    r"""Return the map's script with its tools' part (:data:`LATER`) run after the current task.
+
+    streamlit-folium runs the base map's script, then the data layers' in the same task: the
+    markers are on the map before the measuring tool and the minimap are made, and a first
+    paint does not wait for them. The part runs at global scope (indirect ``eval``), as in
+    place, so that its ``var`` names stay global. (The draw control stays in place: its layer
+    must hold a new drawing before streamlit-folium's handler, registered after the script,
+    reads it.) Without the two comments the script is returned unchanged.
+
+    >>> tools_later("a();/*om:tools*/b();/*om:end-tools*/c();")
+    'a();c();\nsetTimeout(function () { (0, eval)("b();"); }, 0);\n'
+    """
+    start, end = script.find(LATER[0]), script.find(LATER[1])
+    if start < 0 or end < start:
+        return script
+    tools = json.dumps(script[start + len(LATER[0]):end]).replace("</", "<\\/")
+    return (script[:start] + script[end + len(LATER[1]):]
+            + f"\nsetTimeout(function () {{ (0, eval)({tools}); }}, 0);\n")
+
+
 def render_base(m: folium.Map, *, key: str) -> BaseParts:
-    """Render a base map as streamlit-folium does (the map itself is left rendered)."""
+    """Render a base map as streamlit-folium does (the map itself is left rendered).
+
+    The measuring tool and the minimap are made after the markers (:func:`tools_later`).
+    """
     m.get_root().render()
     html = sf._get_html(m)
     header = sf._get_header(m)
-    script = sf._get_map_string(m)
+    script = tools_later(sf._get_map_string(m))
     css, js = map_links(*_links(_walk(m) + list(_ALWAYS)))  # one script, one stylesheet
     return BaseParts(script, header, html, sf.get_full_id(m), css, js,
                      sf.generate_js_hash(script, key, False))

@@ -48,6 +48,7 @@ from origin_map.render.leaflet import (
 
 __all__ = [
     "AGGREGATE_LIMIT",
+    "LATER",
     "MARKER_LIMIT",
     "MapLayers",
     "aggregate_cells",
@@ -59,6 +60,11 @@ __all__ = [
     "places_at_point",
     "safe_text",
 ]
+
+LATER = ("/*om:tools*/", "/*om:end-tools*/")
+"""Comments around the scripts of the measuring tool and the minimap: what a first paint can do
+without (the heaviest controls: the minimap is a second map). ``origin_map.app.maps`` runs that
+part after the markers; a map saved as HTML runs it in place (the comments change nothing)."""
 
 MARKER_LIMIT = 2000
 """Above this many places, markers are drawn by FastMarkerCluster (one cluster per sector)."""
@@ -121,8 +127,11 @@ def base_map(*, basemap: str = "osm", lang: str = "en", location: Sequence[float
         folium.TileLayer(base.url, attr=attribution, name=i18n.text(f"basemap.{basemap}",
                          lang), max_zoom=MAX_ZOOM, max_native_zoom=base.max_zoom,
                          subdomains=base.subdomains, control=False).add_to(m)
+    LocalControls(i18n.text("leaflet.zoom_in", lang),
+                  i18n.text("leaflet.zoom_out", lang)).add_to(m)
+    m.add_child(_expose_map(i18n.text("i18n16.leaflet_title", lang)))
     _add_controls(m, base.url, attribution, base.subdomains, lang)
-    if draw:
+    if draw:  # not later: its layer must get a drawing before streamlit-folium reads it
         from origin_map.render.area_layers import draw_control, draw_texts
 
         draw_texts(lang).add_to(m)  # first: L.drawLocal is read when the control is made
@@ -130,12 +139,20 @@ def base_map(*, basemap: str = "osm", lang: str = "en", location: Sequence[float
     return localize_map(m)
 
 
+def _comment(text: str) -> folium.MacroElement:
+    from folium.template import Template
+
+    el = folium.MacroElement()
+    el._template = Template("{% macro script(this, kwargs) %}" + text + "{% endmacro %}")
+    return el
+
+
 def _add_controls(m: folium.Map, url: str | None, attribution: str, subdomains: str,
                   lang: str) -> None:
     t = lambda key: i18n.text(f"leaflet.{key}", lang)  # noqa: E731
-    LocalControls(t("zoom_in"), t("zoom_out")).add_to(m)
     plugins.Fullscreen(position="topleft", title=t("fullscreen"),
                        title_cancel=t("exit_fullscreen")).add_to(m)
+    m.add_child(_comment(LATER[0]))
     plugins.MeasureControl(position="topleft", primary_length_unit="meters",
                            secondary_length_unit="kilometers", primary_area_unit="sqmeters",
                            secondary_area_unit="hectares",
@@ -146,6 +163,7 @@ def _add_controls(m: folium.Map, url: str | None, attribution: str, subdomains: 
                                toggle_display=True, position="bottomleft")
         mini.options["strings"] = {"hideText": t("minimap_hide"), "showText": t("minimap_show")}
         mini.add_to(m)
+    m.add_child(_comment(LATER[1]))
     root = m.get_root()
     assert isinstance(root, Figure)
     root.header.add_child(folium.Element(
@@ -154,7 +172,6 @@ def _add_controls(m: folium.Map, url: str | None, attribution: str, subdomains: 
         " .leaflet-control-scale { margin-bottom: 22px !important; } }"
         "</style>"), name="om_narrow_css")  # phones: no minimap; the scale bar above the
     # attribution, which spans the width of a narrow map
-    m.add_child(_expose_map(i18n.text("i18n16.leaflet_title", lang)))
 
 
 def _expose_map(leaflet_title: str) -> folium.MacroElement:
