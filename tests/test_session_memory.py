@@ -112,9 +112,38 @@ def test_install_makes_streamlit_build_its_runtime_with_our_store(monkeypatch):
                         storage_module.MemorySessionStorage)
     monkeypatch.setattr(storage_module, "MemorySessionStorage",
                         storage_module.MemorySessionStorage)
+    import streamlit.runtime.runtime as runtime_module
+    from streamlit.runtime.scriptrunner.script_cache import ScriptCache
+
+    from origin_map.app.sessions import KeptScriptCache
+
+    monkeypatch.setattr(runtime_module, "ScriptCache", ScriptCache)
     assert install() is True
     assert server_module.MemorySessionStorage is ShutdownSessionStorage
+    assert runtime_module.ScriptCache is KeptScriptCache
     assert install() is True  # again: harmless
+    assert runtime_module.ScriptCache is KeptScriptCache
+
+
+@pytest.mark.parametrize(("watcher", "kept"), [("none", True), ("auto", False), ("poll", False)])
+def test_compiled_scripts_stay_when_the_last_visitor_leaves_only_without_a_watcher(
+        tmp_path, watcher, kept):
+    from streamlit import config
+
+    from origin_map.app.sessions import KeptScriptCache
+
+    script = tmp_path / "page.py"
+    script.write_text("x = 1\n", encoding="utf-8")
+    cache = KeptScriptCache()
+    code = cache.get_bytecode(str(script))
+    before = config.get_option("server.fileWatcherType")
+    config.set_option("server.fileWatcherType", watcher)
+    try:
+        cache.clear()  # what Streamlit does when no session is left
+    finally:
+        config.set_option("server.fileWatcherType", before)
+    script.write_text("x = 2\n", encoding="utf-8")
+    assert (cache.get_bytecode(str(script)) is code) is kept
 
 
 @pytest.mark.parametrize("ttl", [1, 120])
