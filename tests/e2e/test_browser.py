@@ -46,6 +46,9 @@ def test_map_draws_offline_and_sector_filter_changes_it(page, app_url):
     n_all = frame.evaluate(COUNT_MARKERS)
     assert n_all == expected_count()
     assert frame.locator(".om-legend").first.inner_text().count("(") >= 5
+    # the measuring tool and the minimap come in the task after the markers (maps.tools_later)
+    frame.wait_for_selector(".leaflet-control-measure", timeout=10_000)
+    frame.wait_for_selector(".leaflet-control-minimap", timeout=10_000)
     assert not page.errors, page.errors
     assert not any(u.startswith(app_url) for u in page.blocked)
     ARTIFACTS.mkdir(exist_ok=True)
